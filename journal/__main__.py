@@ -1,0 +1,27 @@
+"""`journal` and `python -m journal`: parse the arguments, then run a command or open the window.
+
+Qt and SQLModel are imported only once they are needed, so `journal --version` and `--help` are instant.
+"""
+
+from __future__ import annotations
+
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    from journal.cli import build_parser, run_command
+    from journal.paths import default_journal_path, resolve_journal_path
+
+    args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
+    path = resolve_journal_path(args.journal)
+    if path == default_journal_path():
+        path.parent.mkdir(parents=True, exist_ok=True)  # the user's data folder, made on first use
+    if args.command is None:
+        from journal.app import run_window
+
+        return run_window(path, is_default=path == default_journal_path(), argv=[sys.argv[0]])
+    return run_command(args, path)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,236 @@
+"""The command line: `journal add | list | show`, over the same store as the window.
+
+Bad arguments give one line on stderr and exit status 2; a journal that cannot be opened, or a story
+that does not exist, gives one line and exit status 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, NoReturn, TextIO
+
+from journal import APP_NAME, __version__
+from journal.store.fields import (
+    Consent,
+    FieldError,
+    Status,
+    enum_value,
+    format_cost,
+    parse_cost,
+    parse_currency,
+    parse_date,
+    parse_tag,
+    parse_title,
+    parse_url,
+    status_label,
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see `{self.prog} --help`)\n")
+
+
+def _checked(parse: Callable[[str], Any]) -> Callable[[str], Any]:
+    """An argparse type from one of the field parsers, so the CLI refuses exactly what the window refuses."""
+
+    def convert(text: str) -> Any:
+        try:
+            return parse(text)
+        except FieldError as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
+
+    convert.__name__ = parse.__name__.removeprefix("parse_")
+    return convert
+
+
+def _choice(enum: Any, what: str) -> Callable[[str], str]:
+    return _checked(lambda text: enum_value(enum, text, what))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="journal",
+        description=f"{APP_NAME}: record remarkable customer-service moments. Without a command, opens the window.",
+    )
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    parser.add_argument(
+        "--journal", metavar="PATH", help="the journal file to use (default: $STORY_JOURNAL, else your data folder)"
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    add = commands.add_parser("add", help="record a story and print its id")
+    add.add_argument("--title", required=True, type=_checked(parse_title))
+    add.add_argument("--occurred", metavar="YYYY-MM-DD", type=_checked(parse_date))
+    add.add_argument("--organization", default="")
+    add.add_argument("--employees", default="", help="who did it, comma-separated")
+    add.add_argument("--channel", default="", help="phone, email, chat, in_person, social_media, letter, ...")
+    add.add_argument("--customer", default="", help="the customer's name (private)")
+    add.add_argument("--contact", default="", help="the customer's e-mail or phone (private)")
+    add.add_argument("--consent", default="unknown", type=_choice(Consent, "consent"), help="unknown, declined, anonymous or named")
+    add.add_argument("--situation", default="")
+    add.add_argument("--policy", default="")
+    add.add_argument("--action", default="")
+    add.add_argument("--outcome", default="")
+    add.add_argument("--notes", default="", help="internal notes (private)")
+    add.add_argument("--cost", metavar="AMOUNT", type=_checked(parse_cost))
+    add.add_argument("--currency", default="", type=_checked(parse_currency), metavar="CUR")
+    add.add_argument("--status", default="draft", type=_choice(Status, "status"), help="draft, ready or approved")
+    add.add_argument("--tag", action="append", default=[], metavar="NAME", type=_checked(parse_tag))
+    add.add_argument("--link", action="append", default=[], metavar="URL", type=_checked(parse_url))
+
+    listing = commands.add_parser("list", help="list stories, newest first")
+    listing.add_argument("--tag", action="append", default=[], metavar="NAME", type=_checked(parse_tag),
+                         help="only stories with this tag (or one nested under it); repeat to narrow")
+    listing.add_argument("--json", action="store_true", help="one JSON array on stdout")
+
+    show = commands.add_parser("show", help="every field of one story, tags and links included")
+    show.add_argument("id", metavar="ID", help="a story id, or its first characters")
+    show.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    return parser
+
+
+def run_command(args: argparse.Namespace, path: Path, out: TextIO | None = None) -> int:
+    from journal.store.database import open_journal
+    from journal.store.errors import JournalError, StoryNotFoundError
+
+    out = out or sys.stdout
+    try:
+        journal = open_journal(path, read_only_ok=args.command != "add")
+    except JournalError as error:
+        print(f"journal: {error}", file=sys.stderr)
+        return 1
+    try:
+        return {"add": _add, "list": _list, "show": _show}[args.command](args, journal, out)
+    except StoryNotFoundError as error:
+        print(f"journal: {error}", file=sys.stderr)
+        return 1
+    except JournalError as error:
+        print(f"journal: {error}", file=sys.stderr)
+        return 1
+    finally:
+        journal.close()
+
+
+def _add(args: argparse.Namespace, journal: Any, out: TextIO) -> int:
+    from journal.store.models import CoverageLinkBase
+    from journal.store.stories import StoryCreate, create_story
+
+    if args.cost is not None and not args.currency:
+        print("journal: error: --cost needs --currency too, e.g. --currency USD", file=sys.stderr)
+        return 2
+    data = StoryCreate(
+        title=args.title,
+        occurred=args.occurred,
+        organization=args.organization.strip(),
+        employees=args.employees.strip(),
+        channel=args.channel.strip(),
+        customer_name=args.customer.strip(),
+        customer_contact=args.contact.strip(),
+        consent=args.consent,
+        situation=args.situation,
+        policy=args.policy,
+        action=args.action,
+        cost_cents=args.cost,
+        currency=args.currency,
+        outcome=args.outcome,
+        internal_notes=args.notes,
+        status=args.status,
+        tags=[tag for tag in args.tag if tag],
+        links=[CoverageLinkBase(url=url) for url in args.link],
+    )
+    with journal.write() as session:
+        story_id = create_story(data, session=session).id
+    print(story_id, file=out)
+    return 0
+
+
+def _list(args: argparse.Namespace, journal: Any, out: TextIO) -> int:
+    from journal.store.stories import list_rows
+
+    with journal.session() as session:
+        rows = list_rows(session=session, tags=args.tag, limit=-1)
+    if args.json:
+        records = [
+            {
+                "id": row.id,
+                "title": row.title,
+                "occurred": row.occurred.isoformat() if row.occurred else None,
+                "status": row.status,
+                "tags": [tag for tag in row.tags.split(", ") if tag],
+                "coverage": row.coverage,
+            }
+            for row in rows
+        ]
+        json.dump(records, out, ensure_ascii=False, indent=2)
+        out.write("\n")
+        return 0
+    if not rows:
+        print("No stories" + (" with those tags." if args.tag else " yet. Add one with `journal add --title ...`."), file=out)
+        return 0
+    for row in rows:
+        date = row.occurred.isoformat() if row.occurred else "—".ljust(10)
+        status = status_label(row.status)
+        tags = f"  [{row.tags}]" if row.tags else ""
+        print(f"{row.id[:8]}  {date}  {status:<8}  {row.title}{tags}", file=out)
+    return 0
+
+
+def _show(args: argparse.Namespace, journal: Any, out: TextIO) -> int:
+    from journal.store.stories import get_story, resolve_id
+
+    with journal.session() as session:
+        story = get_story(resolve_id(args.id, session=session), session=session)
+    record = story.model_dump(mode="json")
+    if args.json:
+        json.dump(record, out, ensure_ascii=False, indent=2)
+        out.write("\n")
+        return 0
+    cost = f"{format_cost(story.cost_cents)} {story.currency}".strip() if story.cost_cents is not None else ""
+    lines = [
+        story.title,
+        "=" * min(len(story.title), 80),
+        f"id:            {story.id}",
+        f"when:          {story.occurred or 'not known'}",
+        f"organisation:  {story.organization}",
+        f"employees:     {story.employees}",
+        f"channel:       {story.channel}",
+        f"status:        {story.status}",
+        f"tags:          {', '.join(story.tags)}",
+        f"customer:      {story.customer_name}  (private)",
+        f"contact:       {story.customer_contact}  (private)",
+        f"consent:       {story.consent}",
+        f"cost:          {cost}",
+        f"created:       {story.created_at.isoformat(timespec='seconds')}",
+        f"updated:       {story.updated_at.isoformat(timespec='seconds')}",
+    ]
+    for heading, text in (
+        ("Situation", story.situation),
+        ("Policy", story.policy),
+        ("What was done", story.action),
+        ("Outcome", story.outcome),
+        ("Internal notes (private)", story.internal_notes),
+    ):
+        lines += ["", f"{heading}:", text or "—"]
+    lines += ["", f"Coverage ({len(story.links)}):"]
+    for link in story.links:
+        details = ", ".join(
+            part
+            for part in (
+                link.outlet,
+                link.author,
+                link.published.isoformat() if link.published else "",
+                link.kind.replace("_", " "),
+                f"{link.comment_count} comments" if link.comment_count is not None else "",
+            )
+            if part
+        )
+        lines.append(f"- {link.title or link.url}\n  {link.url}" + (f"\n  {details}" if details else ""))
+        if link.notes:
+            lines.append(f"  {link.notes}")
+    print("\n".join(lines), file=out)
+    return 0

@@ -1,0 +1,1 @@
+"""The journal file: tables, migrations and queries. No Qt here."""

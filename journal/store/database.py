@@ -1,0 +1,216 @@
+"""Opening a journal file safely.
+
+Before anything is written, the file is inspected through a read-only connection: a file that is not
+SQLite, an SQLite file of another program, or a journal from a newer Story Journal is refused untouched.
+Then the file is opened read-write (WAL, foreign keys, busy timeout, BEGIN IMMEDIATE for writes), a
+backup copy is made with SQLite's backup API if a migration is due, and Alembic upgrades it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlmodel import Session
+
+from journal.store import migrate
+from journal.store.errors import (
+    JournalError,
+    JournalReadOnlyError,
+    JournalTooNewError,
+    JournalUnreadableError,
+    NotAJournalError,
+)
+
+# Written into the SQLite header (PRAGMA application_id) so a journal can be told from other databases.
+APPLICATION_ID = int.from_bytes(b"SJnl", "big")
+SQLITE_MAGIC = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 10_000
+
+
+@dataclass(frozen=True)
+class FileState:
+    exists: bool
+    revision: str | None  # the Alembic revision, None for a new (empty) file
+
+
+def inspect_file(path: Path) -> FileState:
+    """Read-only look at `path`: raises a JournalError for anything that must not be opened."""
+    if path.is_dir():
+        raise JournalUnreadableError(path, f"{path} is a folder, not a journal file. Give the path of a .journal file.")
+    if not path.exists():
+        return FileState(exists=False, revision=None)
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(100)
+    except PermissionError:
+        raise JournalUnreadableError(
+            path, f"{path} cannot be read: permission denied. Check the file's permissions, or choose another journal."
+        ) from None
+    except OSError as exc:
+        raise JournalUnreadableError(path, f"{path} cannot be read ({exc.strerror}).") from None
+    if not header:
+        return FileState(exists=True, revision=None)  # an empty file: nothing to lose, becomes a journal
+    if not header.startswith(SQLITE_MAGIC) or len(header) < 100:
+        raise NotAJournalError(
+            path, f"{path} is not a Story Journal file (it is not a database). Choose a .journal file with --journal."
+        )
+    try:
+        with closing(sqlite3.connect(_read_only_uri(path), uri=True)) as conn:
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            revision = None
+            if "alembic_version" in tables:
+                row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+                revision = row[0] if row else None
+    except sqlite3.DatabaseError as exc:
+        raise NotAJournalError(
+            path, f"{path} is damaged or is not a Story Journal file ({exc}). Choose another journal with --journal."
+        ) from None
+    if app_id != APPLICATION_ID:
+        if tables:
+            raise NotAJournalError(
+                path,
+                f"{path} is a database of another program, not a Story Journal. "
+                "Choose a .journal file with --journal; this file was not changed.",
+            )
+        return FileState(exists=True, revision=None)
+    if revision is not None and not migrate.is_known_revision(revision):
+        raise JournalTooNewError(
+            path,
+            f"{path} was saved by a newer version of Story Journal (schema {revision}). "
+            "Update Story Journal to open it; the file was not changed.",
+        )
+    return FileState(exists=True, revision=revision)
+
+
+def _read_only_uri(path: Path) -> str:
+    """With no -wal file beside it, the main file holds everything: read it as immutable, which needs and
+    creates no -wal or -shm file (so a read-only folder works and nothing appears beside the file).
+    Otherwise (the journal is open elsewhere, or was not closed cleanly) read it through the WAL."""
+    wal = path.with_name(path.name + "-wal")
+    return f"{path.as_uri()}?mode=ro" + ("" if wal.exists() else "&immutable=1")
+
+
+def _check_writable(path: Path, state: FileState) -> None:
+    folder = path.parent
+    if state.exists and not os.access(path, os.W_OK):
+        raise JournalReadOnlyError(
+            path, f"{path} is read-only. Make it writable, or copy it somewhere you can write, and open the copy."
+        )
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise JournalReadOnlyError(
+            path,
+            f"The folder {folder} is read-only, and a journal needs to write beside its file. "
+            "Move the journal to a folder you can write to.",
+        )
+
+
+def backup_file(path: Path, label: str) -> Path:
+    """A consistent copy of the journal with SQLite's online backup API, in `<file>.backups/`."""
+    folder = path.with_name(path.name + ".backups")
+    folder.mkdir(exist_ok=True)
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    target = folder / f"{path.stem}-{stamp}-{label}{path.suffix or '.journal'}"
+    with closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as source:
+        with closing(sqlite3.connect(target)) as copy:
+            source.backup(copy)
+    return target
+
+
+def _make_engine(path: Path, *, read_only: bool) -> sa.Engine:
+    uri = _read_only_uri(path) if read_only else f"{path.as_uri()}?mode=rw"
+    engine = sa.create_engine(
+        "sqlite://",
+        creator=lambda: sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False),
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # SQLAlchemy's "begin" event below issues BEGIN itself
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        if not read_only:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: sa.Connection) -> None:
+        # Writers take the lock up front, so two processes never deadlock upgrading a read lock.
+        mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
+        connection.exec_driver_sql(f"BEGIN {mode}")
+
+    return engine
+
+
+class Journal:
+    """One open journal file. Read with `session()`, write with `write()`."""
+
+    def __init__(self, path: Path, engine: sa.Engine, *, read_only: bool) -> None:
+        self.path = path
+        self.engine = engine
+        self.read_only = read_only
+        self._writer = engine.execution_options(sqlite_begin="IMMEDIATE")
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        with Session(self.engine, expire_on_commit=False) as session:
+            yield session
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A write transaction: committed when the block ends, rolled back if it raises."""
+        if self.read_only:
+            raise JournalReadOnlyError(self.path, f"{self.path} is open read-only; nothing can be changed.")
+        with Session(self._writer, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_journal(path: Path, *, read_only_ok: bool = False) -> Journal:
+    """Open (and if needed create or migrate) the journal at `path`; its folder must exist.
+
+    read_only_ok: a journal that cannot be written is opened read-only instead of refused (for commands
+    that only read). It is never migrated then, so it must already be at the current schema.
+    """
+    path = path.absolute()
+    state = inspect_file(path)
+    if not state.exists and not path.parent.is_dir():
+        raise JournalUnreadableError(
+            path, f"The folder {path.parent} does not exist. Create it first, or choose another path."
+        )
+    head = migrate.head_revision()
+    if read_only_ok and state.revision == head and not _writable(path):
+        return Journal(path, _make_engine(path, read_only=True), read_only=True)
+    _check_writable(path, state)
+    if not state.exists:
+        sqlite3.connect(path).close()  # create the file so the read-write URI can open it
+    engine = _make_engine(path, read_only=False)
+    try:
+        if state.revision != head:
+            if state.revision is not None:
+                backup_file(path, f"before-{head}")
+            with engine.begin() as connection:
+                connection.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
+                migrate.upgrade(connection)
+    except (sqlite3.Error, sa.exc.DBAPIError) as exc:
+        engine.dispose()
+        reason = exc.orig if isinstance(exc, sa.exc.DBAPIError) else exc
+        raise JournalError(path, f"{path} could not be prepared ({reason}); it was not changed.") from None
+    return Journal(path, engine, read_only=False)
+
+
+def _writable(path: Path) -> bool:
+    return (not path.exists() or os.access(path, os.W_OK)) and os.access(path.parent, os.W_OK | os.X_OK)

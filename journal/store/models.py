@@ -1,0 +1,153 @@
+"""The journal's tables (SQLModel). Keys are UUID text so journals from two laptops can be merged;
+timestamps are UTC. Private fields are marked in PRIVATE_FIELDS and never leave the journal.
+
+No `from __future__ import annotations` here: SQLModel resolves relationship annotations at runtime.
+"""
+
+import datetime as dt
+import uuid
+
+import sqlalchemy as sa
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, Relationship, SQLModel
+
+from journal.store.fields import Consent, LinkKind, Status
+
+PRIVATE_FIELDS = frozenset({"customer_name", "customer_contact", "internal_notes"})
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """Stores UTC without an offset, hands back aware datetimes in UTC."""
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: sa.Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(dt.UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: dt.datetime | None, dialect: sa.Dialect) -> dt.datetime | None:
+        return None if value is None else value.replace(tzinfo=dt.UTC)
+
+
+def _check_in(column: str, values: type[Consent] | type[Status] | type[LinkKind]) -> sa.CheckConstraint:
+    allowed = ", ".join(f"'{member.value}'" for member in values)
+    return sa.CheckConstraint(f"{column} IN ({allowed})", name=f"ck_{column}_allowed")
+
+
+class StoryTag(SQLModel, table=True):
+    __tablename__ = "story_tag"
+    __table_args__ = (sa.Index("ix_story_tag_tag", "tag_id"),)
+
+    story_id: str = Field(
+        sa_column=sa.Column(sa.String(36), sa.ForeignKey("story.id", ondelete="CASCADE"), primary_key=True)
+    )
+    tag_id: str = Field(
+        sa_column=sa.Column(sa.String(36), sa.ForeignKey("tag.id", ondelete="CASCADE"), primary_key=True)
+    )
+
+
+class Tag(SQLModel, table=True):
+    __tablename__ = "tag"
+
+    id: str = Field(default_factory=new_id, sa_column=sa.Column(sa.String(36), primary_key=True))
+    name: str = Field(sa_column=sa.Column(sa.String(80, collation="NOCASE"), nullable=False, unique=True))
+    created_at: dt.datetime = Field(default_factory=utcnow, sa_column=sa.Column(UTCDateTime, nullable=False))
+
+    stories: list["Story"] = Relationship(back_populates="tags", link_model=StoryTag)
+
+
+class StoryBase(SQLModel):
+    """Every field a person edits."""
+
+    title: str = Field(sa_column=sa.Column(sa.String(300), nullable=False))
+    occurred: dt.date | None = Field(default=None, sa_column=sa.Column(sa.Date, nullable=True))
+    organization: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))
+    employees: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))
+    channel: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))
+    customer_name: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))
+    customer_contact: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))
+    consent: str = Field(
+        default=Consent.UNKNOWN.value, sa_column=sa.Column(sa.String(16), nullable=False, server_default="unknown")
+    )
+    situation: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))
+    policy: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))
+    action: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))
+    cost_cents: int | None = Field(default=None, sa_column=sa.Column(sa.BigInteger, nullable=True))
+    currency: str = Field(default="", sa_column=sa.Column(sa.String(3), nullable=False, server_default=""))
+    outcome: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))
+    internal_notes: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))
+    status: str = Field(
+        default=Status.DRAFT.value, sa_column=sa.Column(sa.String(16), nullable=False, server_default="draft")
+    )
+
+
+EDITABLE_FIELDS: tuple[str, ...] = tuple(StoryBase.model_fields)
+
+
+class Story(StoryBase, table=True):
+    __tablename__ = "story"
+    __table_args__ = (
+        _check_in("consent", Consent),
+        _check_in("status", Status),
+        sa.CheckConstraint("cost_cents IS NULL OR cost_cents >= 0", name="ck_cost_not_negative"),
+        sa.Index("ix_story_list_order", "deleted_at", "occurred", "created_at"),
+    )
+
+    id: str = Field(default_factory=new_id, sa_column=sa.Column(sa.String(36), primary_key=True))
+    created_at: dt.datetime = Field(default_factory=utcnow, sa_column=sa.Column(UTCDateTime, nullable=False))
+    updated_at: dt.datetime = Field(default_factory=utcnow, sa_column=sa.Column(UTCDateTime, nullable=False))
+    # Set when a story is deleted in the window, so that Undo can bring it back; purged on the next start.
+    deleted_at: dt.datetime | None = Field(default=None, sa_column=sa.Column(UTCDateTime, nullable=True))
+
+    tags: list[Tag] = Relationship(back_populates="stories", link_model=StoryTag)
+    links: list["CoverageLink"] = Relationship(
+        back_populates="story",
+        sa_relationship_kwargs={"order_by": "CoverageLink.position", "cascade": "all, delete-orphan"},
+    )
+
+
+class CoverageLinkBase(SQLModel):
+    url: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    title: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))
+    outlet: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))
+    author: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))
+    published: dt.date | None = Field(default=None, sa_column=sa.Column(sa.Date, nullable=True))
+    kind: str = Field(
+        default=LinkKind.OTHER.value, sa_column=sa.Column(sa.String(16), nullable=False, server_default="other")
+    )
+    comment_count: int | None = Field(default=None, sa_column=sa.Column(sa.Integer, nullable=True))
+    notes: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))
+
+
+LINK_FIELDS: tuple[str, ...] = tuple(CoverageLinkBase.model_fields)
+
+
+class CoverageLink(CoverageLinkBase, table=True):
+    __tablename__ = "coverage_link"
+    __table_args__ = (
+        _check_in("kind", LinkKind),
+        sa.CheckConstraint("comment_count IS NULL OR comment_count >= 0", name="ck_comment_count_not_negative"),
+        sa.Index("ix_coverage_link_story", "story_id", "position"),
+    )
+
+    id: str = Field(default_factory=new_id, sa_column=sa.Column(sa.String(36), primary_key=True))
+    story_id: str = Field(
+        sa_column=sa.Column(sa.String(36), sa.ForeignKey("story.id", ondelete="CASCADE"), nullable=False)
+    )
+    position: int = Field(default=0, sa_column=sa.Column(sa.Integer, nullable=False, server_default="0"))
+    created_at: dt.datetime = Field(default_factory=utcnow, sa_column=sa.Column(UTCDateTime, nullable=False))
+    updated_at: dt.datetime = Field(default_factory=utcnow, sa_column=sa.Column(UTCDateTime, nullable=False))
+
+    story: Story = Relationship(back_populates="links")

@@ -1,0 +1,302 @@
+"""Reading and writing stories, their tags and coverage links. Every function takes the session by keyword."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from journal.store.errors import StoryNotFoundError
+from journal.store.fields import FieldError, parse_tag
+from journal.store.models import (
+    EDITABLE_FIELDS,
+    LINK_FIELDS,
+    CoverageLink,
+    CoverageLinkBase,
+    Story,
+    StoryBase,
+    StoryTag,
+    Tag,
+    utcnow,
+)
+
+
+class LinkRead(CoverageLinkBase):
+    id: str
+
+
+class StoryCreate(StoryBase):
+    tags: list[str] = []
+    links: list[CoverageLinkBase] = []
+
+
+class StoryRead(StoryBase):
+    id: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    tags: list[str] = []
+    links: list[LinkRead] = []
+
+
+@dataclass(frozen=True, slots=True)
+class StoryRow:
+    """One line of the story list."""
+
+    id: str
+    title: str
+    occurred: dt.date | None
+    status: str
+    tags: str
+    coverage: int
+
+
+# ---------------------------------------------------------------- reading
+
+
+def _live() -> sa.ColumnElement[bool]:
+    return col(Story.deleted_at).is_(None)
+
+
+def _occurred_key() -> sa.ColumnElement[str]:
+    """Stories without a date sort after dated ones, newest first."""
+    return sa.func.coalesce(Story.occurred, "", type_=sa.String)
+
+
+def _order() -> list[sa.ColumnElement[Any]]:
+    return [_occurred_key().desc(), col(Story.created_at).desc(), col(Story.id).desc()]
+
+
+def _tag_filter(tags: Sequence[str]) -> list[sa.ColumnElement[bool]]:
+    """A story matches a tag when it has that tag or one nested under it (`industry` matches `industry/retail`)."""
+    clauses = []
+    for name in tags:
+        matching = (
+            select(StoryTag.story_id)
+            .join(Tag, col(Tag.id) == col(StoryTag.tag_id))
+            .where(sa.or_(col(Tag.name) == name, col(Tag.name).like(_like_prefix(name) + "/%", escape="\\")))
+        )
+        clauses.append(col(Story.id).in_(matching))
+    return clauses
+
+
+def _like_prefix(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def count_stories(*, session: Session, tags: Sequence[str] = ()) -> int:
+    query = select(sa.func.count()).select_from(Story).where(_live(), *_tag_filter(tags))
+    return session.exec(query).one()
+
+
+def _row_query() -> Any:
+    tag_names = (
+        select(sa.func.group_concat(Tag.name, ", "))
+        .join(StoryTag, col(StoryTag.tag_id) == col(Tag.id))
+        .where(col(StoryTag.story_id) == col(Story.id))
+        .scalar_subquery()
+    )
+    coverage = (
+        select(sa.func.count())
+        .select_from(CoverageLink)
+        .where(col(CoverageLink.story_id) == col(Story.id))
+        .scalar_subquery()
+    )
+    return select(Story.id, Story.title, Story.occurred, Story.status, tag_names, coverage).where(_live())
+
+
+def _to_row(r: Any) -> StoryRow:
+    return StoryRow(id=r[0], title=r[1], occurred=r[2], status=r[3], tags=r[4] or "", coverage=r[5])
+
+
+def list_rows(*, session: Session, tags: Sequence[str] = (), limit: int = 200, offset: int = 0) -> list[StoryRow]:
+    """A page of the story list, newest first."""
+    query = _row_query().where(*_tag_filter(tags)).order_by(*_order()).limit(limit).offset(offset)
+    return [_to_row(r) for r in session.exec(query)]
+
+
+def get_row(story_id: str, *, session: Session) -> StoryRow | None:
+    """One line of the story list, fresh from the journal (None if the story is gone)."""
+    found = session.exec(_row_query().where(col(Story.id) == story_id)).first()
+    return None if found is None else _to_row(found)
+
+
+def row_of(story_id: str, *, session: Session, tags: Sequence[str] = ()) -> int | None:
+    """The row a story has in list_rows() order, without loading the rows before it."""
+    key = session.exec(
+        select(_occurred_key(), Story.created_at, Story.id).where(
+            col(Story.id) == story_id, _live(), *_tag_filter(tags)
+        )
+    ).first()
+    if key is None:
+        return None
+    occurred, created_at, _ = key
+    before = sa.tuple_(_occurred_key(), Story.created_at, Story.id) > sa.tuple_(
+        sa.literal(occurred), sa.literal(created_at, type_=Story.__table__.c.created_at.type), sa.literal(story_id)
+    )
+    query = select(sa.func.count()).select_from(Story).where(_live(), *_tag_filter(tags), before)
+    return session.exec(query).one()
+
+
+def resolve_id(text: str, *, session: Session) -> str:
+    """A full id, or a unique prefix of one (as `journal list` shows them)."""
+    text = text.strip().lower()
+    if len(text) < 4:
+        raise StoryNotFoundError(f"'{text}' is too short to name a story; give at least 4 characters of its id.")
+    ids = session.exec(
+        select(Story.id).where(col(Story.id).like(_like_prefix(text) + "%", escape="\\"), _live()).limit(2)
+    ).all()
+    if not ids:
+        raise StoryNotFoundError(f"No story has the id {text}. `journal list` shows the ids.")
+    if len(ids) > 1:
+        raise StoryNotFoundError(f"More than one story's id starts with {text}; give more of the id.")
+    return ids[0]
+
+
+def _get_live(story_id: str, session: Session) -> Story:
+    story = session.get(Story, story_id)
+    if story is None or story.deleted_at is not None:
+        raise StoryNotFoundError(f"No story has the id {story_id}.")
+    return story
+
+
+def get_story(story_id: str, *, session: Session) -> StoryRead:
+    story = _get_live(story_id, session)
+    return StoryRead(
+        **story.model_dump(include=set(EDITABLE_FIELDS) | {"id", "created_at", "updated_at"}),
+        tags=sorted((tag.name for tag in story.tags), key=str.casefold),
+        links=[LinkRead(**link.model_dump(include=set(LINK_FIELDS) | {"id"})) for link in story.links],
+    )
+
+
+def tag_names(*, session: Session) -> list[str]:
+    return list(session.exec(select(Tag.name).order_by(sa.func.lower(Tag.name))).all())
+
+
+def distinct_values(field: str, *, session: Session) -> list[str]:
+    """Values already used in a free-text field (organisation, channel, ...), for autocomplete."""
+    column = getattr(Story, field)
+    query = select(column).where(column != "", _live()).distinct().order_by(column).limit(500)
+    return list(session.exec(query).all())
+
+
+# ---------------------------------------------------------------- writing
+
+
+def _check_fields(changes: dict[str, Any], allowed: Iterable[str]) -> None:
+    unknown = set(changes) - set(allowed)
+    if unknown:
+        raise ValueError(f"not editable: {', '.join(sorted(unknown))}")
+    if "title" in changes and not str(changes["title"]).strip():
+        raise FieldError("A story needs a title.")
+
+
+def create_story(data: StoryCreate, *, session: Session) -> Story:
+    _check_fields({"title": data.title}, EDITABLE_FIELDS)
+    story = Story(**data.model_dump(include=set(EDITABLE_FIELDS)))
+    session.add(story)
+    set_tags(story, data.tags, session=session)
+    for position, link in enumerate(data.links):
+        session.add(CoverageLink(**link.model_dump(), story_id=story.id, position=position))
+    session.flush()
+    return story
+
+
+def update_story(story_id: str, changes: dict[str, Any], *, session: Session) -> bool:
+    """Apply field changes; returns whether anything differed (updated_at moves only then)."""
+    _check_fields(changes, EDITABLE_FIELDS)
+    story = _get_live(story_id, session)
+    changed = False
+    for name, value in changes.items():
+        if getattr(story, name) != value:
+            setattr(story, name, value)
+            changed = True
+    if changed:
+        story.updated_at = utcnow()
+    return changed
+
+
+def set_tags(story: Story, names: Sequence[str], *, session: Session) -> bool:
+    """Give the story exactly these tags, creating the ones that do not exist yet."""
+    wanted: dict[str, str] = {}
+    for raw in names:
+        name = parse_tag(raw)
+        if name:
+            wanted.setdefault(name.casefold(), name)
+    current = {tag.name.casefold() for tag in story.tags}
+    if current == set(wanted):
+        return False
+    existing = {
+        tag.name.casefold(): tag
+        for tag in session.exec(select(Tag).where(sa.func.lower(Tag.name).in_(list(wanted)))).all()
+    } if wanted else {}
+    tags = []
+    for key, name in wanted.items():
+        tag = existing.get(key) or Tag(name=name)
+        tags.append(tag)
+    story.tags = tags
+    story.updated_at = utcnow()
+    return True
+
+
+def set_story_tags(story_id: str, names: Sequence[str], *, session: Session) -> bool:
+    return set_tags(_get_live(story_id, session), names, session=session)
+
+
+def add_link(story_id: str, data: CoverageLinkBase, *, session: Session) -> LinkRead:
+    story = _get_live(story_id, session)
+    position = max((link.position for link in story.links), default=-1) + 1
+    link = CoverageLink(**data.model_dump(), story_id=story_id, position=position)
+    session.add(link)
+    story.updated_at = utcnow()
+    session.flush()
+    return LinkRead(**link.model_dump(include=set(LINK_FIELDS) | {"id"}))
+
+
+def update_link(link_id: str, changes: dict[str, Any], *, session: Session) -> bool:
+    _check_fields(changes, LINK_FIELDS)
+    link = session.get(CoverageLink, link_id)
+    if link is None:
+        raise StoryNotFoundError(f"No coverage link has the id {link_id}.")
+    changed = False
+    for name, value in changes.items():
+        if getattr(link, name) != value:
+            setattr(link, name, value)
+            changed = True
+    if changed:
+        link.updated_at = utcnow()
+        link.story.updated_at = link.updated_at
+    return changed
+
+
+def remove_link(link_id: str, *, session: Session) -> None:
+    link = session.get(CoverageLink, link_id)
+    if link is not None:
+        link.story.updated_at = utcnow()
+        session.delete(link)
+
+
+def delete_story(story_id: str, *, session: Session) -> None:
+    """Move a story out of sight; restore_story() brings it back until purge_deleted() runs."""
+    _get_live(story_id, session).deleted_at = utcnow()
+
+
+def restore_story(story_id: str, *, session: Session) -> None:
+    story = session.get(Story, story_id)
+    if story is None:
+        raise StoryNotFoundError(f"The story {story_id} was deleted for good and cannot be restored.")
+    story.deleted_at = None
+
+
+def purge_deleted(*, session: Session) -> int:
+    """Remove for good the stories deleted before now (the window calls it on start, with an empty undo)."""
+    doomed = session.exec(select(Story).where(col(Story.deleted_at).is_not(None))).all()
+    for story in doomed:
+        session.delete(story)
+    return len(doomed)
+
+
+

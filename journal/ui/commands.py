@@ -1,0 +1,48 @@
+"""Undoable story operations for the window's QUndoStack."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal, QObject
+from PySide6.QtGui import QUndoCommand
+
+from journal.ui.service import StoryService
+
+
+class StoryFocus(QObject):
+    """Tells the window which story to select after an undo or redo."""
+
+    select_story = Signal(str)
+
+
+class NewStoryCommand(QUndoCommand):
+    def __init__(self, service: StoryService, focus: StoryFocus) -> None:
+        super().__init__("New story")
+        self._service = service
+        self._focus = focus
+        self.story_id: str | None = None
+
+    def redo(self) -> None:
+        if self.story_id is None:
+            self.story_id = self._service.create_story()
+        else:
+            self._service.restore_story(self.story_id)
+        self._focus.select_story.emit(self.story_id)
+
+    def undo(self) -> None:
+        assert self.story_id is not None
+        self._service.delete_story(self.story_id)
+
+
+class DeleteStoryCommand(QUndoCommand):
+    def __init__(self, service: StoryService, focus: StoryFocus, story_id: str, title: str) -> None:
+        super().__init__(f"Delete “{title}”")
+        self._service = service
+        self._focus = focus
+        self._story_id = story_id
+
+    def redo(self) -> None:
+        self._service.delete_story(self._story_id)
+
+    def undo(self) -> None:
+        self._service.restore_story(self._story_id)
+        self._focus.select_story.emit(self._story_id)

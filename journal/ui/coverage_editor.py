@@ -1,0 +1,157 @@
+"""Coverage links of the story in the editor: paste a link to add it, edit cells in place, remove with undo."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from journal.store.fields import LINK_KIND_LABELS, FieldError, parse_url
+from journal.store.models import LINK_FIELDS, CoverageLinkBase
+from journal.store.stories import LinkRead
+from journal.ui.coverage_model import KIND_COLUMN, CoverageModel
+from journal.ui.inline_message import InlineMessage
+from journal.ui.service import StoryService
+
+
+class _KindDelegate(QStyledItemDelegate):
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QWidget:
+        combo = QComboBox(parent)
+        for kind, label in LINK_KIND_LABELS.items():
+            combo.addItem(label, kind.value)
+        return combo
+
+    def setEditorData(self, editor: QWidget, index: QModelIndex | QPersistentModelIndex) -> None:
+        assert isinstance(editor, QComboBox)
+        editor.setCurrentIndex(max(0, editor.findData(index.data(Qt.ItemDataRole.EditRole))))
+
+    def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: QModelIndex | QPersistentModelIndex) -> None:
+        assert isinstance(editor, QComboBox)
+        model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
+
+
+class _RemoveLinkCommand(QUndoCommand):
+    def __init__(self, editor: CoverageEditor, story_id: str, link: LinkRead) -> None:
+        super().__init__(f"Remove link {link.title or link.url}")
+        self._editor = editor
+        self._story_id = story_id
+        self._link = link
+
+    def redo(self) -> None:
+        self._editor.service.remove_link(self._story_id, self._link.id)
+
+    def undo(self) -> None:
+        data = CoverageLinkBase(**self._link.model_dump(include=set(LINK_FIELDS)))
+        self._link = self._editor.service.add_link(self._story_id, data)
+
+
+class CoverageEditor(QWidget):
+    def __init__(self, service: StoryService, undo_stack: QUndoStack, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.service = service
+        self._undo_stack = undo_stack
+        self._story_id: str | None = None
+
+        self.url_input = QLineEdit(placeholderText="Paste a link to a blog post, article or social post (https://…)")
+        self.url_input.setAccessibleName("New coverage link")
+        self.add_button = QPushButton("Add link")
+        self.add_button.setAutoDefault(False)
+        self.message = InlineMessage()
+        self.model = CoverageModel(self)
+        self.table = QTableView()
+        self.table.setObjectName("coverageTable")
+        self.table.setModel(self.model)
+        self.table.setAccessibleName("Coverage links")
+        self.table.setItemDelegateForColumn(KIND_COLUMN, _KindDelegate(self.table))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table, arrows move inside it
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for column, width in enumerate((220, 200, 110, 110, 90, 120, 80)):
+            header.resizeSection(column, width)
+        self.table.setMinimumHeight(120)
+        self.remove_button = QPushButton("Remove link")
+        self.remove_button.setAutoDefault(False)
+        self.remove_button.setEnabled(False)
+        self.remove_action = QAction("Remove link", self.table)
+        self.remove_action.setShortcut(QKeySequence.StandardKey.Delete)
+        self.remove_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.table.addAction(self.remove_action)
+
+        add_row = QHBoxLayout()
+        add_row.addWidget(self.url_input, 1)
+        add_row.addWidget(self.add_button)
+        remove_row = QHBoxLayout()
+        remove_row.addStretch(1)
+        remove_row.addWidget(self.remove_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(add_row)
+        layout.addWidget(self.message)
+        layout.addWidget(self.table)
+        layout.addLayout(remove_row)
+
+        self.url_input.returnPressed.connect(self.add_from_input)
+        self.url_input.textEdited.connect(lambda _text: self.message.clear())
+        self.add_button.clicked.connect(self.add_from_input)
+        self.remove_button.clicked.connect(self.remove_selected)
+        self.remove_action.triggered.connect(self.remove_selected)
+        self.model.link_edited.connect(self._save_edit)
+        self.model.invalid_input.connect(self.message.show_error)
+        self.table.selectionModel().selectionChanged.connect(self._update_remove_button)
+        self.model.modelReset.connect(self._update_remove_button)
+        service.links_changed.connect(self._links_changed)
+
+    def set_story(self, story_id: str | None, links: list[LinkRead]) -> None:
+        self._story_id = story_id
+        self.url_input.clear()
+        self.message.clear()
+        self.model.set_links(links)
+
+    def add_from_input(self) -> None:
+        if self._story_id is None:
+            return
+        try:
+            url = parse_url(self.url_input.text())
+        except FieldError as error:
+            self.message.show_error(str(error))
+            return
+        self.service.add_link(self._story_id, CoverageLinkBase(url=url))
+        self.url_input.clear()
+        self.message.clear()
+        self.table.selectRow(self.model.rowCount() - 1)
+
+    def remove_selected(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        if self._story_id is None or not rows:
+            return
+        link = self.model.link(rows[0].row())
+        self._undo_stack.push(_RemoveLinkCommand(self, self._story_id, link))
+
+    def _save_edit(self, link_id: str, changes: dict) -> None:
+        if self._story_id is not None:
+            self.message.clear()
+            self.service.update_link(self._story_id, link_id, changes)
+
+    def _links_changed(self, story_id: str) -> None:
+        if story_id == self._story_id:
+            self.model.set_links(self.service.story(story_id).links)
+
+    def _update_remove_button(self) -> None:
+        self.remove_button.setEnabled(bool(self.table.selectionModel().selectedRows()))

@@ -1,0 +1,95 @@
+"""The coverage links of one story as an editable table. Edits are validated here and written at once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+
+from journal.store.fields import LINK_KIND_LABELS, FieldError, LinkKind, parse_comment_count, parse_date, parse_url
+from journal.store.stories import LinkRead
+
+Index = QModelIndex | QPersistentModelIndex
+
+# (field, header, parse typed text -> stored value)
+COLUMNS: tuple[tuple[str, str, Callable[[str], Any]], ...] = (
+    ("url", "Link", parse_url),
+    ("title", "Title", str.strip),
+    ("outlet", "Outlet", str.strip),
+    ("author", "Author", str.strip),
+    ("published", "Published", parse_date),
+    ("kind", "Kind", lambda text: LinkKind(text).value),
+    ("comment_count", "Comments", parse_comment_count),
+    ("notes", "Notes", str.strip),
+)
+KIND_COLUMN = next(i for i, column in enumerate(COLUMNS) if column[0] == "kind")
+LinkIdRole = Qt.ItemDataRole.UserRole + 1
+
+
+class CoverageModel(QAbstractTableModel):
+    link_edited = Signal(str, dict)  # link id, {field: new value}
+    invalid_input = Signal(str)  # a sentence saying what to type instead
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._links: list[LinkRead] = []
+
+    def set_links(self, links: list[LinkRead]) -> None:
+        self.beginResetModel()
+        self._links = list(links)
+        self.endResetModel()
+
+    def link(self, row: int) -> LinkRead:
+        return self._links[row]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
+        return 0 if parent.isValid() else len(self._links)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(COLUMNS):
+            return COLUMNS[section][1]
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEditable
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._links) or not 0 <= index.column() < len(COLUMNS):
+            return None
+        link = self._links[index.row()]
+        field = COLUMNS[index.column()][0]
+        value = getattr(link, field)
+        if role == LinkIdRole:
+            return link.id
+        if role == Qt.ItemDataRole.EditRole:
+            return "" if value is None else str(value)
+        if role == Qt.ItemDataRole.DisplayRole:
+            if field == "kind":
+                return LINK_KIND_LABELS.get(LinkKind(value), value)
+            return "" if value is None else str(value)
+        if role == Qt.ItemDataRole.ToolTipRole and field in ("url", "title", "notes") and value:
+            return str(value)
+        return None
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if role != Qt.ItemDataRole.EditRole or not index.isValid():
+            return False
+        field, header, parse = COLUMNS[index.column()]
+        try:
+            parsed = parse(str(value))
+        except (FieldError, ValueError) as error:
+            self.invalid_input.emit(f"{header}: {error}")
+            return False
+        link = self._links[index.row()]
+        if getattr(link, field) == parsed:
+            return True
+        self._links[index.row()] = link.model_copy(update={field: parsed})
+        self.link_edited.emit(link.id, {field: parsed})
+        self.dataChanged.emit(index, index)
+        return True

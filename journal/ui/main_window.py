@@ -1,0 +1,242 @@
+"""The main window composes the story list, the editor, the empty state, actions and menus."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from PySide6.QtCore import QItemSelection, QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QWidget,
+)
+
+from journal import APP_NAME, __version__
+from journal.ui.commands import DeleteStoryCommand, NewStoryCommand, StoryFocus
+from journal.ui.empty_state import EmptyState
+from journal.ui.service import StoryService
+from journal.ui.story_editor import StoryEditor
+from journal.ui.story_list_model import TITLE, StoryIdRole, StoryListModel
+
+COLUMN_WIDTHS = (200, 88, 76, 70, 150)  # title (stretches), date, status, coverage, tags
+
+
+class MainWindow(QMainWindow):
+    open_sample_requested = Signal()
+    open_journal_requested = Signal()  # ask for a file
+    open_default_requested = Signal()
+
+    def __init__(self, service: StoryService, settings: QSettings, *, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.service = service
+        self.settings = settings
+        self.setWindowTitle(f"{title} — {APP_NAME}")
+        self.setObjectName("mainWindow")
+        self._journal_key = hashlib.sha1(str(service.journal.path).encode()).hexdigest()[:16]
+
+        self.undo_stack = QUndoStack(self)
+        self.focus = StoryFocus(self)
+        self.model = StoryListModel(service, self)
+        self.list_view = self._build_list()
+        self.editor = StoryEditor(service, self.undo_stack)
+        self.empty_state = EmptyState()
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(self.list_view)
+        self.splitter.addWidget(self.editor)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setChildrenCollapsible(False)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.empty_state)
+        self.pages.addWidget(self.splitter)
+        self.setCentralWidget(self.pages)
+        self.save_state = QLabel()
+        self.statusBar().addPermanentWidget(self.save_state)
+
+        self._build_actions()
+        self._connect()
+        self._restore_settings()
+        self._update_page()
+
+    # ------------------------------------------------------------ building
+    def _build_list(self) -> QTableView:
+        view = QTableView()
+        view.setObjectName("storyList")
+        view.setAccessibleName("Stories")
+        view.setModel(self.model)
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        view.setTabKeyNavigation(False)
+        view.setWordWrap(False)
+        view.setShowGrid(False)
+        view.setAlternatingRowColors(True)
+        view.verticalHeader().hide()
+        view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 10)
+        header = view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)  # never ResizeToContents on big views
+        header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Stretch)  # the title takes what is left
+        header.setHighlightSections(False)
+        for column, width in enumerate(COLUMN_WIDTHS):
+            header.resizeSection(column, width)
+        return view
+
+    def _build_actions(self) -> None:
+        self.new_action = QAction("&New story", self, shortcut=QKeySequence.StandardKey.New)
+        self.delete_action = QAction("&Delete story", self, shortcut=QKeySequence.StandardKey.Delete)
+        # Delete acts on the list only; in a text field the key deletes text, in the coverage table a link.
+        self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.list_view.addAction(self.delete_action)
+        self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
+        self.open_action = QAction("&Open journal…", self, shortcut=QKeySequence.StandardKey.Open)
+        self.sample_action = QAction("Open the &sample journal", self)
+        self.default_action = QAction("Open &my journal", self)
+        self.quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        self.focus_list_action = QAction("Go to the story &list", self, shortcut=QKeySequence("Ctrl+L"))
+        self.about_action = QAction(f"&About {APP_NAME}", self)
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+
+        file_menu = self.menuBar().addMenu("&File")
+        file_menu.addActions([self.new_action, self.open_action, self.sample_action, self.default_action])
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        edit_menu = self.menuBar().addMenu("&Edit")
+        edit_menu.addActions([self.undo_action, self.redo_action])
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.delete_action)
+        view_menu = self.menuBar().addMenu("&View")
+        view_menu.addAction(self.focus_list_action)
+        help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction(self.about_action)
+        for action in (self.new_action, self.undo_action, self.redo_action, self.open_action, self.quit_action,
+                       self.focus_list_action):
+            self.addAction(action)
+
+    def _connect(self) -> None:
+        self.new_action.triggered.connect(self.new_story)
+        self.delete_action.triggered.connect(self.delete_current_story)
+        self.open_action.triggered.connect(self.open_journal_requested)
+        self.sample_action.triggered.connect(self.open_sample_requested)
+        self.default_action.triggered.connect(self.open_default_requested)
+        self.quit_action.triggered.connect(self.close)
+        self.focus_list_action.triggered.connect(self.list_view.setFocus)
+        self.about_action.triggered.connect(self._about)
+        self.empty_state.new_story_clicked.connect(self.new_story)
+        self.empty_state.open_sample_clicked.connect(self.open_sample_requested)
+        self.list_view.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.model.modelReset.connect(self._update_page)
+        self.focus.select_story.connect(self.select_story)
+        self.editor.save_state_changed.connect(self.save_state.setText)
+
+    # ------------------------------------------------------------ stories
+    def new_story(self) -> None:
+        self.editor.flush()
+        self.undo_stack.push(NewStoryCommand(self.service, self.focus))
+        self.editor.title.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.editor.title.selectAll()
+
+    def delete_current_story(self) -> None:
+        story_id = self.editor.story_id
+        if story_id is None:
+            return
+        self.editor.flush()
+        row = self.model.row_of(story_id) or 0
+        title = self.editor.title.text() or "story"
+        self.undo_stack.push(DeleteStoryCommand(self.service, self.focus, story_id, title))
+        if self.model.rowCount():
+            self.select_row(min(row, self.model.rowCount() - 1))
+        self.statusBar().showMessage(f"Deleted “{title}”. Undo with {QKeySequence(QKeySequence.StandardKey.Undo).toString(QKeySequence.SequenceFormat.NativeText)}.", 8000)
+
+    def select_story(self, story_id: str) -> None:
+        row = self.model.row_of(story_id)
+        if row is not None:
+            self.select_row(row)
+
+    def select_row(self, row: int) -> None:
+        index = self.model.index(row, TITLE)
+        self.list_view.setCurrentIndex(index)
+        self.list_view.scrollTo(index)
+
+    def _selection_changed(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
+        indexes = selected.indexes()
+        story_id = indexes[0].data(StoryIdRole) if indexes else None
+        if story_id != self.editor.story_id:
+            self.editor.load(story_id)
+
+    def _update_page(self) -> None:
+        empty = self.model.rowCount() == 0
+        self.pages.setCurrentWidget(self.empty_state if empty else self.splitter)
+        self.delete_action.setEnabled(not empty)
+        if empty:
+            self.editor.load(None)
+            self.empty_state.new_button.setFocus()
+        elif not self.list_view.selectionModel().hasSelection():
+            self.select_row(0)
+
+    def _about(self) -> None:
+        QMessageBox.about(
+            self,
+            f"About {APP_NAME}",
+            f"<h3>{APP_NAME} {__version__}</h3><p>A journal of remarkable customer-service moments.</p>"
+            f"<p>This journal: {self.service.journal.path}</p>",
+        )
+
+    # ------------------------------------------------------------ settings
+    def _restore_settings(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1200, 780)
+        state = self.settings.value("window/state")
+        if state is not None:
+            self.restoreState(state)
+        splitter = self.settings.value("window/splitter")
+        if splitter is not None:
+            self.splitter.restoreState(splitter)
+        else:
+            self.splitter.setSizes([540, 660])
+        last = self.settings.value(f"journals/{self._journal_key}/last_story")
+        if isinstance(last, str) and self.model.rowCount():
+            self.select_story(last)
+
+    def save_settings(self) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
+        self.settings.setValue("window/splitter", self.splitter.saveState())
+        key = f"journals/{self._journal_key}/last_story"
+        if self.editor.story_id:
+            self.settings.setValue(key, self.editor.story_id)
+        else:
+            self.settings.remove(key)
+        self.settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.editor.flush():
+            answer = QMessageBox.warning(
+                self,
+                APP_NAME,
+                "The last changes could not be saved to the journal file. Close anyway and lose them?",
+                QMessageBox.StandardButton.Close | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel,
+            )
+            if answer != QMessageBox.StandardButton.Close:
+                event.ignore()
+                return
+        self.save_settings()
+        event.accept()
+
+    def journal_path(self) -> Path:
+        return self.service.journal.path

@@ -1,0 +1,125 @@
+"""The story list: a table model that reads pages of rows from SQL as the view asks for them.
+
+It never loads the whole journal: rowCount() is one COUNT query, data() fills a page of PAGE_SIZE rows
+on first touch, and at most MAX_PAGES pages are kept. Sorting and filtering belong to the SQL.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from journal.store.fields import status_label
+from journal.store.stories import StoryRow
+from journal.ui.service import StoryService
+
+PAGE_SIZE = 200
+MAX_PAGES = 50
+
+COLUMNS = ("Title", "Date", "Status", "Coverage", "Tags")
+TITLE, DATE, STATUS, COVERAGE, TAGS = range(len(COLUMNS))
+StoryIdRole = Qt.ItemDataRole.UserRole + 1
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class StoryListModel(QAbstractTableModel):
+    def __init__(self, service: StoryService, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._service = service
+        self._count = service.count()
+        self._pages: OrderedDict[int, list[StoryRow]] = OrderedDict()
+        service.stories_changed.connect(self.reload)
+        service.story_updated.connect(self.refresh_story)
+
+    # ------------------------------------------------------------ Qt model interface
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
+        return 0 if parent.isValid() else self._count
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(COLUMNS):
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < self._count:
+            return None
+        row = self.story_row(index.row())
+        if row is None:
+            return None
+        column = index.column()
+        if role == StoryIdRole:
+            return row.id
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(row, column)
+        if role == Qt.ItemDataRole.ToolTipRole and column in (TITLE, TAGS):
+            return row.title if column == TITLE else row.tags
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == COVERAGE:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return f"{row.title}, {row.status}"
+        return None
+
+    @staticmethod
+    def _display(row: StoryRow, column: int) -> Any:
+        if column == TITLE:
+            return row.title
+        if column == DATE:
+            return row.occurred.isoformat() if row.occurred else ""
+        if column == TAGS:
+            return row.tags
+        if column == COVERAGE:
+            return row.coverage or ""
+        if column == STATUS:
+            return status_label(row.status)
+        return None
+
+    # ------------------------------------------------------------ paging
+    def story_row(self, row: int) -> StoryRow | None:
+        page_number, offset = divmod(row, PAGE_SIZE)
+        page = self._pages.get(page_number)
+        if page is None:
+            page = self._service.rows(page_number * PAGE_SIZE, PAGE_SIZE)
+            self._pages[page_number] = page
+            while len(self._pages) > MAX_PAGES:
+                self._pages.popitem(last=False)
+        else:
+            self._pages.move_to_end(page_number)
+        return page[offset] if offset < len(page) else None
+
+    def story_id(self, row: int) -> str | None:
+        found = self.story_row(row)
+        return found.id if found else None
+
+    def row_of(self, story_id: str) -> int | None:
+        for page_number, page in self._pages.items():
+            for offset, row in enumerate(page):
+                if row.id == story_id:
+                    return page_number * PAGE_SIZE + offset
+        return self._service.row_of(story_id)
+
+    def reload(self) -> None:
+        """Stories were added or removed: count again and forget the cached pages."""
+        self.beginResetModel()
+        self._pages.clear()
+        self._count = self._service.count()
+        self.endResetModel()
+
+    def refresh_story(self, story_id: str) -> None:
+        """One story changed: re-read its row in place (it moves to its sorted place on the next reload)."""
+        for page_number, page in self._pages.items():
+            for offset, row in enumerate(page):
+                if row.id == story_id:
+                    fresh = self._service.row(story_id)
+                    if fresh is None:
+                        self.reload()
+                        return
+                    page[offset] = fresh
+                    number = page_number * PAGE_SIZE + offset
+                    self.dataChanged.emit(self.index(number, 0), self.index(number, len(COLUMNS) - 1))
+                    return
