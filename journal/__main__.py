@@ -9,18 +9,25 @@ import sys
 
 
 def main(argv: list[str] | None = None) -> int:
-    from journal.cli import build_parser, run_command
+    from journal.cli import build_parser, check_arguments, run_command
     from journal.paths import default_journal_path, resolve_journal_path
 
-    args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
+    # A terminal that cannot show a character gets a replacement, never a traceback.
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
+    parser = build_parser()
+    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    check_arguments(parser, args)
     path = resolve_journal_path(args.journal)
-    if path == default_journal_path():
+    is_default = path == default_journal_path()
+    if is_default:
         path.parent.mkdir(parents=True, exist_ok=True)  # the user's data folder, made on first use
     if args.command is None:
         from journal.app import run_window
 
-        return run_window(path, is_default=path == default_journal_path(), argv=[sys.argv[0]])
-    return run_command(args, path)
+        return run_window(path, is_default=is_default, argv=[sys.argv[0]])
+    return run_command(args, path, create=is_default)
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ import signal
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QSettings, QTimer
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from journal import APP_NAME, __version__
 from journal.paths import default_journal_path, settings_path
@@ -96,7 +96,8 @@ def _close_on_terminate(qapp: QApplication) -> None:
     signal.signal(signal.SIGTERM, lambda *_: qapp.closeAllWindows())
     signal.signal(signal.SIGINT, lambda *_: qapp.closeAllWindows())
     # Python runs signal handlers only when it gets control; a light timer gives it that in Qt's loop.
-    timer = QTimer(qapp, interval=300)
+    timer = QTimer(qapp)
+    timer.setInterval(300)
     timer.timeout.connect(lambda: None)
     timer.start()
 
@@ -116,5 +117,3 @@ def run_window(path: Path, *, is_default: bool, argv: list[str]) -> int:
     code = qapp.exec()
     app.close()
     return code
-
-

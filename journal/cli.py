@@ -15,6 +15,7 @@ from typing import Any, NoReturn, TextIO
 
 from journal import APP_NAME, __version__
 from journal.store.fields import (
+    CONSENT_LABELS,
     Consent,
     FieldError,
     Status,
@@ -59,7 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
     parser.add_argument(
-        "--journal", metavar="PATH", help="the journal file to use (default: $STORY_JOURNAL, else your data folder)"
+        "--journal",
+        metavar="PATH",
+        help="the journal file to use (default: $STORY_JOURNAL, else your data folder)",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -71,7 +74,12 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--channel", default="", help="phone, email, chat, in_person, social_media, letter, ...")
     add.add_argument("--customer", default="", help="the customer's name (private)")
     add.add_argument("--contact", default="", help="the customer's e-mail or phone (private)")
-    add.add_argument("--consent", default="unknown", type=_choice(Consent, "consent"), help="unknown, declined, anonymous or named")
+    add.add_argument(
+        "--consent",
+        default="unknown",
+        type=_choice(Consent, "consent"),
+        help="unknown, declined, anonymous or named",
+    )
     add.add_argument("--situation", default="")
     add.add_argument("--policy", default="")
     add.add_argument("--action", default="")
@@ -84,8 +92,14 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--link", action="append", default=[], metavar="URL", type=_checked(parse_url))
 
     listing = commands.add_parser("list", help="list stories, newest first")
-    listing.add_argument("--tag", action="append", default=[], metavar="NAME", type=_checked(parse_tag),
-                         help="only stories with this tag (or one nested under it); repeat to narrow")
+    listing.add_argument(
+        "--tag",
+        action="append",
+        default=[],
+        metavar="NAME",
+        type=_checked(parse_tag),
+        help="only stories with this tag (or one nested under it); repeat to narrow",
+    )
     listing.add_argument("--json", action="store_true", help="one JSON array on stdout")
 
     show = commands.add_parser("show", help="every field of one story, tags and links included")
@@ -94,13 +108,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def run_command(args: argparse.Namespace, path: Path, out: TextIO | None = None) -> int:
+def check_arguments(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """What argparse cannot check alone; refused before any file is opened."""
+    if args.command == "add" and args.cost is not None and not args.currency:
+        parser.error("--cost needs --currency too, e.g. --currency USD")
+
+
+def run_command(args: argparse.Namespace, path: Path, *, create: bool, out: TextIO | None = None) -> int:
+    """Run a command on the journal at `path`. Reading commands create a journal only when `create` says so
+    (the default journal), so a mistyped --journal path is reported rather than made."""
     from journal.store.database import open_journal
     from journal.store.errors import JournalError, StoryNotFoundError
 
     out = out or sys.stdout
+    writes = args.command == "add"
     try:
-        journal = open_journal(path, read_only_ok=args.command != "add")
+        journal = open_journal(path, read_only_ok=not writes, create=writes or create)
     except JournalError as error:
         print(f"journal: {error}", file=sys.stderr)
         return 1
@@ -120,9 +143,6 @@ def _add(args: argparse.Namespace, journal: Any, out: TextIO) -> int:
     from journal.store.models import CoverageLinkBase
     from journal.store.stories import StoryCreate, create_story
 
-    if args.cost is not None and not args.currency:
-        print("journal: error: --cost needs --currency too, e.g. --currency USD", file=sys.stderr)
-        return 2
     data = StoryCreate(
         title=args.title,
         occurred=args.occurred,
@@ -153,7 +173,7 @@ def _list(args: argparse.Namespace, journal: Any, out: TextIO) -> int:
     from journal.store.stories import list_rows
 
     with journal.session() as session:
-        rows = list_rows(session=session, tags=args.tag, limit=-1)
+        rows = list_rows(session=session, tags=[tag for tag in args.tag if tag], limit=-1)
     if args.json:
         records = [
             {
@@ -170,7 +190,10 @@ def _list(args: argparse.Namespace, journal: Any, out: TextIO) -> int:
         out.write("\n")
         return 0
     if not rows:
-        print("No stories" + (" with those tags." if args.tag else " yet. Add one with `journal add --title ...`."), file=out)
+        print(
+            "No stories" + (" with those tags." if args.tag else " yet. Add one with `journal add --title ...`."),
+            file=out,
+        )
         return 0
     for row in rows:
         date = row.occurred.isoformat() if row.occurred else "—".ljust(10)
@@ -199,11 +222,11 @@ def _show(args: argparse.Namespace, journal: Any, out: TextIO) -> int:
         f"organisation:  {story.organization}",
         f"employees:     {story.employees}",
         f"channel:       {story.channel}",
-        f"status:        {story.status}",
+        f"status:        {status_label(story.status)}",
         f"tags:          {', '.join(story.tags)}",
-        f"customer:      {story.customer_name}  (private)",
-        f"contact:       {story.customer_contact}  (private)",
-        f"consent:       {story.consent}",
+        f"customer:      {story.customer_name}" + ("  (private)" if story.customer_name else ""),
+        f"contact:       {story.customer_contact}" + ("  (private)" if story.customer_contact else ""),
+        f"consent:       {CONSENT_LABELS[Consent(story.consent)]}",
         f"cost:          {cost}",
         f"created:       {story.created_at.isoformat(timespec='seconds')}",
         f"updated:       {story.updated_at.isoformat(timespec='seconds')}",
@@ -229,7 +252,9 @@ def _show(args: argparse.Namespace, journal: Any, out: TextIO) -> int:
             )
             if part
         )
-        lines.append(f"- {link.title or link.url}\n  {link.url}" + (f"\n  {details}" if details else ""))
+        lines.append(f"- {link.title}\n  {link.url}" if link.title else f"- {link.url}")
+        if details:
+            lines.append(f"  {details}")
         if link.notes:
             lines.append(f"  {link.notes}")
     print("\n".join(lines), file=out)

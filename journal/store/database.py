@@ -53,7 +53,8 @@ def inspect_file(path: Path) -> FileState:
             header = handle.read(100)
     except PermissionError:
         raise JournalUnreadableError(
-            path, f"{path} cannot be read: permission denied. Check the file's permissions, or choose another journal."
+            path,
+            f"{path} cannot be read: permission denied. Check the file's permissions, or choose another journal.",
         ) from None
     except OSError as exc:
         raise JournalUnreadableError(path, f"{path} cannot be read ({exc.strerror}).") from None
@@ -61,7 +62,8 @@ def inspect_file(path: Path) -> FileState:
         return FileState(exists=True, revision=None)  # an empty file: nothing to lose, becomes a journal
     if not header.startswith(SQLITE_MAGIC) or len(header) < 100:
         raise NotAJournalError(
-            path, f"{path} is not a Story Journal file (it is not a database). Choose a .journal file with --journal."
+            path,
+            f"{path} is not a Story Journal file (it is not a database). Choose a .journal file with --journal.",
         )
     try:
         with closing(sqlite3.connect(_read_only_uri(path), uri=True)) as conn:
@@ -73,7 +75,8 @@ def inspect_file(path: Path) -> FileState:
                 revision = row[0] if row else None
     except sqlite3.DatabaseError as exc:
         raise NotAJournalError(
-            path, f"{path} is damaged or is not a Story Journal file ({exc}). Choose another journal with --journal."
+            path,
+            f"{path} is damaged or is not a Story Journal file ({exc}). Choose another journal with --journal.",
         ) from None
     if app_id != APPLICATION_ID:
         if tables:
@@ -104,7 +107,8 @@ def _check_writable(path: Path, state: FileState) -> None:
     folder = path.parent
     if state.exists and not os.access(path, os.W_OK):
         raise JournalReadOnlyError(
-            path, f"{path} is read-only. Make it writable, or copy it somewhere you can write, and open the copy."
+            path,
+            f"{path} is read-only. Make it writable, or copy it somewhere you can write, and open the copy.",
         )
     if not os.access(folder, os.W_OK | os.X_OK):
         raise JournalReadOnlyError(
@@ -120,9 +124,11 @@ def backup_file(path: Path, label: str) -> Path:
     folder.mkdir(exist_ok=True)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
     target = folder / f"{path.stem}-{stamp}-{label}{path.suffix or '.journal'}"
-    with closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as source:
-        with closing(sqlite3.connect(target)) as copy:
-            source.backup(copy)
+    with (
+        closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as source,
+        closing(sqlite3.connect(target)) as copy,
+    ):
+        source.backup(copy)
     return target
 
 
@@ -179,14 +185,19 @@ class Journal:
         self.engine.dispose()
 
 
-def open_journal(path: Path, *, read_only_ok: bool = False) -> Journal:
+def open_journal(path: Path, *, read_only_ok: bool = False, create: bool = True) -> Journal:
     """Open (and if needed create or migrate) the journal at `path`; its folder must exist.
 
     read_only_ok: a journal that cannot be written is opened read-only instead of refused (for commands
     that only read). It is never migrated then, so it must already be at the current schema.
+    create: make a new journal when there is no file; without it a missing file is an error.
     """
     path = path.absolute()
     state = inspect_file(path)
+    if not state.exists and not create:
+        raise JournalUnreadableError(
+            path, f"There is no journal at {path}. Check the path; `journal add` or the window creates one."
+        )
     if not state.exists and not path.parent.is_dir():
         raise JournalUnreadableError(
             path, f"The folder {path.parent} does not exist. Create it first, or choose another path."

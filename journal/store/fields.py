@@ -67,6 +67,7 @@ LINK_KIND_LABELS: dict[LinkKind, str] = {
     LinkKind.OTHER: "Other",
 }
 
+
 def status_label(value: str) -> str:
     return next((label for status, label in STATUS_LABELS.items() if status.value == value), value)
 
@@ -139,7 +140,7 @@ def parse_url(text: str) -> str:
     parts = urlsplit(url)
     if parts.scheme.lower() not in ("http", "https"):
         raise FieldError("Only web links can be added: the address must start with https:// or http://.")
-    if not parts.hostname or "." not in parts.hostname and parts.hostname != "localhost":
+    if not parts.hostname or ("." not in parts.hostname and parts.hostname != "localhost"):
         raise FieldError(f"'{url}' has no web site in it; paste the full address, e.g. https://example.com/post.")
     return url
 
@@ -155,6 +156,8 @@ def parse_comment_count(text: str) -> int | None:
 
 def parse_tag(text: str) -> str:
     """A tag name: trimmed, inner spaces kept single, `parent/child` allowed."""
+    if "," in text:
+        raise FieldError(f"'{text.strip()}': a tag cannot contain a comma; give each tag separately.")
     parts = [" ".join(part.split()) for part in text.split("/")]
     name = "/".join(p for p in parts if p)
     if len(name) > 80:

@@ -79,7 +79,8 @@ class StoryBase(SQLModel):
     customer_name: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))
     customer_contact: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))
     consent: str = Field(
-        default=Consent.UNKNOWN.value, sa_column=sa.Column(sa.String(16), nullable=False, server_default="unknown")
+        default=Consent.UNKNOWN.value,
+        sa_column=sa.Column(sa.String(16), nullable=False, server_default="unknown"),
     )
     situation: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))
     policy: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))
@@ -125,7 +126,8 @@ class CoverageLinkBase(SQLModel):
     author: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))
     published: dt.date | None = Field(default=None, sa_column=sa.Column(sa.Date, nullable=True))
     kind: str = Field(
-        default=LinkKind.OTHER.value, sa_column=sa.Column(sa.String(16), nullable=False, server_default="other")
+        default=LinkKind.OTHER.value,
+        sa_column=sa.Column(sa.String(16), nullable=False, server_default="other"),
     )
     comment_count: int | None = Field(default=None, sa_column=sa.Column(sa.Integer, nullable=True))
     notes: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))

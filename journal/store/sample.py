@@ -1,4 +1,4 @@
-"""The sample journal: well-known public stories, kept as JSON in resources/ and loaded into a journal file."""
+"""The sample journal: well-known public stories, kept as JSON in resources/, loaded into a journal file."""
 
 from __future__ import annotations
 

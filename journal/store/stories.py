@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session, col, select
+from sqlmodel import Field, Session, col, select
 
 from journal.store.errors import StoryNotFoundError
 from journal.store.fields import FieldError, parse_tag
@@ -21,6 +21,7 @@ from journal.store.models import (
     StoryBase,
     StoryTag,
     Tag,
+    UTCDateTime,
     utcnow,
 )
 
@@ -30,16 +31,16 @@ class LinkRead(CoverageLinkBase):
 
 
 class StoryCreate(StoryBase):
-    tags: list[str] = []
-    links: list[CoverageLinkBase] = []
+    tags: list[str] = Field(default_factory=list)
+    links: list[CoverageLinkBase] = Field(default_factory=list)
 
 
 class StoryRead(StoryBase):
     id: str
     created_at: dt.datetime
     updated_at: dt.datetime
-    tags: list[str] = []
-    links: list[LinkRead] = []
+    tags: list[str] = Field(default_factory=list)
+    links: list[LinkRead] = Field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,14 +64,14 @@ def _live() -> sa.ColumnElement[bool]:
 
 def _occurred_key() -> sa.ColumnElement[str]:
     """Stories without a date sort after dated ones, newest first."""
-    return sa.func.coalesce(Story.occurred, "", type_=sa.String)
+    return sa.func.coalesce(sa.cast(col(Story.occurred), sa.String), "", type_=sa.String)
 
 
 def _order() -> list[sa.ColumnElement[Any]]:
     return [_occurred_key().desc(), col(Story.created_at).desc(), col(Story.id).desc()]
 
 
-def _tag_filter(tags: Sequence[str]) -> list[sa.ColumnElement[bool]]:
+def _tag_filter(tags: Sequence[str]) -> list[Any]:
     """A story matches a tag when it has that tag or one nested under it (`industry` matches `industry/retail`)."""
     clauses = []
     for name in tags:
@@ -105,11 +106,13 @@ def _row_query() -> Any:
         .where(col(CoverageLink.story_id) == col(Story.id))
         .scalar_subquery()
     )
-    return select(Story.id, Story.title, Story.occurred, Story.status, tag_names, coverage).where(_live())
+    columns = (col(Story.id), col(Story.title), col(Story.occurred), col(Story.status), tag_names, coverage)
+    return sa.select(*columns).where(_live())
 
 
 def _to_row(r: Any) -> StoryRow:
-    return StoryRow(id=r[0], title=r[1], occurred=r[2], status=r[3], tags=r[4] or "", coverage=r[5])
+    tags = ", ".join(sorted((r[4] or "").split(", "), key=str.casefold)) if r[4] else ""
+    return StoryRow(id=r[0], title=r[1], occurred=r[2], status=r[3], tags=tags, coverage=r[5])
 
 
 def list_rows(*, session: Session, tags: Sequence[str] = (), limit: int = 200, offset: int = 0) -> list[StoryRow]:
@@ -135,7 +138,9 @@ def row_of(story_id: str, *, session: Session, tags: Sequence[str] = ()) -> int 
         return None
     occurred, created_at, _ = key
     before = sa.tuple_(_occurred_key(), Story.created_at, Story.id) > sa.tuple_(
-        sa.literal(occurred), sa.literal(created_at, type_=Story.__table__.c.created_at.type), sa.literal(story_id)
+        sa.literal(occurred),
+        sa.literal(created_at, type_=UTCDateTime()),
+        sa.literal(story_id),
     )
     query = select(sa.func.count()).select_from(Story).where(_live(), *_tag_filter(tags), before)
     return session.exec(query).one()
@@ -229,10 +234,14 @@ def set_tags(story: Story, names: Sequence[str], *, session: Session) -> bool:
     current = {tag.name.casefold() for tag in story.tags}
     if current == set(wanted):
         return False
-    existing = {
-        tag.name.casefold(): tag
-        for tag in session.exec(select(Tag).where(sa.func.lower(Tag.name).in_(list(wanted)))).all()
-    } if wanted else {}
+    existing = (
+        {
+            tag.name.casefold(): tag
+            for tag in session.exec(select(Tag).where(sa.func.lower(Tag.name).in_(list(wanted)))).all()
+        }
+        if wanted
+        else {}
+    )
     tags = []
     for key, name in wanted.items():
         tag = existing.get(key) or Tag(name=name)
@@ -297,6 +306,3 @@ def purge_deleted(*, session: Session) -> int:
     for story in doomed:
         session.delete(story)
     return len(doomed)
-
-
-

@@ -7,7 +7,14 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
-from journal.store.fields import LINK_KIND_LABELS, FieldError, LinkKind, parse_comment_count, parse_date, parse_url
+from journal.store.fields import (
+    LINK_KIND_LABELS,
+    FieldError,
+    LinkKind,
+    parse_comment_count,
+    parse_date,
+    parse_url,
+)
 from journal.store.stories import LinkRead
 
 Index = QModelIndex | QPersistentModelIndex
@@ -50,7 +57,11 @@ class CoverageModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(COLUMNS)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(COLUMNS):
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(COLUMNS)
+        ):
             return COLUMNS[section][1]
         return None
 

@@ -29,12 +29,20 @@ from journal.ui.story_list_model import TITLE, StoryIdRole, StoryListModel
 COLUMN_WIDTHS = (200, 88, 76, 70, 150)  # title (stretches), date, status, coverage, tags
 
 
+def _action(text: str, parent: QWidget, shortcut: QKeySequence | QKeySequence.StandardKey) -> QAction:
+    action = QAction(text, parent)
+    action.setShortcut(shortcut)
+    return action
+
+
 class MainWindow(QMainWindow):
     open_sample_requested = Signal()
     open_journal_requested = Signal()  # ask for a file
     open_default_requested = Signal()
 
-    def __init__(self, service: StoryService, settings: QSettings, *, title: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, service: StoryService, settings: QSettings, *, title: str, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.service = service
         self.settings = settings
@@ -90,8 +98,8 @@ class MainWindow(QMainWindow):
         return view
 
     def _build_actions(self) -> None:
-        self.new_action = QAction("&New story", self, shortcut=QKeySequence.StandardKey.New)
-        self.delete_action = QAction("&Delete story", self, shortcut=QKeySequence.StandardKey.Delete)
+        self.new_action = _action("&New story", self, QKeySequence.StandardKey.New)
+        self.delete_action = _action("&Delete story", self, QKeySequence.StandardKey.Delete)
         # Delete acts on the list only; in a text field the key deletes text, in the coverage table a link.
         self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self.list_view.addAction(self.delete_action)
@@ -99,12 +107,12 @@ class MainWindow(QMainWindow):
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
         self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
         self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
-        self.open_action = QAction("&Open journal…", self, shortcut=QKeySequence.StandardKey.Open)
+        self.open_action = _action("&Open journal…", self, QKeySequence.StandardKey.Open)
         self.sample_action = QAction("Open the &sample journal", self)
         self.default_action = QAction("Open &my journal", self)
-        self.quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
+        self.quit_action = _action("&Quit", self, QKeySequence.StandardKey.Quit)
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
-        self.focus_list_action = QAction("Go to the story &list", self, shortcut=QKeySequence("Ctrl+L"))
+        self.focus_list_action = _action("Go to the story &list", self, QKeySequence("Ctrl+L"))
         self.about_action = QAction(f"&About {APP_NAME}", self)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
 
@@ -120,8 +128,14 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.focus_list_action)
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(self.about_action)
-        for action in (self.new_action, self.undo_action, self.redo_action, self.open_action, self.quit_action,
-                       self.focus_list_action):
+        for action in (
+            self.new_action,
+            self.undo_action,
+            self.redo_action,
+            self.open_action,
+            self.quit_action,
+            self.focus_list_action,
+        ):
             self.addAction(action)
 
     def _connect(self) -> None:
@@ -157,7 +171,8 @@ class MainWindow(QMainWindow):
         self.undo_stack.push(DeleteStoryCommand(self.service, self.focus, story_id, title))
         if self.model.rowCount():
             self.select_row(min(row, self.model.rowCount() - 1))
-        self.statusBar().showMessage(f"Deleted “{title}”. Undo with {QKeySequence(QKeySequence.StandardKey.Undo).toString(QKeySequence.SequenceFormat.NativeText)}.", 8000)
+        undo_keys = QKeySequence(QKeySequence.StandardKey.Undo).toString(QKeySequence.SequenceFormat.NativeText)
+        self.statusBar().showMessage(f"Deleted “{title}”. Undo with {undo_keys}.", 8000)
 
     def select_story(self, story_id: str) -> None:
         row = self.model.row_of(story_id)

@@ -59,6 +59,13 @@ class _Binding:
     message: InlineMessage | None = None
 
 
+def _line(name: str, placeholder: str) -> QLineEdit:
+    edit = QLineEdit()
+    edit.setObjectName(name)
+    edit.setPlaceholderText(placeholder)
+    return edit
+
+
 def _plain_text(placeholder: str, name: str) -> QPlainTextEdit:
     edit = QPlainTextEdit()
     edit.setPlaceholderText(placeholder)
@@ -96,21 +103,23 @@ class StoryEditor(QScrollArea):
         self._story_id: str | None = None
         self._dirty = False
         self._loading = False
-        self._timer = QTimer(self, singleShot=True, interval=SAVE_DELAY_MS)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(SAVE_DELAY_MS)
         self._timer.timeout.connect(self.flush)
 
-        self.title = QLineEdit(objectName="title", placeholderText="A short headline: what was remarkable")
+        self.title = _line("title", "A short headline: what was remarkable")
         self.title.setAccessibleName("Title")
         self.title_message = InlineMessage()
-        self.occurred = QLineEdit(objectName="occurred", placeholderText="YYYY-MM-DD")
+        self.occurred = _line("occurred", "YYYY-MM-DD")
         self.occurred.setAccessibleName("When it happened")
         self.occurred.setMaximumWidth(140)
         self.occurred_message = InlineMessage()
-        self.organization = QLineEdit(objectName="organization", placeholderText="Company or team")
+        self.organization = _line("organization", "Company or team")
         self.organization.setAccessibleName("Organisation")
         self._organizations = QStringListModel(self)
         self.organization.setCompleter(QCompleter(self._organizations, self.organization))
-        self.employees = QLineEdit(objectName="employees", placeholderText="Who did it; separate names with commas")
+        self.employees = _line("employees", "Who did it; separate names with commas")
         self.employees.setAccessibleName("Employees")
         self.channel = _combo(CHANNELS, "Channel")
         self.channel.setEditable(True)
@@ -124,19 +133,19 @@ class StoryEditor(QScrollArea):
         self.situation = _plain_text("What happened? What did the customer need? (Markdown welcome)", "Situation")
         self.policy = _plain_text("What would the policy or the usual answer have been?", "Policy")
         self.action = _plain_text("What was done instead, and by whom?", "What was done")
-        self.cost = QLineEdit(objectName="cost", placeholderText="Amount, e.g. 45.00")
+        self.cost = _line("cost", "Amount, e.g. 45.00")
         self.cost.setAccessibleName("Cost")
         self.cost.setMaximumWidth(140)
-        self.currency = QComboBox(objectName="currency")
+        self.currency = QComboBox()
         self.currency.setAccessibleName("Currency")
         self.currency.setEditable(True)
         self.currency.addItems(["", *CURRENCIES])
         self.cost_message = InlineMessage()
         self.outcome = _plain_text("What came of it: the customer's reaction, coverage, business results", "Outcome")
 
-        self.customer_name = QLineEdit(objectName="customer_name", placeholderText="Name (private)")
+        self.customer_name = _line("customer_name", "Name (private)")
         self.customer_name.setAccessibleName("Customer name")
-        self.customer_contact = QLineEdit(objectName="customer_contact", placeholderText="E-mail or phone (private)")
+        self.customer_contact = _line("customer_contact", "E-mail or phone (private)")
         self.customer_contact.setAccessibleName("Customer contact")
         self.consent = _combo(CONSENT_LABELS, "Consent to publish")
         self.internal_notes = _plain_text("Notes for the team only; never published", "Internal notes")
@@ -232,8 +241,16 @@ class StoryEditor(QScrollArea):
         self.setFrameShape(QFrame.Shape.NoFrame)
 
     def _watch_changes(self) -> None:
-        for line in (self.title, self.occurred, self.organization, self.employees, self.cost, self.tags,
-                     self.customer_name, self.customer_contact):
+        for line in (
+            self.title,
+            self.occurred,
+            self.organization,
+            self.employees,
+            self.cost,
+            self.tags,
+            self.customer_name,
+            self.customer_contact,
+        ):
             line.textChanged.connect(self._changed)
         for text in (self.situation, self.policy, self.action, self.outcome, self.internal_notes):
             text.textChanged.connect(self._changed)
@@ -336,7 +353,9 @@ class StoryEditor(QScrollArea):
             self._timer.start(RETRY_DELAY_MS)
             return False
         self._dirty = False
-        self.save_state_changed.emit("Saved" if not refused and tags is not None else "Saved, except the fields marked in red")
+        self.save_state_changed.emit(
+            "Saved" if not refused and tags is not None else "Saved, except the fields marked in red"
+        )
         return True
 
 

@@ -15,7 +15,6 @@ import pytest
 from journal.store import migrate, stories
 from journal.store.database import APPLICATION_ID, backup_file, open_journal
 from journal.store.errors import (
-    JournalReadOnlyError,
     JournalTooNewError,
     JournalUnreadableError,
     NotAJournalError,
@@ -131,7 +130,12 @@ def _without_root_override() -> None:
 def run_without_permission_override(code: str, folder: Path) -> subprocess.CompletedProcess[str]:
     preexec = _without_root_override if os.geteuid() == 0 else None
     return subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, cwd=folder, check=False, preexec_fn=preexec
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=folder,
+        check=False,
+        preexec_fn=preexec,
     )
 
 

@@ -65,7 +65,8 @@ def test_opening_a_journal_from_any_earlier_revision_brings_it_to_head_keeping_i
         if start is not None:
             migrate.upgrade(connection, start)
             connection.exec_driver_sql(
-                "INSERT INTO story (id, title, created_at, updated_at) VALUES ('a', 'Old story', '2020-01-01', '2020-01-01')"
+                "INSERT INTO story (id, title, created_at, updated_at)"
+                " VALUES ('a', 'Old story', '2020-01-01', '2020-01-01')"
             )
             titles = ["Old story"]
     engine.dispose()

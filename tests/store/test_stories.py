@@ -39,7 +39,9 @@ def test_a_full_story_round_trips(journal: Journal) -> None:
         internal_notes="Estimate.",
         status="approved",
         tags=["bereavement", "industry/retail"],
-        links=[CoverageLinkBase(url="https://example.com/post", title="Her post", kind="customer_post", comment_count=120)],
+        links=[
+            CoverageLinkBase(url="https://example.com/post", title="Her post", kind="customer_post", comment_count=120)
+        ],
     )
     with journal.session() as session:
         story = stories.get_story(story_id, session=session)
@@ -110,7 +112,10 @@ def test_links_are_added_edited_and_removed_in_order(journal: Journal) -> None:
         assert stories.update_link(first.id, {"title": "First", "comment_count": 4}, session=session)
     with journal.session() as session:
         links = stories.get_story(story_id, session=session).links
-        assert [(link.url, link.title) for link in links] == [("https://a.example/1", "First"), ("https://a.example/2", "")]
+        assert [(link.url, link.title) for link in links] == [
+            ("https://a.example/1", "First"),
+            ("https://a.example/2", ""),
+        ]
         assert stories.list_rows(session=session)[0].coverage == 2
     with journal.write() as session:
         stories.remove_link(first.id, session=session)

@@ -1,4 +1,4 @@
-"""Alembic environment: always run in-process on the connection the journal opened (see journal/store/migrate.py)."""
+"""Alembic environment: runs in-process on the connection the journal opened (journal/store/migrate.py)."""
 
 from __future__ import annotations
 

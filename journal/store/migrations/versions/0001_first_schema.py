@@ -43,9 +43,7 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime, nullable=False),
         sa.Column("updated_at", sa.DateTime, nullable=False),
         sa.Column("deleted_at", sa.DateTime, nullable=True),
-        sa.CheckConstraint(
-            "consent IN ('unknown', 'declined', 'anonymous', 'named')", name="ck_consent_allowed"
-        ),
+        sa.CheckConstraint("consent IN ('unknown', 'declined', 'anonymous', 'named')", name="ck_consent_allowed"),
         sa.CheckConstraint("status IN ('draft', 'ready', 'approved')", name="ck_status_allowed"),
         sa.CheckConstraint("cost_cents IS NULL OR cost_cents >= 0", name="ck_cost_not_negative"),
     )
@@ -81,11 +79,10 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime, nullable=False),
         sa.Column("updated_at", sa.DateTime, nullable=False),
         sa.CheckConstraint(
-            "kind IN ('customer_post', 'blog', 'news', 'social_post', 'forum', 'other')", name="ck_kind_allowed"
+            "kind IN ('customer_post', 'blog', 'news', 'social_post', 'forum', 'other')",
+            name="ck_kind_allowed",
         ),
-        sa.CheckConstraint(
-            "comment_count IS NULL OR comment_count >= 0", name="ck_comment_count_not_negative"
-        ),
+        sa.CheckConstraint("comment_count IS NULL OR comment_count >= 0", name="ck_comment_count_not_negative"),
     )
     op.create_index("ix_coverage_link_story", "coverage_link", ["story_id", "position"])
 

@@ -1,0 +1,99 @@
+"""The item models, checked by Qt's own model tester and against the journal they read."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pytestqt.modeltest import ModelTester
+
+from journal.store import stories
+from journal.store.database import Journal
+from journal.store.models import CoverageLinkBase
+from journal.store.stories import StoryCreate
+from journal.ui.coverage_model import CoverageModel
+from journal.ui.service import StoryService
+from journal.ui.story_list_model import PAGE_SIZE, StoryIdRole, StoryListModel
+
+
+def fill(journal: Journal, count: int) -> list[str]:
+    with journal.write() as session:
+        return [
+            stories.create_story(
+                StoryCreate(
+                    title=f"Story {n:04d}",
+                    occurred=dt.date(2000, 1, 1) + dt.timedelta(days=n),
+                    tags=[f"t{n % 3}"],
+                ),
+                session=session,
+            ).id
+            for n in range(count)
+        ]
+
+
+def test_story_list_model_passes_the_model_tester(qtmodeltester: ModelTester, journal: Journal) -> None:
+    fill(journal, 30)
+    model = StoryListModel(StoryService(journal))
+    qtmodeltester.check(model, force_py=True)
+    assert model.rowCount() == 30
+    assert model.index(0, 0).data() == "Story 0029"
+
+
+def test_story_list_reads_pages_on_demand(journal: Journal) -> None:
+    ids = fill(journal, PAGE_SIZE * 2 + 15)
+    service = StoryService(journal)
+    model = StoryListModel(service)
+    assert model.rowCount() == len(ids)
+    assert model._pages == {}, "nothing is read before the view asks"
+    last = model.index(model.rowCount() - 1, 0)
+    assert last.data() == "Story 0000"
+    assert list(model._pages) == [2], "only the page holding the row was read"
+    # row_of finds a story without reading the pages before it
+    assert model.row_of(ids[PAGE_SIZE + 10]) == len(ids) - 1 - (PAGE_SIZE + 10)
+    assert model.index(model.row_of(ids[5]) or 0, 0).data(StoryIdRole) == ids[5]
+
+
+def test_story_list_follows_the_service(journal: Journal) -> None:
+    fill(journal, 3)
+    service = StoryService(journal)
+    model = StoryListModel(service)
+    model.index(0, 0).data()
+    new_id = service.create_story("Fresh one")
+    assert model.rowCount() == 4
+    service.save(new_id, {"title": "Renamed"}, ["went-viral"])
+    row = model.row_of(new_id)
+    assert row is not None
+    assert model.index(row, 0).data() == "Renamed"
+    assert model.index(row, 4).data() == "went-viral"
+    service.delete_story(new_id)
+    assert model.rowCount() == 3
+
+
+def test_coverage_model_passes_the_model_tester_and_validates_edits(
+    qtmodeltester: ModelTester, journal: Journal
+) -> None:
+    with journal.write() as session:
+        story = stories.create_story(
+            StoryCreate(
+                title="x",
+                links=[
+                    CoverageLinkBase(url="https://a.example/1", title="One"),
+                    CoverageLinkBase(url="https://b.example"),
+                ],
+            ),
+            session=session,
+        )
+    with journal.session() as session:
+        links = stories.get_story(story.id, session=session).links
+    model = CoverageModel()
+    model.set_links(links)
+    qtmodeltester.check(model, force_py=True)
+    edits: list[tuple[str, dict]] = []
+    errors: list[str] = []
+    model.link_edited.connect(lambda link_id, changes: edits.append((link_id, changes)))
+    model.invalid_input.connect(errors.append)
+    assert not model.setData(model.index(0, 0), "javascript:alert(1)")
+    assert errors and "https://" in errors[-1]
+    assert model.index(0, 0).data() == "https://a.example/1"
+    assert not model.setData(model.index(0, 6), "lots")
+    assert model.setData(model.index(0, 6), "120")
+    assert edits == [(links[0].id, {"comment_count": 120})]
