@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from journal.store.errors import JournalError
 from journal.store.sample import fill_with_sample
 from journal.ui.main_window import MainWindow
 from journal.ui.service import StoryService
+from journal.ui.theme import THEME_ENV, apply_theme
 
 SAMPLE_JOURNAL_NAME = "sample.journal"
 
@@ -37,9 +39,17 @@ class JournalApp(QObject):
         try:
             journal = open_journal(path)
         except JournalError as error:
-            QMessageBox.critical(self.window, f"Cannot open the journal — {APP_NAME}", str(error))
-            return False
+            return self._cannot_open(str(error))
         return self._show(journal, title or path.stem)
+
+    def _cannot_open(self, message: str) -> bool:
+        """Say why; at start-up (no window yet) offer to open another journal instead of just quitting."""
+        box = QMessageBox(QMessageBox.Icon.Critical, f"Cannot open the journal — {APP_NAME}", message)
+        box.setParent(self.window, box.windowFlags())
+        other = box.addButton("Open another journal…", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel if self.window else QMessageBox.StandardButton.Close)
+        box.exec()
+        return box.clickedButton() is other and self.choose_and_open()
 
     def open_sample(self) -> bool:
         path = sample_journal_path()
@@ -62,7 +72,7 @@ class JournalApp(QObject):
         chosen, _ = QFileDialog.getOpenFileName(
             self.window, "Open a journal", start, "Story journals (*.journal);;All files (*)"
         )
-        return bool(chosen) and self.open(Path(chosen))
+        return bool(chosen) and self.open(Path(chosen))  # a failure asks again, until the person cancels
 
     def _show(self, journal: Journal, title: str) -> bool:
         if self.window is not None and not self.window.close():
@@ -108,6 +118,7 @@ def run_window(path: Path, *, is_default: bool, argv: list[str]) -> int:
     qapp.setApplicationName(APP_NAME)
     qapp.setApplicationVersion(__version__)
     qapp.setDesktopFileName("story-journal")
+    apply_theme(qapp, os.environ.get(THEME_ENV, ""))
     settings = QSettings(str(settings_path()), QSettings.Format.IniFormat)
     app = JournalApp(settings)
     opened = app.open_default() if is_default else app.open(path)

@@ -15,13 +15,13 @@ from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlmodel import Session
 
-from journal.store import migrate
 from journal.store.errors import (
     JournalError,
     JournalReadOnlyError,
@@ -34,6 +34,9 @@ from journal.store.errors import (
 APPLICATION_ID = int.from_bytes(b"SJnl", "big")
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
+# The newest schema revision. Kept here so that opening an up-to-date journal does not import Alembic
+# (a tenth of a second at start-up); tests/store/test_migrations.py checks it against the scripts.
+SCHEMA_HEAD = "0001"
 
 
 @dataclass(frozen=True)
@@ -63,7 +66,7 @@ def inspect_file(path: Path) -> FileState:
     if not header.startswith(SQLITE_MAGIC) or len(header) < 100:
         raise NotAJournalError(
             path,
-            f"{path} is not a Story Journal file (it is not a database). Choose a .journal file with --journal.",
+            f"{path} is not a Story Journal file (it is not a database). Choose another journal file.",
         )
     try:
         with closing(sqlite3.connect(_read_only_uri(path), uri=True)) as conn:
@@ -76,17 +79,17 @@ def inspect_file(path: Path) -> FileState:
     except sqlite3.DatabaseError as exc:
         raise NotAJournalError(
             path,
-            f"{path} is damaged or is not a Story Journal file ({exc}). Choose another journal with --journal.",
+            f"{path} is damaged or is not a Story Journal file ({exc}). Choose another journal file.",
         ) from None
     if app_id != APPLICATION_ID:
         if tables:
             raise NotAJournalError(
                 path,
                 f"{path} is a database of another program, not a Story Journal. "
-                "Choose a .journal file with --journal; this file was not changed.",
+                "Choose another journal file; this file was not changed.",
             )
         return FileState(exists=True, revision=None)
-    if revision is not None and not migrate.is_known_revision(revision):
+    if revision not in (None, SCHEMA_HEAD) and not _migrate().is_known_revision(revision):
         raise JournalTooNewError(
             path,
             f"{path} was saved by a newer version of Story Journal (schema {revision}). "
@@ -202,25 +205,30 @@ def open_journal(path: Path, *, read_only_ok: bool = False, create: bool = True)
         raise JournalUnreadableError(
             path, f"The folder {path.parent} does not exist. Create it first, or choose another path."
         )
-    head = migrate.head_revision()
-    if read_only_ok and state.revision == head and not _writable(path):
+    if read_only_ok and state.revision == SCHEMA_HEAD and not _writable(path):
         return Journal(path, _make_engine(path, read_only=True), read_only=True)
     _check_writable(path, state)
     if not state.exists:
         sqlite3.connect(path).close()  # create the file so the read-write URI can open it
     engine = _make_engine(path, read_only=False)
     try:
-        if state.revision != head:
+        if state.revision != SCHEMA_HEAD:
             if state.revision is not None:
-                backup_file(path, f"before-{head}")
+                backup_file(path, f"before-{SCHEMA_HEAD}")
             with engine.begin() as connection:
                 connection.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
-                migrate.upgrade(connection)
+                _migrate().upgrade(connection)
     except (sqlite3.Error, sa.exc.DBAPIError) as exc:
         engine.dispose()
         reason = exc.orig if isinstance(exc, sa.exc.DBAPIError) else exc
         raise JournalError(path, f"{path} could not be prepared ({reason}); it was not changed.") from None
     return Journal(path, engine, read_only=False)
+
+
+def _migrate() -> ModuleType:
+    from journal.store import migrate
+
+    return migrate
 
 
 def _writable(path: Path) -> bool:

@@ -26,7 +26,7 @@ from journal.ui.service import StoryService
 from journal.ui.story_editor import StoryEditor
 from journal.ui.story_list_model import TITLE, StoryIdRole, StoryListModel
 
-COLUMN_WIDTHS = (200, 88, 76, 70, 150)  # title (stretches), date, status, coverage, tags
+COLUMN_WIDTHS = (200, 84, 72, 66, 110)  # title (stretches), date, status, coverage, tags
 
 
 def _action(text: str, parent: QWidget, shortcut: QKeySequence | QKeySequence.StandardKey) -> QAction:
@@ -197,8 +197,11 @@ class MainWindow(QMainWindow):
         if empty:
             self.editor.load(None)
             self.empty_state.new_button.setFocus()
-        elif not self.list_view.selectionModel().hasSelection():
-            self.select_row(0)
+        else:
+            if not self.list_view.selectionModel().hasSelection():
+                self.select_row(0)
+            if not self.editor.isAncestorOf(self.focusWidget()):
+                self.list_view.setFocus()  # arrow keys move through the stories, Tab goes to the editor
 
     def _about(self) -> None:
         QMessageBox.about(
@@ -214,7 +217,8 @@ class MainWindow(QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:
-            self.resize(1200, 780)
+            screen = self.screen().availableGeometry()
+            self.resize(min(1200, int(screen.width() * 0.9)), min(780, int(screen.height() * 0.9)))
         state = self.settings.value("window/state")
         if state is not None:
             self.restoreState(state)

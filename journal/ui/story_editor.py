@@ -307,6 +307,8 @@ class StoryEditor(QScrollArea):
         self.tags_message.clear()
         self.tags.set_tags(story.tags if story else [])
         self.coverage.set_story(story.id if story else None, story.links if story else [])
+        for line in self.findChildren(QLineEdit):
+            line.setCursorPosition(0)  # show the start of a long title, not its end
         self.verticalScrollBar().setValue(0)
 
     def _changed(self, *_args: object) -> None:

@@ -11,12 +11,16 @@ from alembic.runtime.migration import MigrationContext
 from sqlmodel import SQLModel
 
 from journal.store import migrate, stories
-from journal.store.database import APPLICATION_ID, _make_engine, open_journal
+from journal.store.database import APPLICATION_ID, SCHEMA_HEAD, _make_engine, open_journal
 from journal.store.stories import StoryCreate
 
 
 def revisions_oldest_first() -> list[str]:
     return [script.revision for script in reversed(list(migrate.script_directory().walk_revisions()))]
+
+
+def test_the_head_the_store_expects_is_the_newest_script() -> None:
+    assert migrate.head_revision() == SCHEMA_HEAD
 
 
 def test_every_revision_upgrades_from_empty_one_step_at_a_time(journal_path: Path) -> None:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
+from journal.app import JournalApp
 from journal.ui.main_window import MainWindow
 from tests.ui.conftest import Launch
 
@@ -247,3 +248,24 @@ def test_the_sample_journal_opens_from_the_empty_state(qtbot: QtBot, launch: Lau
     assert any("Zappos" in title for title in titles) and any("Southwest" in title for title in titles)
     assert "Sample journal" in sample.windowTitle()
     assert rows(journal_path, "SELECT count(*) FROM story") == [(0,)], "the user's own journal is untouched"
+
+
+def test_a_file_that_is_not_a_journal_gets_a_dialog_and_is_left_alone(
+    qtbot: QtBot, settings: QSettings, tmp_path: Path
+) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("groceries\n")
+    seen: list[str] = []
+
+    def answer() -> None:
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox)
+        seen.append(box.text())
+        box.button(QMessageBox.StandardButton.Close).click()
+
+    QTimer.singleShot(0, answer)
+    app = JournalApp(settings)
+    assert not app.open(notes)
+    assert seen and "is not a Story Journal file" in seen[0] and str(notes) in seen[0]
+    assert app.window is None
+    assert notes.read_text() == "groceries\n"
