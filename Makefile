@@ -21,8 +21,8 @@ test: $(STAMP)
 
 ## ruff and mypy, with the settings in pyproject.toml.
 lint: $(STAMP)
-	$(BIN)/ruff check journal tests
-	$(BIN)/ruff format --check journal tests
+	$(BIN)/ruff check journal tests benchmarks
+	$(BIN)/ruff format --check journal tests benchmarks
 	$(BIN)/mypy
 
 check: lint test

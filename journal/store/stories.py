@@ -199,6 +199,16 @@ def _check_fields(changes: dict[str, Any], allowed: Iterable[str]) -> None:
         raise FieldError("A story needs a title.")
 
 
+def _apply(record: Story | CoverageLink, changes: dict[str, Any]) -> bool:
+    """Set the fields that differ; returns whether any did."""
+    changed = False
+    for name, value in changes.items():
+        if getattr(record, name) != value:
+            setattr(record, name, value)
+            changed = True
+    return changed
+
+
 def create_story(data: StoryCreate, *, session: Session) -> Story:
     _check_fields({"title": data.title}, EDITABLE_FIELDS)
     story = Story(**data.model_dump(include=set(EDITABLE_FIELDS)))
@@ -214,11 +224,7 @@ def update_story(story_id: str, changes: dict[str, Any], *, session: Session) ->
     """Apply field changes; returns whether anything differed (updated_at moves only then)."""
     _check_fields(changes, EDITABLE_FIELDS)
     story = _get_live(story_id, session)
-    changed = False
-    for name, value in changes.items():
-        if getattr(story, name) != value:
-            setattr(story, name, value)
-            changed = True
+    changed = _apply(story, changes)
     if changed:
         story.updated_at = utcnow()
     return changed
@@ -234,19 +240,9 @@ def set_tags(story: Story, names: Sequence[str], *, session: Session) -> bool:
     current = {tag.name.casefold() for tag in story.tags}
     if current == set(wanted):
         return False
-    existing = (
-        {
-            tag.name.casefold(): tag
-            for tag in session.exec(select(Tag).where(sa.func.lower(Tag.name).in_(list(wanted)))).all()
-        }
-        if wanted
-        else {}
-    )
-    tags = []
-    for key, name in wanted.items():
-        tag = existing.get(key) or Tag(name=name)
-        tags.append(tag)
-    story.tags = tags
+    found = session.exec(select(Tag).where(sa.func.lower(Tag.name).in_(list(wanted)))).all() if wanted else []
+    existing = {tag.name.casefold(): tag for tag in found}
+    story.tags = [existing.get(key) or Tag(name=name) for key, name in wanted.items()]
     story.updated_at = utcnow()
     return True
 
@@ -270,11 +266,7 @@ def update_link(link_id: str, changes: dict[str, Any], *, session: Session) -> b
     link = session.get(CoverageLink, link_id)
     if link is None:
         raise StoryNotFoundError(f"No coverage link has the id {link_id}.")
-    changed = False
-    for name, value in changes.items():
-        if getattr(link, name) != value:
-            setattr(link, name, value)
-            changed = True
+    changed = _apply(link, changes)
     if changed:
         link.updated_at = utcnow()
         link.story.updated_at = link.updated_at

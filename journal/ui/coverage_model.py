@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 
 from journal.store.fields import (
     LINK_KIND_LABELS,
@@ -16,8 +16,7 @@ from journal.store.fields import (
     parse_url,
 )
 from journal.store.stories import LinkRead
-
-Index = QModelIndex | QPersistentModelIndex
+from journal.ui.table_model import FlatTableModel, Index
 
 # (field, header, parse typed text -> stored value)
 COLUMNS: tuple[tuple[str, str, Callable[[str], Any]], ...] = (
@@ -34,7 +33,9 @@ KIND_COLUMN = next(i for i, column in enumerate(COLUMNS) if column[0] == "kind")
 LinkIdRole = Qt.ItemDataRole.UserRole + 1
 
 
-class CoverageModel(QAbstractTableModel):
+class CoverageModel(FlatTableModel):
+    headers = tuple(header for _field, header, _parse in COLUMNS)
+
     link_edited = Signal(str, dict)  # link id, {field: new value}
     invalid_input = Signal(str)  # a sentence saying what to type instead
 
@@ -50,20 +51,8 @@ class CoverageModel(QAbstractTableModel):
     def link(self, row: int) -> LinkRead:
         return self._links[row]
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
-        return 0 if parent.isValid() else len(self._links)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(COLUMNS)
-        ):
-            return COLUMNS[section][1]
-        return None
+    def row_total(self) -> int:
+        return len(self._links)
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():

@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 
 from journal.store.fields import status_label
 from journal.store.stories import StoryRow
 from journal.ui.service import StoryService
+from journal.ui.table_model import FlatTableModel, Index
 
 PAGE_SIZE = 200
 MAX_PAGES = 50
@@ -22,10 +23,10 @@ COLUMNS = ("Title", "Date", "Status", "Coverage", "Tags")
 TITLE, DATE, STATUS, COVERAGE, TAGS = range(len(COLUMNS))
 StoryIdRole = Qt.ItemDataRole.UserRole + 1
 
-Index = QModelIndex | QPersistentModelIndex
 
+class StoryListModel(FlatTableModel):
+    headers = COLUMNS
 
-class StoryListModel(QAbstractTableModel):
     def __init__(self, service: StoryService, parent: Any = None) -> None:
         super().__init__(parent)
         self._service = service
@@ -35,20 +36,8 @@ class StoryListModel(QAbstractTableModel):
         service.story_updated.connect(self.refresh_story)
 
     # ------------------------------------------------------------ Qt model interface
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
-        return 0 if parent.isValid() else self._count
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(COLUMNS)
-        ):
-            return COLUMNS[section]
-        return None
+    def row_total(self) -> int:
+        return self._count
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < self._count:
