@@ -9,8 +9,9 @@ from journal.ui.service import StoryService
 
 
 class StoryFocus(QObject):
-    """Tells the window which story to select after an undo or redo."""
+    """The window's side of undo: save the editor before a command runs, select a story after."""
 
+    about_to_change = Signal()
     select_story = Signal(str)
 
 
@@ -22,6 +23,7 @@ class NewStoryCommand(QUndoCommand):
         self.story_id: str | None = None
 
     def redo(self) -> None:
+        self._focus.about_to_change.emit()
         if self.story_id is None:
             self.story_id = self._service.create_story()
         else:
@@ -30,6 +32,7 @@ class NewStoryCommand(QUndoCommand):
 
     def undo(self) -> None:
         assert self.story_id is not None
+        self._focus.about_to_change.emit()
         self._service.delete_story(self.story_id)
 
 
@@ -41,8 +44,10 @@ class DeleteStoryCommand(QUndoCommand):
         self._story_id = story_id
 
     def redo(self) -> None:
+        self._focus.about_to_change.emit()
         self._service.delete_story(self._story_id)
 
     def undo(self) -> None:
+        self._focus.about_to_change.emit()
         self._service.restore_story(self._story_id)
         self._focus.select_story.emit(self._story_id)

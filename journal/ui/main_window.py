@@ -152,11 +152,11 @@ class MainWindow(QMainWindow):
         self.list_view.selectionModel().selectionChanged.connect(self._selection_changed)
         self.model.modelReset.connect(self._update_page)
         self.focus.select_story.connect(self.select_story)
+        self.focus.about_to_change.connect(self.editor.flush)
         self.editor.save_state_changed.connect(self.save_state.setText)
 
     # ------------------------------------------------------------ stories
     def new_story(self) -> None:
-        self.editor.flush()
         self.undo_stack.push(NewStoryCommand(self.service, self.focus))
         self.editor.title.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.editor.title.selectAll()
@@ -165,7 +165,6 @@ class MainWindow(QMainWindow):
         story_id = self.editor.story_id
         if story_id is None:
             return
-        self.editor.flush()
         row = self.model.row_of(story_id) or 0
         title = self.editor.title.text() or "story"
         self.undo_stack.push(DeleteStoryCommand(self.service, self.focus, story_id, title))

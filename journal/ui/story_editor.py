@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from journal.store.errors import JournalError
+from journal.store.errors import JournalError, StoryNotFoundError
 from journal.store.fields import (
     CHANNELS,
     CONSENT_LABELS,
@@ -349,6 +349,10 @@ class StoryEditor(QScrollArea):
             self.title_message.show_error("A story needs a title. Everything else is saved; the old title is kept.")
         try:
             self._service.save(self._story_id, changes, tags)
+        except StoryNotFoundError:
+            self._dirty = False  # deleted in another window or process meanwhile: nothing left to save into
+            self.save_state_changed.emit("This story was deleted elsewhere; the last changes could not be saved.")
+            return True
         except (sa.exc.OperationalError, JournalError) as error:
             reason = error.orig if isinstance(error, sa.exc.DBAPIError) else error
             self.save_state_changed.emit(f"Not saved yet ({reason}); your text is kept and saving is retried.")

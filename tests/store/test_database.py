@@ -208,3 +208,30 @@ def test_read_only_open_of_a_missing_journal_still_creates_nothing_unasked(tmp_p
     assert not journal.read_only
     journal.close()
     assert path.exists()
+
+
+def test_an_unreadable_journal_gets_a_clear_message(tmp_path: Path) -> None:
+    path = tmp_path / "secret.journal"
+    journal = open_journal(path)
+    add_story(journal)
+    journal.close()
+    os.chmod(path, 0o000)
+    before_mode = path.stat().st_mode
+    code = (
+        "from pathlib import Path\n"
+        "from journal.store.database import open_journal\n"
+        "from journal.store.errors import JournalUnreadableError\n"
+        "try:\n"
+        f"    open_journal(Path({str(path)!r}))\n"
+        "except JournalUnreadableError as error:\n"
+        "    print('REFUSED', error)\n"
+    )
+    try:
+        result = run_without_permission_override(code, tmp_path)
+    finally:
+        os.chmod(path, 0o644)
+    assert result.returncode == 0, result.stderr
+    assert "REFUSED" in result.stdout and "permission denied" in result.stdout
+    assert before_mode & 0o777 == 0
+    with sqlite3.connect(path) as raw:
+        assert raw.execute("SELECT count(*) FROM story").fetchone()[0] == 1

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer
@@ -269,3 +271,38 @@ def test_a_file_that_is_not_a_journal_gets_a_dialog_and_is_left_alone(
     assert seen and "is not a Story Journal file" in seen[0] and str(notes) in seen[0]
     assert app.window is None
     assert notes.read_text() == "groceries\n"
+
+
+def test_undoing_a_new_story_while_typing_then_redoing_keeps_what_was_typed(
+    qtbot: QtBot, launch: Launch, journal_path: Path
+) -> None:
+    window = launch(journal_path)
+    new_story(qtbot, window)
+    qtbot.keyClicks(window.editor.title, "Typed, not yet saved")
+    window.undo_action.trigger()
+    assert window.pages.currentWidget() is window.empty_state
+    assert rows(journal_path, "SELECT count(*) FROM story WHERE deleted_at IS NULL") == [(0,)]
+    window.redo_action.trigger()
+    assert window.editor.title.text() == "Typed, not yet saved"
+    assert rows(journal_path, "SELECT title FROM story WHERE deleted_at IS NULL") == [("Typed, not yet saved",)]
+
+
+def test_the_command_line_can_add_while_the_window_is_open(qtbot: QtBot, launch: Launch, journal_path: Path) -> None:
+    window = launch(journal_path)
+    new_story(qtbot, window)
+    qtbot.keyClicks(window.editor.title, "From the window")
+    saved(qtbot, window)
+    added = subprocess.run(
+        [sys.executable, "-m", "journal", "--journal", str(journal_path), "add", "--title", "From the terminal"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert added.returncode == 0, added.stderr
+    qtbot.keyClicks(window.editor.title, ", edited after")
+    saved(qtbot, window)
+    assert sorted(rows(journal_path, "SELECT title FROM story")) == [
+        ("From the terminal",),
+        ("From the window, edited after",),
+    ]
