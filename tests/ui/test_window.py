@@ -306,3 +306,33 @@ def test_the_command_line_can_add_while_the_window_is_open(qtbot: QtBot, launch:
         ("From the terminal",),
         ("From the window, edited after",),
     ]
+
+
+def test_coverage_cells_are_edited_in_place_and_bad_values_refused(
+    qtbot: QtBot, launch: Launch, journal_path: Path
+) -> None:
+    window = launch(journal_path)
+    new_story(qtbot, window)
+    coverage = window.editor.coverage
+    type_into(qtbot, coverage.url_input, "https://example.com/post")
+    qtbot.keyClick(coverage.url_input, Qt.Key.Key_Return)
+    table = coverage.table
+
+    def edit_cell(column: int, text: str) -> None:
+        table.setFocus()
+        table.setCurrentIndex(coverage.model.index(0, column))
+        qtbot.keyClick(table, Qt.Key.Key_F2)
+        field = QApplication.focusWidget()
+        assert field is not None and field is not table
+        field.selectAll()  # type: ignore[attr-defined]
+        qtbot.keyClicks(field, text)
+        qtbot.keyClick(field, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: QApplication.focusWidget() is table)  # the delegate commits on a queued call
+
+    edit_cell(1, "I heart Zappos")
+    edit_cell(6, "120")
+    edit_cell(0, "javascript:alert(1)")
+    assert coverage.message.isVisible() and "https://" in coverage.message.text()
+    assert rows(journal_path, "SELECT url, title, comment_count FROM coverage_link") == [
+        ("https://example.com/post", "I heart Zappos", 120)
+    ]
