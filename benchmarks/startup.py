@@ -33,7 +33,7 @@ app.exec()
 
 def time_to_window(command: list[str], title: str, env: dict[str, str]) -> float:
     start = time.perf_counter()
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
         while True:
             found = subprocess.run(
@@ -42,7 +42,7 @@ def time_to_window(command: list[str], title: str, env: dict[str, str]) -> float
             if found.returncode == 0 and found.stdout.strip():
                 return time.perf_counter() - start
             if process.poll() is not None:
-                raise RuntimeError(f"{command[0]} ended before showing a window")
+                raise RuntimeError(f"{command[0]} ended before showing a window: {process.stderr.read()[-2000:]}")
             if time.perf_counter() - start > 60:
                 raise TimeoutError(title)
             time.sleep(0.01)
