@@ -170,10 +170,10 @@ def _add(args: argparse.Namespace, journal: Any, out: TextIO) -> int:
 
 
 def _list(args: argparse.Namespace, journal: Any, out: TextIO) -> int:
-    from journal.store.stories import list_rows
+    from journal.store.listing import StoryQuery, list_rows
 
     with journal.session() as session:
-        rows = list_rows(session=session, tags=[tag for tag in args.tag if tag], limit=-1)
+        rows = list_rows(session=session, query=StoryQuery(tags=tuple(tag for tag in args.tag if tag)), limit=-1)
     if args.json:
         records = [
             {

@@ -21,8 +21,9 @@ from journal.store.fields import (
     parse_title,
     parse_url,
 )
+from journal.store.listing import count_stories
 from journal.store.models import CoverageLinkBase
-from journal.store.stories import StoryCreate, count_stories, create_story
+from journal.store.stories import StoryCreate, create_story
 
 SAMPLE_FORMAT = "story-journal-sample"
 

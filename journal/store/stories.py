@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -19,9 +18,7 @@ from journal.store.models import (
     CoverageLinkBase,
     Story,
     StoryBase,
-    StoryTag,
     Tag,
-    UTCDateTime,
     utcnow,
 )
 
@@ -43,107 +40,15 @@ class StoryRead(StoryBase):
     links: list[LinkRead] = Field(default_factory=list)
 
 
-@dataclass(frozen=True, slots=True)
-class StoryRow:
-    """One line of the story list."""
-
-    id: str
-    title: str
-    occurred: dt.date | None
-    status: str
-    tags: str
-    coverage: int
-
-
 # ---------------------------------------------------------------- reading
 
 
-def _live() -> sa.ColumnElement[bool]:
+def _live() -> Any:
     return col(Story.deleted_at).is_(None)
-
-
-def _occurred_key() -> sa.ColumnElement[str]:
-    """Stories without a date sort after dated ones, newest first."""
-    return sa.func.coalesce(sa.cast(col(Story.occurred), sa.String), "", type_=sa.String)
-
-
-def _order() -> list[sa.ColumnElement[Any]]:
-    return [_occurred_key().desc(), col(Story.created_at).desc(), col(Story.id).desc()]
-
-
-def _tag_filter(tags: Sequence[str]) -> list[Any]:
-    """A story matches a tag when it has that tag or one nested under it (`industry` matches `industry/retail`)."""
-    clauses = []
-    for name in tags:
-        matching = (
-            select(StoryTag.story_id)
-            .join(Tag, col(Tag.id) == col(StoryTag.tag_id))
-            .where(sa.or_(col(Tag.name) == name, col(Tag.name).like(_like_prefix(name) + "/%", escape="\\")))
-        )
-        clauses.append(col(Story.id).in_(matching))
-    return clauses
 
 
 def _like_prefix(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def count_stories(*, session: Session, tags: Sequence[str] = ()) -> int:
-    query = select(sa.func.count()).select_from(Story).where(_live(), *_tag_filter(tags))
-    return session.exec(query).one()
-
-
-def _row_query() -> Any:
-    tag_names = (
-        select(sa.func.group_concat(Tag.name, ", "))
-        .join(StoryTag, col(StoryTag.tag_id) == col(Tag.id))
-        .where(col(StoryTag.story_id) == col(Story.id))
-        .scalar_subquery()
-    )
-    coverage = (
-        select(sa.func.count())
-        .select_from(CoverageLink)
-        .where(col(CoverageLink.story_id) == col(Story.id))
-        .scalar_subquery()
-    )
-    columns = (col(Story.id), col(Story.title), col(Story.occurred), col(Story.status), tag_names, coverage)
-    return sa.select(*columns).where(_live())
-
-
-def _to_row(r: Any) -> StoryRow:
-    tags = ", ".join(sorted((r[4] or "").split(", "), key=str.casefold)) if r[4] else ""
-    return StoryRow(id=r[0], title=r[1], occurred=r[2], status=r[3], tags=tags, coverage=r[5])
-
-
-def list_rows(*, session: Session, tags: Sequence[str] = (), limit: int = 200, offset: int = 0) -> list[StoryRow]:
-    """A page of the story list, newest first."""
-    query = _row_query().where(*_tag_filter(tags)).order_by(*_order()).limit(limit).offset(offset)
-    return [_to_row(r) for r in session.exec(query)]
-
-
-def get_row(story_id: str, *, session: Session) -> StoryRow | None:
-    """One line of the story list, fresh from the journal (None if the story is gone)."""
-    found = session.exec(_row_query().where(col(Story.id) == story_id)).first()
-    return None if found is None else _to_row(found)
-
-
-def row_of(story_id: str, *, session: Session, tags: Sequence[str] = ()) -> int | None:
-    """The row a story has in list_rows() order, without loading the rows before it."""
-    key = session.exec(
-        select(_occurred_key(), Story.created_at, Story.id).where(
-            col(Story.id) == story_id, _live(), *_tag_filter(tags)
-        )
-    ).first()
-    if key is None:
-        return None
-    occurred, created_at, _ = key
-    before = sa.tuple_(_occurred_key(), Story.created_at, Story.id) > sa.tuple_(
-        sa.literal(occurred),
-        sa.literal(created_at, type_=UTCDateTime()),
-        sa.literal(story_id),
-    )
-    query = select(sa.func.count()).select_from(Story).where(_live(), *_tag_filter(tags), before)
-    return session.exec(query).one()
 
 
 def resolve_id(text: str, *, session: Session) -> str:

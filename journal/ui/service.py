@@ -11,10 +11,11 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from journal.store import stories
+from journal.store import listing, stories
 from journal.store.database import Journal
+from journal.store.listing import ALL, StoryQuery, StoryRow
 from journal.store.models import CoverageLinkBase
-from journal.store.stories import LinkRead, StoryCreate, StoryRead, StoryRow
+from journal.store.stories import LinkRead, StoryCreate, StoryRead
 
 NEW_STORY_TITLE = "Untitled story"
 
@@ -29,21 +30,21 @@ class StoryService(QObject):
         self.journal = journal
 
     # ------------------------------------------------------------ reading
-    def count(self) -> int:
+    def count(self, query: StoryQuery = ALL) -> int:
         with self.journal.session() as session:
-            return stories.count_stories(session=session)
+            return listing.count_stories(session=session, query=query)
 
-    def rows(self, offset: int, limit: int) -> list[StoryRow]:
+    def rows(self, offset: int, limit: int, query: StoryQuery = ALL) -> list[StoryRow]:
         with self.journal.session() as session:
-            return stories.list_rows(session=session, offset=offset, limit=limit)
+            return listing.list_rows(session=session, query=query, offset=offset, limit=limit)
 
-    def row(self, story_id: str) -> StoryRow | None:
+    def row(self, story_id: str, query: StoryQuery = ALL) -> StoryRow | None:
         with self.journal.session() as session:
-            return stories.get_row(story_id, session=session)
+            return listing.get_row(story_id, session=session, query=query)
 
-    def row_of(self, story_id: str) -> int | None:
+    def row_of(self, story_id: str, query: StoryQuery = ALL) -> int | None:
         with self.journal.session() as session:
-            return stories.row_of(story_id, session=session)
+            return listing.row_of(story_id, session=session, query=query)
 
     def story(self, story_id: str) -> StoryRead:
         with self.journal.session() as session:

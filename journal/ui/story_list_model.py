@@ -12,7 +12,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 
 from journal.store.fields import status_label
-from journal.store.stories import StoryRow
+from journal.store.listing import StoryRow
 from journal.ui.service import StoryService
 from journal.ui.table_model import FlatTableModel, Index
 

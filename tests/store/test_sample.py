@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from journal.store import stories
+from journal.store import listing
 from journal.store.database import Journal
+from journal.store.listing import StoryQuery
 from journal.store.sample import fill_with_sample, read_sample
 
 
@@ -27,5 +28,5 @@ def test_filling_a_journal_adds_the_sample_once(journal: Journal) -> None:
     assert added == len(read_sample())
     assert fill_with_sample(journal) == 0
     with journal.session() as session:
-        assert stories.count_stories(session=session) == added
-        assert stories.count_stories(session=session, tags=["industry"]) >= 2
+        assert listing.count_stories(session=session) == added
+        assert listing.count_stories(session=session, query=StoryQuery(tags=("industry",))) >= 2

@@ -7,11 +7,16 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
-from journal.store import stories
+from journal.store import listing, stories
 from journal.store.database import Journal
 from journal.store.errors import StoryNotFoundError
+from journal.store.listing import StoryQuery
 from journal.store.models import CoverageLinkBase
 from journal.store.stories import StoryCreate
+
+
+def tagged(*names: str) -> StoryQuery:
+    return StoryQuery(tags=names)
 
 
 def create(journal: Journal, title: str, **fields) -> str:  # type: ignore[no-untyped-def]
@@ -74,7 +79,10 @@ def test_tags_are_created_once_and_shared_case_insensitively(journal: Journal) -
     with journal.session() as session:
         assert stories.tag_names(session=session) == ["kids", "Went-Viral"]
         assert stories.get_story(two, session=session).tags == ["kids", "Went-Viral"]
-        assert {r.id for r in stories.list_rows(session=session, tags=["went-viral"])} == {one, two}
+        assert {r.id for r in listing.list_rows(session=session, query=tagged("went-viral"))} == {
+            one,
+            two,
+        }
 
 
 def test_a_parent_tag_finds_its_nested_tags(journal: Journal) -> None:
@@ -82,9 +90,9 @@ def test_a_parent_tag_finds_its_nested_tags(journal: Journal) -> None:
     create(journal, "Airline", tags=["industry/airline"])
     create(journal, "Other", tags=["industry-news"])
     with journal.session() as session:
-        assert len(stories.list_rows(session=session, tags=["industry"])) == 2
-        assert [r.id for r in stories.list_rows(session=session, tags=["industry/retail"])] == [retail]
-        assert stories.count_stories(session=session, tags=["industry", "nope"]) == 0
+        assert len(listing.list_rows(session=session, query=tagged("industry"))) == 2
+        assert [r.id for r in listing.list_rows(session=session, query=tagged("industry/retail"))] == [retail]
+        assert listing.count_stories(session=session, query=tagged("industry", "nope")) == 0
 
 
 def test_list_is_newest_first_with_undated_last_and_row_of_agrees(journal: Journal) -> None:
@@ -95,12 +103,12 @@ def test_list_is_newest_first_with_undated_last_and_row_of_agrees(journal: Journ
         "mid": create(journal, "mid", occurred=dt.date(2010, 1, 1)),
     }
     with journal.session() as session:
-        rows = stories.list_rows(session=session)
+        rows = listing.list_rows(session=session)
         assert [r.title for r in rows] == ["new", "mid", "old", "undated"]
-        assert [stories.row_of(r.id, session=session) for r in rows] == [0, 1, 2, 3]
-        page = stories.list_rows(session=session, offset=1, limit=2)
+        assert [listing.row_of(r.id, session=session) for r in rows] == [0, 1, 2, 3]
+        page = listing.list_rows(session=session, offset=1, limit=2)
         assert [r.title for r in page] == ["mid", "old"]
-        assert stories.row_of(ids["undated"], session=session, tags=["none"]) is None
+        assert listing.row_of(ids["undated"], session=session, query=tagged("none")) is None
 
 
 def test_links_are_added_edited_and_removed_in_order(journal: Journal) -> None:
@@ -116,7 +124,7 @@ def test_links_are_added_edited_and_removed_in_order(journal: Journal) -> None:
             ("https://a.example/1", "First"),
             ("https://a.example/2", ""),
         ]
-        assert stories.list_rows(session=session)[0].coverage == 2
+        assert listing.list_rows(session=session)[0].coverage == 2
     with journal.write() as session:
         stories.remove_link(first.id, session=session)
     with journal.session() as session:
@@ -128,7 +136,7 @@ def test_delete_hides_restore_brings_back_purge_removes_for_good(journal: Journa
     with journal.write() as session:
         stories.delete_story(story_id, session=session)
     with journal.session() as session:
-        assert stories.count_stories(session=session) == 0
+        assert listing.count_stories(session=session) == 0
         with pytest.raises(StoryNotFoundError):
             stories.get_story(story_id, session=session)
     with journal.write() as session:

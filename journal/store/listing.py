@@ -1,0 +1,272 @@
+"""Which stories, in what order: search, filters and sorting, all done in SQL a page at a time.
+
+A `StoryQuery` describes what a person asked for (typed text, tags, dates, ...); it is plain data, so a
+saved search is a StoryQuery stored as JSON and the command line builds one from its options.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from journal.store import search
+from journal.store.models import CoverageLink, Story, StoryTag, Tag, UTCDateTime
+
+
+class Sort(StrEnum):
+    RELEVANCE = "relevance"  # best match first; only when there is text to search for
+    DATE = "date"
+    TITLE = "title"
+    UPDATED = "updated"
+    COVERAGE = "coverage"
+
+
+class TagMode(StrEnum):
+    ALL = "all"
+    ANY = "any"
+
+
+class CoverageFilter(StrEnum):
+    EITHER = "either"
+    WITH = "with"
+    WITHOUT = "without"
+
+
+@dataclass(frozen=True)
+class StoryQuery:
+    text: str = ""
+    tags: tuple[str, ...] = ()
+    tag_mode: TagMode = TagMode.ALL
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    channels: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+    consents: tuple[str, ...] = ()
+    coverage: CoverageFilter = CoverageFilter.EITHER
+    organization: str = ""
+    employee: str = ""
+    sort: Sort = Sort.RELEVANCE
+    descending: bool = True
+
+    @property
+    def effective_sort(self) -> Sort:
+        """Relevance needs words to rank by; without them the list is by date."""
+        if self.sort == Sort.RELEVANCE and search.match_expression(self.text) is None:
+            return Sort.DATE
+        return self.sort
+
+    def is_filtered(self) -> bool:
+        """Whether this hides any story (an empty journal and a search with no hits look different)."""
+        return dataclasses.replace(self, sort=Sort.RELEVANCE, descending=True) != StoryQuery()
+
+    def to_json(self) -> str:
+        data = {field.name: getattr(self, field.name) for field in dataclasses.fields(self)}
+        return json.dumps(data, default=lambda value: value.isoformat(), sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> StoryQuery:
+        data = json.loads(text)
+        known = {field.name for field in dataclasses.fields(cls)}
+        data = {key: value for key, value in data.items() if key in known}
+        for key in ("tags", "channels", "statuses", "consents"):
+            data[key] = tuple(data.get(key) or ())
+        for key in ("date_from", "date_to"):
+            data[key] = dt.date.fromisoformat(data[key]) if data.get(key) else None
+        return cls(
+            **{
+                **data,
+                "tag_mode": TagMode(data.get("tag_mode", "all")),
+                "coverage": CoverageFilter(data.get("coverage", "either")),
+                "sort": Sort(data.get("sort", "relevance")),
+            }
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class StoryRow:
+    """One line of the story list."""
+
+    id: str
+    title: str
+    occurred: dt.date | None
+    status: str
+    tags: str
+    coverage: int
+    snippet: str = ""  # with search.SNIPPET_START/END around the matched words, when searching
+
+
+ALL = StoryQuery()
+
+_fts = sa.table(search.FTS_TABLE, sa.column("rowid"), sa.column("rank"))
+_doc = sa.table(search.DOC_TABLE, sa.column("id"), sa.column("story_id"))
+
+
+def _like(text: str) -> str:
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _tag_matches(name: str) -> Any:
+    """Story ids with this tag or one nested under it (`industry` matches `industry/retail`)."""
+    prefix = _like(name)[1:]  # drop the leading %: a prefix match
+    return (
+        select(StoryTag.story_id)
+        .join(Tag, col(Tag.id) == col(StoryTag.tag_id))
+        .where(sa.or_(col(Tag.name) == name, col(Tag.name).like(prefix.removesuffix("%") + "/%", escape="\\")))
+    )
+
+
+def _coverage_count() -> Any:
+    return (
+        select(sa.func.count())
+        .select_from(CoverageLink)
+        .where(col(CoverageLink.story_id) == col(Story.id))
+        .scalar_subquery()
+    )
+
+
+def _occurred_key() -> Any:
+    """Stories without a date sort after dated ones when newest is first."""
+    return sa.func.coalesce(sa.cast(col(Story.occurred), sa.String), "", type_=sa.String)
+
+
+def _conditions(query: StoryQuery) -> list[Any]:
+    conditions: list[Any] = [col(Story.deleted_at).is_(None)]
+    tags = [tag for tag in query.tags if tag]
+    if tags and query.tag_mode == TagMode.ALL:
+        conditions += [col(Story.id).in_(_tag_matches(tag)) for tag in tags]
+    elif tags:
+        conditions.append(col(Story.id).in_(sa.union(*[_tag_matches(tag) for tag in tags])))
+    if query.date_from:
+        conditions.append(col(Story.occurred) >= query.date_from)
+    if query.date_to:
+        conditions.append(col(Story.occurred) <= query.date_to)
+    for column, values in (
+        (Story.channel, query.channels),
+        (Story.status, query.statuses),
+        (Story.consent, query.consents),
+    ):
+        if values:
+            conditions.append(col(column).in_(values))
+    has_coverage = sa.exists().where(col(CoverageLink.story_id) == col(Story.id))
+    if query.coverage == CoverageFilter.WITH:
+        conditions.append(has_coverage)
+    elif query.coverage == CoverageFilter.WITHOUT:
+        conditions.append(~has_coverage)
+    if query.organization.strip():
+        conditions.append(col(Story.organization).ilike(_like(query.organization.strip()), escape="\\"))
+    if query.employee.strip():
+        conditions.append(col(Story.employees).ilike(_like(query.employee.strip()), escape="\\"))
+    return conditions
+
+
+def _searched(statement: Any, query: StoryQuery) -> tuple[Any, bool]:
+    """Join the full-text index when there is something to search for. Returns (statement, searching)."""
+    expression = search.match_expression(query.text)
+    if expression is None:
+        if query.text.strip() and not search.words(query.text):
+            return statement.where(sa.false()), False  # only emoji or punctuation: no word can match
+        return statement, False
+    statement = (
+        statement.join(_doc, _doc.c.story_id == col(Story.id))
+        .join(_fts, _fts.c.rowid == _doc.c.id)
+        .where(sa.literal_column(search.FTS_TABLE).op("MATCH")(expression))
+    )
+    return statement, True
+
+
+def _sort_keys(query: StoryQuery) -> tuple[list[Any], bool]:
+    """The ORDER BY columns, all in one direction (so row_of can compare tuples), and whether descending."""
+    sort = query.effective_sort
+    if sort == Sort.RELEVANCE:
+        return [_fts.c.rank, col(Story.id)], False
+    if sort == Sort.TITLE:
+        return [sa.func.lower(col(Story.title)), col(Story.id)], query.descending
+    if sort == Sort.UPDATED:
+        return [col(Story.updated_at), col(Story.id)], query.descending
+    if sort == Sort.COVERAGE:
+        return [_coverage_count(), _occurred_key(), col(Story.id)], query.descending
+    return [_occurred_key(), col(Story.created_at), col(Story.id)], query.descending
+
+
+def _row_statement(query: StoryQuery) -> tuple[Any, bool]:
+    tag_names = (
+        select(sa.func.group_concat(Tag.name, ", "))
+        .join(StoryTag, col(StoryTag.tag_id) == col(Tag.id))
+        .where(col(StoryTag.story_id) == col(Story.id))
+        .scalar_subquery()
+    )
+    columns = [col(Story.id), col(Story.title), col(Story.occurred), col(Story.status), tag_names, _coverage_count()]
+    statement, searching = _searched(sa.select(*columns), query)
+    if searching:
+        statement = statement.add_columns(sa.literal_column(search.snippet_sql()))
+    return statement.where(*_conditions(query)), searching
+
+
+def _to_row(r: Any) -> StoryRow:
+    tags = ", ".join(sorted(r[4].split(", "), key=str.casefold)) if r[4] else ""
+    return StoryRow(
+        id=r[0], title=r[1], occurred=r[2], status=r[3], tags=tags, coverage=r[5], snippet=r[6] if len(r) > 6 else ""
+    )
+
+
+def count_stories(*, session: Session, query: StoryQuery = ALL) -> int:
+    statement, _ = _searched(sa.select(sa.func.count()).select_from(Story), query)
+    return session.exec(statement.where(*_conditions(query))).one()[0]
+
+
+def list_rows(*, session: Session, query: StoryQuery = ALL, limit: int = 200, offset: int = 0) -> list[StoryRow]:
+    """A page of the story list."""
+    statement, _ = _row_statement(query)
+    keys, descending = _sort_keys(query)
+    ordered = statement.order_by(*[key.desc() if descending else key.asc() for key in keys])
+    return [_to_row(r) for r in session.exec(ordered.limit(limit).offset(offset))]
+
+
+def get_row(story_id: str, *, session: Session, query: StoryQuery = ALL) -> StoryRow | None:
+    """One line of the story list, fresh from the journal (None if the story is gone or no longer matches)."""
+    statement, _ = _row_statement(query)
+    found = session.exec(statement.where(col(Story.id) == story_id)).first()
+    return None if found is None else _to_row(found)
+
+
+def row_of(story_id: str, *, session: Session, query: StoryQuery = ALL) -> int | None:
+    """The row a story has in list_rows() order, counted in SQL without reading the rows before it."""
+    keys, descending = _sort_keys(query)
+    base, _ = _searched(sa.select(*keys).select_from(Story), query)
+    values = session.exec(base.where(*_conditions(query), col(Story.id) == story_id)).first()
+    if values is None:
+        return None
+    literals = [
+        sa.literal(value, type_=UTCDateTime()) if isinstance(value, dt.datetime) else sa.literal(value)
+        for value in values
+    ]
+    before = sa.tuple_(*keys) > sa.tuple_(*literals) if descending else sa.tuple_(*keys) < sa.tuple_(*literals)
+    counted, _ = _searched(sa.select(sa.func.count()).select_from(Story), query)
+    return session.exec(counted.where(*_conditions(query), before)).one()[0]
+
+
+def tag_counts(*, session: Session) -> list[tuple[str, int]]:
+    """Every tag with the number of (not deleted) stories that carry it, by name."""
+    statement = (
+        select(col(Tag.name), sa.func.count(col(Story.id)))
+        .select_from(Tag)
+        .outerjoin(StoryTag, col(StoryTag.tag_id) == col(Tag.id))
+        .outerjoin(Story, sa.and_(col(Story.id) == col(StoryTag.story_id), col(Story.deleted_at).is_(None)))
+        .group_by(col(Tag.id))
+        .order_by(sa.func.lower(col(Tag.name)))
+    )
+    return [(name, count) for name, count in session.exec(statement)]
+
+
+def matching_ids(*, session: Session, query: StoryQuery) -> Sequence[str]:
+    """Every story id the query selects (for a dashboard or an export; the list never needs them all)."""
+    statement, _ = _searched(sa.select(col(Story.id)).select_from(Story), query)
+    return list(session.exec(statement.where(*_conditions(query))).scalars())

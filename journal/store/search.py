@@ -1,0 +1,143 @@
+"""Full-text search: the one SQLite-only part of the store (FTS5), kept here so a PostgreSQL journal can
+swap it out.
+
+Each story has one row in the FTS5 table `story_fts`, keyed by `search_doc.id` (an integer that never
+changes; a story's own rowid can change when SQLite or Alembic rebuilds the table). Triggers keep the
+row in step with the story, its tags and its coverage links, whoever writes: the window, the command
+line, an import. Alembic's batch mode drops triggers when it rebuilds a table, so a migration that
+rebuilds `story`, `tag`, `story_tag` or `coverage_link` must call `install_triggers()` again.
+
+User text is never handed to FTS5 as query syntax: every word is quoted, so `ver1.1"`, `NEAR(`, `-`,
+`AND` or a stray `*` are just words to look for.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import sqlalchemy as sa
+
+FTS_TABLE = "story_fts"
+DOC_TABLE = "search_doc"
+# (FTS column, weight in ranking): a word in the title counts ten times one in the body.
+COLUMNS = (("title", 10.0), ("tags", 6.0), ("people", 4.0), ("body", 1.0), ("coverage", 2.0))
+OWN_TABLES = (DOC_TABLE, FTS_TABLE)
+
+MIN_PREFIX = 2  # one-letter prefixes match half the journal and are slow to rank; they wait for a second letter
+MAX_WORDS = 16
+MAX_WORD_LENGTH = 64
+SNIPPET_START, SNIPPET_END = "\ue000", "\ue001"  # private-use marks around matches; never in typed text
+
+_DOCUMENT = f"""
+    SELECT d.id, s.title,
+        (SELECT group_concat(replace(t.name, '/', ' '), ' ') FROM story_tag st JOIN tag t ON t.id = st.tag_id
+         WHERE st.story_id = s.id),
+        s.organization || ' ' || s.employees,
+        s.situation || ' ' || s.policy || ' ' || s.action || ' ' || s.outcome,
+        (SELECT group_concat(c.title || ' ' || c.outlet || ' ' || c.author, ' ') FROM coverage_link c
+         WHERE c.story_id = s.id)
+    FROM story s JOIN {DOC_TABLE} d ON d.story_id = s.id
+"""
+
+
+def _refresh(story_id_sql: str) -> str:
+    """SQL statements that rewrite the FTS row of the story(ies) picked by `story_id_sql`."""
+    return f"""
+        DELETE FROM {FTS_TABLE} WHERE rowid IN (SELECT id FROM {DOC_TABLE} WHERE story_id IN ({story_id_sql}));
+        INSERT INTO {FTS_TABLE} (rowid, title, tags, people, body, coverage)
+            {_DOCUMENT} WHERE s.id IN ({story_id_sql});
+    """
+
+
+_TRIGGERS = {
+    "search_story_insert": f"""AFTER INSERT ON story BEGIN
+        INSERT INTO {DOC_TABLE} (story_id) VALUES (NEW.id);
+        {_refresh("NEW.id")}
+    END""",
+    "search_story_update": f"""AFTER UPDATE OF title, situation, policy, action, outcome, organization, employees
+        ON story BEGIN {_refresh("NEW.id")} END""",
+    "search_story_delete": f"""AFTER DELETE ON story BEGIN
+        DELETE FROM {FTS_TABLE} WHERE rowid IN (SELECT id FROM {DOC_TABLE} WHERE story_id = OLD.id);
+        DELETE FROM {DOC_TABLE} WHERE story_id = OLD.id;
+    END""",
+    "search_tag_link_insert": f"AFTER INSERT ON story_tag BEGIN {_refresh('NEW.story_id')} END",
+    "search_tag_link_delete": f"AFTER DELETE ON story_tag BEGIN {_refresh('OLD.story_id')} END",
+    "search_tag_rename": f"""AFTER UPDATE OF name ON tag BEGIN
+        {_refresh("SELECT story_id FROM story_tag WHERE tag_id = NEW.id")}
+    END""",
+    "search_link_insert": f"AFTER INSERT ON coverage_link BEGIN {_refresh('NEW.story_id')} END",
+    "search_link_update": f"AFTER UPDATE ON coverage_link BEGIN {_refresh('NEW.story_id')} END",
+    "search_link_delete": f"AFTER DELETE ON coverage_link BEGIN {_refresh('OLD.story_id')} END",
+}
+
+
+def install(connection: sa.Connection) -> None:
+    """Create the search tables and triggers and index every story (a migration calls this)."""
+    columns = ", ".join(name for name, _weight in COLUMNS)
+    connection.exec_driver_sql(
+        f"CREATE TABLE IF NOT EXISTS {DOC_TABLE} (id INTEGER PRIMARY KEY, story_id VARCHAR(36) NOT NULL UNIQUE)"
+    )
+    connection.exec_driver_sql(
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
+        f"{columns}, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3')"
+    )
+    weights = ", ".join(str(weight) for _name, weight in COLUMNS)
+    connection.exec_driver_sql(f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}, rank) VALUES ('rank', 'bm25({weights})')")
+    install_triggers(connection)
+    rebuild(connection)
+
+
+def install_triggers(connection: sa.Connection) -> None:
+    """(Re)create the sync triggers; idempotent. Call it after any batch migration of the story tables."""
+    for name, body in _TRIGGERS.items():
+        connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
+        connection.exec_driver_sql(f"CREATE TRIGGER {name} {body}")
+
+
+def rebuild(connection: sa.Connection) -> None:
+    """Index every story from scratch."""
+    connection.exec_driver_sql(f"DELETE FROM {FTS_TABLE}")
+    connection.exec_driver_sql(f"INSERT OR IGNORE INTO {DOC_TABLE} (story_id) SELECT id FROM story")
+    connection.exec_driver_sql(f"DELETE FROM {DOC_TABLE} WHERE story_id NOT IN (SELECT id FROM story)")
+    connection.exec_driver_sql(f"INSERT INTO {FTS_TABLE} (rowid, title, tags, people, body, coverage) {_DOCUMENT}")
+
+
+def uninstall(connection: sa.Connection) -> None:
+    for name in _TRIGGERS:
+        connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
+    connection.exec_driver_sql(f"DROP TABLE IF EXISTS {FTS_TABLE}")
+    connection.exec_driver_sql(f"DROP TABLE IF EXISTS {DOC_TABLE}")
+
+
+# ---------------------------------------------------------------- turning typed text into a safe query
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def words(text: str) -> list[str]:
+    """The words FTS5's unicode61 tokenizer would see in `text` (letters and digits; the rest separates)."""
+    normalized = unicodedata.normalize("NFKC", text[: MAX_WORDS * (MAX_WORD_LENGTH + 1) * 4])
+    found = [word[:MAX_WORD_LENGTH] for word in _WORD.findall(normalized)]
+    return found[:MAX_WORDS]
+
+
+def match_expression(text: str) -> str | None:
+    """An FTS5 MATCH expression for what a person typed, or None when there is nothing to search for yet.
+
+    Every word must match (AND); each word is a quoted string, so nothing typed is query syntax; the last
+    word is a prefix while it is still being typed (and so is every word of two letters or more).
+    """
+    terms = []
+    for word in words(text):
+        quoted = '"' + word.replace('"', '""') + '"'
+        if len(word) >= MIN_PREFIX:
+            terms.append(quoted + "*")
+        elif word.isdigit() or not word.isascii():
+            terms.append(quoted)  # a lone digit or a CJK character is a whole word
+    return " ".join(terms) or None
+
+
+def snippet_sql() -> str:
+    """A short extract around the best match, matches wrapped in SNIPPET_START/SNIPPET_END."""
+    return f"snippet({FTS_TABLE}, -1, '{SNIPPET_START}', '{SNIPPET_END}', '…', 14)"
