@@ -16,6 +16,7 @@ from typing import Any, NoReturn, TextIO
 from journal import APP_NAME, __version__
 from journal.store.fields import (
     CONSENT_LABELS,
+    SORT_ORDERS,
     Consent,
     FieldError,
     Status,
@@ -100,6 +101,21 @@ def build_parser() -> argparse.ArgumentParser:
         type=_checked(parse_tag),
         help="only stories with this tag (or one nested under it); repeat to narrow",
     )
+    listing.add_argument("--search", metavar="TEXT", default="", help="words to find, as in the window's search field")
+    listing.add_argument("--any-tag", action="store_true", help="with several --tag: stories with any of them")
+    listing.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", type=_checked(parse_date))
+    listing.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", type=_checked(parse_date))
+    listing.add_argument("--channel", action="append", default=[], metavar="CHANNEL", help="repeat for any of several")
+    listing.add_argument("--status", action="append", default=[], type=_choice(Status, "status"))
+    listing.add_argument("--consent", action="append", default=[], type=_choice(Consent, "consent"))
+    coverage = listing.add_mutually_exclusive_group()
+    coverage.add_argument("--with-coverage", action="store_true", help="only stories with coverage links")
+    coverage.add_argument("--without-coverage", action="store_true", help="only stories without coverage links")
+    listing.add_argument("--organization", default="", help="organisation contains this text")
+    listing.add_argument("--employee", default="", help="employees contain this text")
+    listing.add_argument(
+        "--sort", choices=list(SORT_ORDERS), default="best", help="best (match, else newest), newest, oldest, ..."
+    )
     listing.add_argument("--json", action="store_true", help="one JSON array on stdout")
 
     show = commands.add_parser("show", help="every field of one story, tags and links included")
@@ -170,10 +186,11 @@ def _add(args: argparse.Namespace, journal: Any, out: TextIO) -> int:
 
 
 def _list(args: argparse.Namespace, journal: Any, out: TextIO) -> int:
-    from journal.store.listing import StoryQuery, list_rows
+    from journal.store.listing import list_rows
 
+    query = _query(args)
     with journal.session() as session:
-        rows = list_rows(session=session, query=StoryQuery(tags=tuple(tag for tag in args.tag if tag)), limit=-1)
+        rows = list_rows(session=session, query=query, limit=-1)
     if args.json:
         records = [
             {
@@ -183,6 +200,7 @@ def _list(args: argparse.Namespace, journal: Any, out: TextIO) -> int:
                 "status": row.status,
                 "tags": [tag for tag in row.tags.split(", ") if tag],
                 "coverage": row.coverage,
+                **({"snippet": _marked(row.snippet)} if row.snippet else {}),
             }
             for row in rows
         ]
@@ -191,7 +209,7 @@ def _list(args: argparse.Namespace, journal: Any, out: TextIO) -> int:
         return 0
     if not rows:
         print(
-            "No stories" + (" with those tags." if args.tag else " yet. Add one with `journal add --title ...`."),
+            "No story matches." if query.is_filtered() else "No stories yet. Add one with `journal add --title ...`.",
             file=out,
         )
         return 0
@@ -200,7 +218,44 @@ def _list(args: argparse.Namespace, journal: Any, out: TextIO) -> int:
         status = status_label(row.status)
         tags = f"  [{row.tags}]" if row.tags else ""
         print(f"{row.id[:8]}  {date}  {status:<8}  {row.title}{tags}", file=out)
+        if row.snippet:
+            print(f"{'':10}{_marked(row.snippet)}", file=out)
     return 0
+
+
+def _query(args: argparse.Namespace) -> Any:
+    from journal.store.listing import CoverageFilter, StoryQuery, TagMode
+
+    _label, sort, descending = SORT_ORDERS[args.sort]
+    coverage = (
+        CoverageFilter.WITH
+        if args.with_coverage
+        else CoverageFilter.WITHOUT
+        if args.without_coverage
+        else CoverageFilter.EITHER
+    )
+    return StoryQuery(
+        text=args.search,
+        tags=tuple(tag for tag in args.tag if tag),
+        tag_mode=TagMode.ANY if args.any_tag else TagMode.ALL,
+        date_from=args.date_from,
+        date_to=args.date_to,
+        channels=tuple(args.channel),
+        statuses=tuple(args.status),
+        consents=tuple(args.consent),
+        coverage=coverage,
+        organization=args.organization,
+        employee=args.employee,
+        sort=sort,
+        descending=descending,
+    )
+
+
+def _marked(snippet: str) -> str:
+    """A search extract for a terminal or JSON: the matched words between ** as in Markdown."""
+    from journal.store.search import SNIPPET_END, SNIPPET_START
+
+    return " ".join(snippet.split()).replace(SNIPPET_START, "**").replace(SNIPPET_END, "**")
 
 
 def _show(args: argparse.Namespace, journal: Any, out: TextIO) -> int:

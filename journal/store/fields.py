@@ -33,6 +33,25 @@ class LinkKind(StrEnum):
     OTHER = "other"
 
 
+class Sort(StrEnum):
+    RELEVANCE = "relevance"  # best match first; only when there is text to search for
+    DATE = "date"
+    TITLE = "title"
+    UPDATED = "updated"
+    COVERAGE = "coverage"
+
+
+# The orders a person can choose, by the name the command line uses: (label, sort, descending).
+SORT_ORDERS: dict[str, tuple[str, Sort, bool]] = {
+    "best": ("Best match", Sort.RELEVANCE, True),
+    "newest": ("Newest first", Sort.DATE, True),
+    "oldest": ("Oldest first", Sort.DATE, False),
+    "title": ("Title A–Z", Sort.TITLE, False),
+    "updated": ("Recently updated", Sort.UPDATED, True),
+    "coverage": ("Most coverage", Sort.COVERAGE, True),
+}
+
+
 # Channels are offered as a list, but a team may use its own words (the field is free text).
 CHANNELS: dict[str, str] = {
     "phone": "Phone",

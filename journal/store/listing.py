@@ -18,15 +18,8 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from journal.store import search
+from journal.store.fields import SORT_ORDERS, Sort  # noqa: F401  (re-exported for callers)
 from journal.store.models import CoverageLink, Story, StoryTag, Tag, UTCDateTime
-
-
-class Sort(StrEnum):
-    RELEVANCE = "relevance"  # best match first; only when there is text to search for
-    DATE = "date"
-    TITLE = "title"
-    UPDATED = "updated"
-    COVERAGE = "coverage"
 
 
 class TagMode(StrEnum):

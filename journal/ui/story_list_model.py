@@ -12,7 +12,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 
 from journal.store.fields import status_label
-from journal.store.listing import StoryRow
+from journal.store.listing import ALL, StoryQuery, StoryRow
 from journal.ui.service import StoryService
 from journal.ui.table_model import FlatTableModel, Index
 
@@ -22,6 +22,7 @@ MAX_PAGES = 50
 COLUMNS = ("Title", "Date", "Status", "Coverage", "Tags")
 TITLE, DATE, STATUS, COVERAGE, TAGS = range(len(COLUMNS))
 StoryIdRole = Qt.ItemDataRole.UserRole + 1
+SnippetRole = Qt.ItemDataRole.UserRole + 2  # the matched extract, marked with search.SNIPPET_START/END
 
 
 class StoryListModel(FlatTableModel):
@@ -30,7 +31,8 @@ class StoryListModel(FlatTableModel):
     def __init__(self, service: StoryService, parent: Any = None) -> None:
         super().__init__(parent)
         self._service = service
-        self._count = service.count()
+        self._query = ALL
+        self._count = service.count(self._query)
         self._pages: OrderedDict[int, list[StoryRow]] = OrderedDict()
         service.stories_changed.connect(self.reload)
         service.story_updated.connect(self.refresh_story)
@@ -48,6 +50,8 @@ class StoryListModel(FlatTableModel):
         column = index.column()
         if role == StoryIdRole:
             return row.id
+        if role == SnippetRole:
+            return row.snippet
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(row, column)
         if role == Qt.ItemDataRole.ToolTipRole and column in (TITLE, TAGS):
@@ -77,7 +81,7 @@ class StoryListModel(FlatTableModel):
         page_number, offset = divmod(row, PAGE_SIZE)
         page = self._pages.get(page_number)
         if page is None:
-            page = self._service.rows(page_number * PAGE_SIZE, PAGE_SIZE)
+            page = self._service.rows(page_number * PAGE_SIZE, PAGE_SIZE, self._query)
             self._pages[page_number] = page
             while len(self._pages) > MAX_PAGES:
                 self._pages.popitem(last=False)
@@ -94,13 +98,23 @@ class StoryListModel(FlatTableModel):
             for offset, row in enumerate(page):
                 if row.id == story_id:
                     return page_number * PAGE_SIZE + offset
-        return self._service.row_of(story_id)
+        return self._service.row_of(story_id, self._query)
+
+    @property
+    def query(self) -> StoryQuery:
+        return self._query
+
+    def set_query(self, query: StoryQuery) -> None:
+        """Show the stories this search and these filters select, in its order."""
+        if query != self._query:
+            self._query = query
+            self.reload()
 
     def reload(self) -> None:
-        """Stories were added or removed: count again and forget the cached pages."""
+        """Stories were added or removed, or the query changed: count again and forget the cached pages."""
         self.beginResetModel()
         self._pages.clear()
-        self._count = self._service.count()
+        self._count = self._service.count(self._query)
         self.endResetModel()
 
     def refresh_story(self, story_id: str) -> None:
@@ -108,7 +122,9 @@ class StoryListModel(FlatTableModel):
         for page_number, page in self._pages.items():
             for offset, row in enumerate(page):
                 if row.id == story_id:
-                    fresh = self._service.row(story_id)
+                    # A story edited so that it no longer matches stays in place until the next reload:
+                    # it must not vanish from under the person typing into it.
+                    fresh = self._service.row(story_id, self._query) or self._service.row(story_id)
                     if fresh is None:
                         self.reload()
                         return

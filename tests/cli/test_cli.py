@@ -358,3 +358,15 @@ def test_version_help_and_bad_arguments_import_neither_qt_nor_the_store(tmp_path
     assert output[0] == f"Story Journal {journal.__version__}"  # the probe really ran the CLI
     report = json.loads(report_line)
     assert report == {"statuses": [0, 0, 2], "heavy": []}
+
+
+def test_list_searches_and_filters_like_the_window(populated: Populated) -> None:
+    found = json.loads(succeeded(populated.run("list", "--search", "tyr", "--json")))
+    assert [story["title"] for story in found] == [FULL_STORY["title"]]
+    assert "**tyres**" in found[0]["snippet"]
+    human = succeeded(populated.run("list", "--search", 'receipt" - (', "--status", "ready", "--with-coverage"))
+    assert populated.full_id[:8] in human and "**receipt**" in human
+    none = succeeded(populated.run("list", "--search", "tyres", "--without-coverage"))
+    assert none.strip() == "No story matches."
+    oldest = json.loads(succeeded(populated.run("list", "--sort", "oldest", "--from", "2000-01-01", "--json")))
+    assert [story["title"] for story in oldest] == [FULL_STORY["title"], "Newer story"]
