@@ -14,6 +14,7 @@ from journal.paths import default_journal_path, settings_path
 from journal.store.database import Journal, open_journal
 from journal.store.errors import JournalError
 from journal.store.sample import fill_with_sample
+from journal.ui.icon import APP_ID, app_icon
 from journal.ui.main_window import MainWindow
 from journal.ui.service import StoryService
 from journal.ui.theme import THEME_ENV, apply_theme
@@ -117,7 +118,8 @@ def run_window(path: Path, *, is_default: bool, argv: list[str]) -> int:
     assert isinstance(qapp, QApplication)
     qapp.setApplicationName(APP_NAME)
     qapp.setApplicationVersion(__version__)
-    qapp.setDesktopFileName("story-journal")
+    qapp.setDesktopFileName(APP_ID)  # resources/<APP_ID>.desktop: the task bar finds its name and icon
+    qapp.setWindowIcon(app_icon())
     apply_theme(qapp, os.environ.get(THEME_ENV, ""))
     settings = QSettings(str(settings_path()), QSettings.Format.IniFormat)
     app = JournalApp(settings)

@@ -8,25 +8,22 @@ from pathlib import Path
 from PySide6.QtCore import QItemSelection, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHeaderView,
     QLabel,
     QMainWindow,
     QMessageBox,
     QSplitter,
     QStackedWidget,
-    QTableView,
     QWidget,
 )
 
-from journal import APP_NAME, __version__
+from journal import APP_NAME
+from journal.ui.about import AboutDialog
 from journal.ui.commands import DeleteStoryCommand, NewStoryCommand, StoryFocus
 from journal.ui.empty_state import EmptyState
 from journal.ui.service import StoryService
 from journal.ui.story_editor import StoryEditor
 from journal.ui.story_list_model import TITLE, StoryIdRole, StoryListModel
-
-COLUMN_WIDTHS = (200, 84, 72, 66, 110)  # title (stretches), date, status, coverage, tags
+from journal.ui.story_list_panel import StoryListPanel
 
 
 def _action(text: str, parent: QWidget, shortcut: QKeySequence | QKeySequence.StandardKey) -> QAction:
@@ -53,12 +50,13 @@ class MainWindow(QMainWindow):
         self.undo_stack = QUndoStack(self)
         self.focus = StoryFocus(self)
         self.model = StoryListModel(service, self)
-        self.list_view = self._build_list()
+        self.list_panel = StoryListPanel(self.model)
+        self.list_view = self.list_panel.list_view
         self.editor = StoryEditor(service, self.undo_stack)
         self.empty_state = EmptyState()
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
-        self.splitter.addWidget(self.list_view)
+        self.splitter.addWidget(self.list_panel)
         self.splitter.addWidget(self.editor)
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 3)
@@ -76,27 +74,6 @@ class MainWindow(QMainWindow):
         self._update_page()
 
     # ------------------------------------------------------------ building
-    def _build_list(self) -> QTableView:
-        view = QTableView()
-        view.setObjectName("storyList")
-        view.setAccessibleName("Stories")
-        view.setModel(self.model)
-        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        view.setTabKeyNavigation(False)
-        view.setWordWrap(False)
-        view.setShowGrid(False)
-        view.setAlternatingRowColors(True)
-        view.verticalHeader().hide()
-        view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 10)
-        header = view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)  # never ResizeToContents on big views
-        header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Stretch)  # the title takes what is left
-        header.setHighlightSections(False)
-        for column, width in enumerate(COLUMN_WIDTHS):
-            header.resizeSection(column, width)
-        return view
-
     def _build_actions(self) -> None:
         self.new_action = _action("&New story", self, QKeySequence.StandardKey.New)
         self.delete_action = _action("&Delete story", self, QKeySequence.StandardKey.Delete)
@@ -113,6 +90,7 @@ class MainWindow(QMainWindow):
         self.quit_action = _action("&Quit", self, QKeySequence.StandardKey.Quit)
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         self.focus_list_action = _action("Go to the story &list", self, QKeySequence("Ctrl+L"))
+        self.find_action = _action("&Find…", self, QKeySequence.StandardKey.Find)
         self.about_action = QAction(f"&About {APP_NAME}", self)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
 
@@ -125,10 +103,11 @@ class MainWindow(QMainWindow):
         edit_menu.addSeparator()
         edit_menu.addAction(self.delete_action)
         view_menu = self.menuBar().addMenu("&View")
-        view_menu.addAction(self.focus_list_action)
+        view_menu.addActions([self.find_action, self.focus_list_action])
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(self.about_action)
         for action in (
+            self.find_action,
             self.new_action,
             self.undo_action,
             self.redo_action,
@@ -146,6 +125,7 @@ class MainWindow(QMainWindow):
         self.default_action.triggered.connect(self.open_default_requested)
         self.quit_action.triggered.connect(self.close)
         self.focus_list_action.triggered.connect(self.list_view.setFocus)
+        self.find_action.triggered.connect(self.focus_search)
         self.about_action.triggered.connect(self._about)
         self.empty_state.new_story_clicked.connect(self.new_story)
         self.empty_state.open_sample_clicked.connect(self.open_sample_requested)
@@ -189,8 +169,14 @@ class MainWindow(QMainWindow):
         if story_id != self.editor.story_id:
             self.editor.load(story_id)
 
+    def focus_search(self) -> None:
+        self.pages.setCurrentWidget(self.splitter)
+        self.list_panel.search_field.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.list_panel.search_field.selectAll()
+
     def _update_page(self) -> None:
-        empty = self.model.rowCount() == 0
+        empty = self.model.rowCount() == 0 and not self.model.query.is_filtered()
+        was_empty = self.pages.currentWidget() is self.empty_state
         self.pages.setCurrentWidget(self.empty_state if empty else self.splitter)
         self.delete_action.setEnabled(not empty)
         if empty:
@@ -199,16 +185,11 @@ class MainWindow(QMainWindow):
         else:
             if not self.list_view.selectionModel().hasSelection():
                 self.select_row(0)
-            if not self.editor.isAncestorOf(self.focusWidget()):
+            if was_empty or self.focusWidget() is None:
                 self.list_view.setFocus()  # arrow keys move through the stories, Tab goes to the editor
 
     def _about(self) -> None:
-        QMessageBox.about(
-            self,
-            f"About {APP_NAME}",
-            f"<h3>{APP_NAME} {__version__}</h3><p>A journal of remarkable customer-service moments.</p>"
-            f"<p>This journal: {self.service.journal.path}</p>",
-        )
+        AboutDialog(self.service.journal.path, self).exec()
 
     # ------------------------------------------------------------ settings
     def _restore_settings(self) -> None:
