@@ -63,9 +63,22 @@ class Tag(SQLModel, table=True):
 
     id: str = Field(default_factory=new_id, sa_column=sa.Column(sa.String(36), primary_key=True))
     name: str = Field(sa_column=sa.Column(sa.String(80, collation="NOCASE"), nullable=False, unique=True))
+    color: str | None = Field(default=None, sa_column=sa.Column(sa.String(7), nullable=True))  # "#rrggbb"
     created_at: dt.datetime = Field(default_factory=utcnow, sa_column=sa.Column(UTCDateTime, nullable=False))
 
     stories: list["Story"] = Relationship(back_populates="tags", link_model=StoryTag)
+
+
+class SavedSearch(SQLModel, table=True):
+    """A named StoryQuery (journal.store.listing), stored as JSON."""
+
+    __tablename__ = "saved_search"
+
+    id: str = Field(default_factory=new_id, sa_column=sa.Column(sa.String(36), primary_key=True))
+    name: str = Field(sa_column=sa.Column(sa.String(120, collation="NOCASE"), nullable=False, unique=True))
+    query: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    position: int = Field(default=0, sa_column=sa.Column(sa.Integer, nullable=False, server_default="0"))
+    created_at: dt.datetime = Field(default_factory=utcnow, sa_column=sa.Column(UTCDateTime, nullable=False))
 
 
 class StoryBase(SQLModel):

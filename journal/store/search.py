@@ -5,7 +5,8 @@ Each story has one row in the FTS5 table `story_fts`, keyed by `search_doc.id` (
 changes; a story's own rowid can change when SQLite or Alembic rebuilds the table). Triggers keep the
 row in step with the story, its tags and its coverage links, whoever writes: the window, the command
 line, an import. Alembic's batch mode drops triggers when it rebuilds a table, so a migration that
-rebuilds `story`, `tag`, `story_tag` or `coverage_link` must call `install_triggers()` again.
+rebuilds `story`, `tag`, `story_tag` or `coverage_link` calls `drop_triggers()` before and
+`install_triggers()` after (see migration 0003).
 
 User text is never handed to FTS5 as query syntax: every word is quoted, so `ver1.1"`, `NEAR(`, `-`,
 `AND` or a stray `*` are just words to look for.
@@ -95,6 +96,13 @@ def install_triggers(connection: sa.Connection) -> None:
         connection.exec_driver_sql(f"CREATE TRIGGER {name} {body}")
 
 
+def drop_triggers(connection: sa.Connection) -> None:
+    """Before a batch migration rebuilds a story table: SQLite refuses to rename a rebuilt table into place
+    while triggers elsewhere name it. install_triggers() afterwards puts them back."""
+    for name in _TRIGGERS:
+        connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
+
+
 def rebuild(connection: sa.Connection) -> None:
     """Index every story from scratch."""
     connection.exec_driver_sql(f"DELETE FROM {FTS_TABLE}")
@@ -104,8 +112,7 @@ def rebuild(connection: sa.Connection) -> None:
 
 
 def uninstall(connection: sa.Connection) -> None:
-    for name in _TRIGGERS:
-        connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
+    drop_triggers(connection)
     connection.exec_driver_sql(f"DROP TABLE IF EXISTS {FTS_TABLE}")
     connection.exec_driver_sql(f"DROP TABLE IF EXISTS {DOC_TABLE}")
 

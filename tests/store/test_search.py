@@ -242,8 +242,19 @@ def test_search_finds_stories_added_before_and_after_upgrading_from(journal_path
         )
     engine.dispose()
     journal = open_journal(journal_path)
-    create(journal, "Written after", situation="another kangaroo")
+    create(
+        journal,
+        "Written after",
+        situation="another kangaroo",
+        tags=["marsupial"],
+        links=[CoverageLinkBase(url="https://example.com", title="Wombat weekly")],
+    )
     assert sorted(find(journal, "kangar")) == ["Written after", "Written before"]
+    with journal.write() as session:  # every trigger works after the upgrade, not only the insert one
+        session.connection().exec_driver_sql("UPDATE tag SET name = 'pouch' WHERE name = 'marsupial'")
+        session.connection().exec_driver_sql("UPDATE coverage_link SET title = 'Koala courier'")
+    assert find(journal, "pouch") == ["Written after"] and find(journal, "marsupial") == []
+    assert find(journal, "koala") == ["Written after"] and find(journal, "wombat") == []
     journal.close()
 
 
