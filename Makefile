@@ -3,8 +3,10 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+PACKAGE_STAMP := $(VENV)/.installed-package
+BUNDLE := dist/story-journal
 
-.PHONY: run test lint check clean
+.PHONY: run test lint check clean package package-test
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,9 +17,9 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/journal $(if $(JOURNAL),--journal "$(JOURNAL)")
 
-## Run every test offscreen.
+## Run every test offscreen, except the packaging ones (make package-test).
 test: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -m "not packaging" $(PYTEST_ARGS)
 
 ## ruff and mypy, with the settings in pyproject.toml.
 lint: $(STAMP)
@@ -26,6 +28,20 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 check: lint test
+
+$(PACKAGE_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,package]'
+	touch $(PACKAGE_STAMP)
+
+## The app as one self-contained folder, dist/story-journal/ (PyInstaller, packaging/story-journal.spec).
+package: $(PACKAGE_STAMP)
+	$(BIN)/pyinstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller \
+		packaging/story-journal.spec
+	@echo "Built $(BUNDLE)/journal ($$(du -sh $(BUNDLE) | cut -f1))"
+
+## Build the app, then run the built program as a person would (tests/packaging, marked `packaging`).
+package-test: package
+	STORY_JOURNAL_BUNDLE="$(CURDIR)/$(BUNDLE)" QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -m packaging $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache
