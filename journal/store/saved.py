@@ -7,7 +7,7 @@ from sqlmodel import Session, col, select
 
 from journal.store.fields import FieldError
 from journal.store.listing import StoryQuery
-from journal.store.models import SavedSearch
+from journal.store.models import SavedSearch, utcnow
 
 
 def _clean(name: str) -> str:
@@ -62,3 +62,27 @@ def delete(search_id: str, *, session: Session) -> None:
     row = session.get(SavedSearch, search_id)
     if row is not None:
         session.delete(row)
+
+
+SavedRows = list[tuple[str, str, str, int]]  # id, name, query JSON, position
+
+
+def snapshot(*, session: Session) -> SavedRows:
+    """Every saved search as it is now (there are few), for undo."""
+    rows = session.exec(select(SavedSearch).order_by(col(SavedSearch.position)))
+    return [(row.id, row.name, row.query, row.position) for row in rows]
+
+
+def restore(rows: SavedRows, *, session: Session) -> None:
+    connection = session.connection()
+    session.flush()
+    connection.execute(sa.delete(SavedSearch))
+    if rows:
+        connection.execute(
+            sa.insert(SavedSearch),
+            [
+                {"id": i, "name": name, "query": query, "position": position, "created_at": utcnow()}
+                for i, name, query, position in rows
+            ],
+        )
+    session.expire_all()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand
 
@@ -51,3 +53,26 @@ class DeleteStoryCommand(QUndoCommand):
         self._focus.about_to_change.emit()
         self._service.restore_story(self._story_id)
         self._focus.select_story.emit(self._story_id)
+
+
+class SnapshotCommand(QUndoCommand):
+    """An operation already done, undone and redone by putting back its before and after snapshots."""
+
+    def __init__(self, text: str, focus: StoryFocus, before: object, after: object, put_back: Callable) -> None:
+        super().__init__(text)
+        self._focus = focus
+        self._before = before
+        self._after = after
+        self._put_back = put_back
+        self._done = True  # the first redo() (push) does nothing: the change has been made
+
+    def redo(self) -> None:
+        if self._done:
+            self._done = False
+            return
+        self._focus.about_to_change.emit()
+        self._put_back(self._after)
+
+    def undo(self) -> None:
+        self._focus.about_to_change.emit()
+        self._put_back(self._before)

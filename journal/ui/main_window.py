@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import QItemSelection, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
+    QInputDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -21,6 +22,7 @@ from journal.ui.about import AboutDialog
 from journal.ui.commands import DeleteStoryCommand, NewStoryCommand, StoryFocus
 from journal.ui.empty_state import EmptyState
 from journal.ui.service import StoryService
+from journal.ui.sidebar import Sidebar
 from journal.ui.story_editor import StoryEditor
 from journal.ui.story_list_model import TITLE, StoryIdRole, StoryListModel
 from journal.ui.story_list_panel import StoryListPanel
@@ -56,10 +58,13 @@ class MainWindow(QMainWindow):
         self.empty_state = EmptyState()
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
+        self.sidebar = Sidebar(service, self.undo_stack, self.focus)
+        self.splitter.addWidget(self.sidebar)
         self.splitter.addWidget(self.list_panel)
         self.splitter.addWidget(self.editor)
-        self.splitter.setStretchFactor(0, 2)
-        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setStretchFactor(2, 3)
         self.splitter.setChildrenCollapsible(False)
         self.pages = QStackedWidget()
         self.pages.addWidget(self.empty_state)
@@ -91,6 +96,7 @@ class MainWindow(QMainWindow):
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         self.focus_list_action = _action("Go to the story &list", self, QKeySequence("Ctrl+L"))
         self.find_action = _action("&Find…", self, QKeySequence.StandardKey.Find)
+        self.save_search_action = QAction("&Save search…", self)
         self.about_action = QAction(f"&About {APP_NAME}", self)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
 
@@ -103,7 +109,7 @@ class MainWindow(QMainWindow):
         edit_menu.addSeparator()
         edit_menu.addAction(self.delete_action)
         view_menu = self.menuBar().addMenu("&View")
-        view_menu.addActions([self.find_action, self.focus_list_action])
+        view_menu.addActions([self.find_action, self.focus_list_action, self.save_search_action])
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(self.about_action)
         for action in (
@@ -125,6 +131,9 @@ class MainWindow(QMainWindow):
         self.default_action.triggered.connect(self.open_default_requested)
         self.quit_action.triggered.connect(self.close)
         self.focus_list_action.triggered.connect(self.list_view.setFocus)
+        self.save_search_action.triggered.connect(self.save_search)
+        self.sidebar.query_chosen.connect(self.list_panel.show_query)
+        self.service.library_changed.connect(self._reload_editor)
         self.find_action.triggered.connect(self.focus_search)
         self.about_action.triggered.connect(self._about)
         self.empty_state.new_story_clicked.connect(self.new_story)
@@ -169,6 +178,18 @@ class MainWindow(QMainWindow):
         if story_id != self.editor.story_id:
             self.editor.load(story_id)
 
+    def save_search(self) -> None:
+        """Keep the current search and filters as a named smart list in the sidebar."""
+        query = self.list_panel.query()
+        suggestion = query.text.strip() or "My stories"
+        name, ok = QInputDialog.getText(self, "Save search", "Name of the saved search:", text=suggestion)
+        if ok and name.strip():
+            self.sidebar.save_search(name.strip(), query)
+
+    def _reload_editor(self) -> None:
+        """Tags were renamed or merged: show the story's tags as they are now (so autosave keeps them)."""
+        self.editor.load(self.editor.story_id)
+
     def focus_search(self) -> None:
         self.pages.setCurrentWidget(self.splitter)
         self.list_panel.search_field.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -206,7 +227,7 @@ class MainWindow(QMainWindow):
         if splitter is not None:
             self.splitter.restoreState(splitter)
         else:
-            self.splitter.setSizes([540, 660])
+            self.splitter.setSizes([190, 440, 570])
         last = self.settings.value(f"journals/{self._journal_key}/last_story")
         if isinstance(last, str) and self.model.rowCount():
             self.select_story(last)

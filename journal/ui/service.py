@@ -6,16 +6,19 @@ The SQL stays in journal.store; this object only opens transactions and announce
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
+from sqlmodel import Session
 
-from journal.store import listing, stories
+from journal.store import listing, saved, stories, tags
 from journal.store.database import Journal
 from journal.store.listing import ALL, StoryQuery, StoryRow
 from journal.store.models import CoverageLinkBase
+from journal.store.saved import SavedRows
 from journal.store.stories import LinkRead, StoryCreate, StoryRead
+from journal.store.tags import Snapshot
 
 NEW_STORY_TITLE = "Untitled story"
 
@@ -24,6 +27,7 @@ class StoryService(QObject):
     stories_changed = Signal()  # stories were added, removed or restored: list membership changed
     story_updated = Signal(str)  # one story's content changed
     links_changed = Signal(str)  # a link was added to or removed from this story
+    library_changed = Signal()  # tags were renamed, merged, deleted or recoloured, or saved searches changed
 
     def __init__(self, journal: Journal, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -103,6 +107,55 @@ class StoryService(QObject):
         with self.journal.write() as session:
             stories.restore_story(story_id, session=session)
         self.stories_changed.emit()
+
+    # ------------------------------------------------------------ tags and saved searches
+    def tag_counts(self) -> list[tuple[str, int]]:
+        with self.journal.session() as session:
+            return listing.tag_counts(session=session)
+
+    def tag_colors(self) -> dict[str, str]:
+        with self.journal.session() as session:
+            return tags.colors(session=session)
+
+    def saved_searches(self) -> list[tuple[str, str, StoryQuery]]:
+        with self.journal.session() as session:
+            return saved.all_saved(session=session)
+
+    def change_tags(self, names: Sequence[str], change: Callable[[Session], None]) -> tuple[Snapshot, Snapshot]:
+        """Run a tag operation on these tags (and their nested ones); returns (before, after) for undo."""
+        with self.journal.write() as session:
+            ids = tags.affected_ids(names, session=session)
+            before = tags.snapshot(ids, session=session)
+            change(session)
+            session.flush()
+            ids |= tags.affected_ids(names, session=session)
+            after = tags.snapshot(ids, session=session)
+            before.update({tag_id: None for tag_id in ids - before.keys()})
+        self._library_changed()
+        return before, after
+
+    def restore_tags(self, state: Snapshot) -> None:
+        with self.journal.write() as session:
+            tags.restore(state, session=session)
+        self._library_changed()
+
+    def change_saved(self, change: Callable[[Session], object]) -> tuple[SavedRows, SavedRows]:
+        with self.journal.write() as session:
+            before = saved.snapshot(session=session)
+            change(session)
+            session.flush()
+            after = saved.snapshot(session=session)
+        self.library_changed.emit()
+        return before, after
+
+    def restore_saved(self, rows: SavedRows) -> None:
+        with self.journal.write() as session:
+            saved.restore(rows, session=session)
+        self.library_changed.emit()
+
+    def _library_changed(self) -> None:
+        self.library_changed.emit()
+        self.stories_changed.emit()  # tag names show in the list and are searched
 
     def purge_deleted(self) -> int:
         with self.journal.write() as session:
