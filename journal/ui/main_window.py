@@ -227,7 +227,7 @@ class MainWindow(QMainWindow):
         if splitter is not None:
             self.splitter.restoreState(splitter)
         else:
-            self.splitter.setSizes([190, 440, 570])
+            self.splitter.setSizes([170, 520, 460])
         last = self.settings.value(f"journals/{self._journal_key}/last_story")
         if isinstance(last, str) and self.model.rowCount():
             self.select_story(last)

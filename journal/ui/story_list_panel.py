@@ -31,7 +31,7 @@ from journal.ui.snippet_delegate import SnippetDelegate
 from journal.ui.story_list_model import TITLE, StoryListModel
 
 SEARCH_DELAY_MS = 120
-COLUMN_WIDTHS = (200, 84, 72, 66, 110)  # title (stretches), date, status, coverage, tags
+COLUMN_WIDTHS = (200, 80, 70, 70, 100)  # title (stretches), date, status, coverage, tags
 SORTS = tuple(SORT_ORDERS.values())
 
 
