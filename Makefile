@@ -29,6 +29,11 @@ lint: $(STAMP)
 
 check: lint test
 
+## Speed on a 100,000-story journal (built once, cached in benchmarks/.cache/) against raw baselines; JSON last.
+.PHONY: bench
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
+
 $(PACKAGE_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,package]'
 	touch $(PACKAGE_STAMP)
