@@ -36,7 +36,7 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
 # The newest schema revision. Kept here so that opening an up-to-date journal does not import Alembic
 # (a tenth of a second at start-up); tests/store/test_migrations.py checks it against the scripts.
-SCHEMA_HEAD = "0003"
+SCHEMA_HEAD = "0004"
 
 
 @dataclass(frozen=True)
@@ -215,14 +215,32 @@ def open_journal(path: Path, *, read_only_ok: bool = False, create: bool = True)
         if state.revision != SCHEMA_HEAD:
             if state.revision is not None:
                 backup_file(path, f"before-{SCHEMA_HEAD}")
-            with engine.begin() as connection:
-                connection.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
-                _migrate().upgrade(connection)
+            _run_migrations(engine, path)
     except (sqlite3.Error, sa.exc.DBAPIError) as exc:
         engine.dispose()
         reason = exc.orig if isinstance(exc, sa.exc.DBAPIError) else exc
         raise JournalError(path, f"{path} could not be prepared ({reason}); it was not changed.") from None
     return Journal(path, engine, read_only=False)
+
+
+def _run_migrations(engine: sa.Engine, path: Path) -> None:
+    """Upgrade to the head revision in one transaction, with foreign keys off so that a migration may
+    rebuild a table (SQLite's documented procedure); any dangling reference rolls the whole upgrade back."""
+    with engine.connect() as connection:
+        raw = connection.connection.driver_connection
+        assert raw is not None
+        raw.execute("PRAGMA foreign_keys = OFF")  # only takes effect outside a transaction, so before BEGIN
+        try:
+            with connection.begin():
+                connection.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
+                _migrate().upgrade(connection)
+                dangling = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+                if dangling:
+                    raise JournalError(
+                        path, f"{path} could not be upgraded: {len(dangling)} broken references; it was not changed."
+                    )
+        finally:
+            raw.execute("PRAGMA foreign_keys = ON")
 
 
 def _migrate() -> ModuleType:

@@ -125,11 +125,6 @@ def _coverage_count() -> Any:
     )
 
 
-def _occurred_key() -> Any:
-    """Stories without a date sort after dated ones when newest is first."""
-    return sa.func.coalesce(sa.cast(col(Story.occurred), sa.String), "", type_=sa.String)
-
-
 def _conditions(query: StoryQuery) -> list[Any]:
     conditions: list[Any] = [col(Story.deleted_at).is_(None)]
     tags = [tag for tag in query.tags if tag]
@@ -160,6 +155,11 @@ def _conditions(query: StoryQuery) -> list[Any]:
     return conditions
 
 
+def _only_text(query: StoryQuery) -> bool:
+    """A plain search with no filters: the full-text index alone answers it (deleted stories are not in it)."""
+    return dataclasses.replace(query, text="", sort=Sort.RELEVANCE, descending=True) == ALL
+
+
 def _searched(statement: Any, query: StoryQuery) -> tuple[Any, bool]:
     """Join the full-text index when there is something to search for. Returns (statement, searching)."""
     expression = search.match_expression(query.text)
@@ -176,7 +176,8 @@ def _searched(statement: Any, query: StoryQuery) -> tuple[Any, bool]:
 
 
 def _sort_keys(query: StoryQuery) -> tuple[list[Any], bool]:
-    """The ORDER BY columns, all in one direction (so row_of can compare tuples), and whether descending."""
+    """The ORDER BY columns, all in one direction, and whether descending. Plain columns, so that the
+    indexes on (deleted_at, occurred, created_at, id) and (deleted_at, updated_at, id) give the order."""
     sort = query.effective_sort
     if sort == Sort.RELEVANCE:
         return [_fts.c.rank, col(Story.id)], False
@@ -185,11 +186,32 @@ def _sort_keys(query: StoryQuery) -> tuple[list[Any], bool]:
     if sort == Sort.UPDATED:
         return [col(Story.updated_at), col(Story.id)], query.descending
     if sort == Sort.COVERAGE:
-        return [_coverage_count(), _occurred_key(), col(Story.id)], query.descending
-    return [_occurred_key(), col(Story.created_at), col(Story.id)], query.descending
+        return [_coverage_count(), col(Story.occurred), col(Story.id)], query.descending
+    return [col(Story.occurred), col(Story.created_at), col(Story.id)], query.descending
 
 
-def _row_statement(query: StoryQuery) -> tuple[Any, bool]:
+def _before(keys: list[Any], values: Sequence[Any], descending: bool) -> Any:
+    """Rows that come before the row with these key values, in SQLite's order (NULL is lowest: last when
+    descending, first when ascending). Written out column by column, since a row value holding NULL
+    compares as unknown."""
+
+    def literal(value: Any) -> Any:
+        return sa.literal(value, type_=UTCDateTime()) if isinstance(value, dt.datetime) else sa.literal(value)
+
+    condition: Any = sa.false()
+    for key, value in reversed(list(zip(keys, values, strict=True))):
+        if value is None:
+            earlier = key.is_not(None) if descending else sa.false()
+            same = key.is_(None)
+        else:
+            earlier = (key > literal(value)) if descending else sa.or_(key < literal(value), key.is_(None))
+            same = key == literal(value)
+        condition = sa.or_(earlier, sa.and_(same, condition))
+    return condition
+
+
+def _details(ids: Sequence[str], *, session: Session) -> dict[str, Any]:
+    """The columns a list row shows, for a page of story ids (the per-story subqueries run only for them)."""
     tag_names = (
         select(sa.func.group_concat(Tag.name, ", "))
         .join(StoryTag, col(StoryTag.tag_id) == col(Tag.id))
@@ -197,37 +219,77 @@ def _row_statement(query: StoryQuery) -> tuple[Any, bool]:
         .scalar_subquery()
     )
     columns = [col(Story.id), col(Story.title), col(Story.occurred), col(Story.status), tag_names, _coverage_count()]
-    statement, searching = _searched(sa.select(*columns), query)
-    if searching:
-        statement = statement.add_columns(sa.literal_column(search.snippet_sql()))
-    return statement.where(*_conditions(query)), searching
+    statement: Any = sa.select(*columns).where(col(Story.id).in_(list(ids)))
+    return {row[0]: row for row in session.exec(statement)}
 
 
-def _to_row(r: Any) -> StoryRow:
+def _to_row(r: Any, snippet: str = "") -> StoryRow:
     tags = ", ".join(sorted(r[4].split(", "), key=str.casefold)) if r[4] else ""
-    return StoryRow(
-        id=r[0], title=r[1], occurred=r[2], status=r[3], tags=tags, coverage=r[5], snippet=r[6] if len(r) > 6 else ""
-    )
+    return StoryRow(id=r[0], title=r[1], occurred=r[2], status=r[3], tags=tags, coverage=r[5], snippet=snippet)
 
 
 def count_stories(*, session: Session, query: StoryQuery = ALL) -> int:
+    expression = search.match_expression(query.text)
+    if expression is not None and _only_text(query):
+        statement: Any = sa.select(sa.func.count()).select_from(_fts)
+        statement = statement.where(sa.literal_column(search.FTS_TABLE).op("MATCH")(expression))
+        return session.exec(statement).one()[0]
     statement, _ = _searched(sa.select(sa.func.count()).select_from(Story), query)
     return session.exec(statement.where(*_conditions(query))).one()[0]
 
 
+def _page(query: StoryQuery, limit: int, offset: int) -> Any:
+    """(story id, search row id) of one page, in order: ordering and paging come before any per-row work."""
+    expression = search.match_expression(query.text)
+    if expression is not None and _only_text(query) and query.effective_sort == Sort.RELEVANCE:
+        # The full-text index answers alone; the story table is not read.
+        return (
+            sa.select(_doc.c.story_id, _doc.c.id)
+            .select_from(_fts)
+            .join(_doc, _doc.c.id == _fts.c.rowid)
+            .where(sa.literal_column(search.FTS_TABLE).op("MATCH")(expression))
+            .order_by(_fts.c.rank, _doc.c.story_id)
+            .limit(limit)
+            .offset(offset)
+        )
+    document = _doc.c.id if expression is not None else sa.literal(None)
+    statement, _ = _searched(sa.select(col(Story.id), document).select_from(Story), query)
+    keys, descending = _sort_keys(query)
+    ordered = statement.where(*_conditions(query)).order_by(*[key.desc() if descending else key for key in keys])
+    return ordered.limit(limit).offset(offset)
+
+
+def _snippets(document_ids: Sequence[int], expression: str, *, session: Session) -> dict[int, str]:
+    """The matched extracts of a page of search rows (snippet() is costly: only for the rows shown)."""
+    statement = (
+        sa.select(_fts.c.rowid, sa.literal_column(search.snippet_sql()))
+        .select_from(_fts)
+        .where(sa.literal_column(search.FTS_TABLE).op("MATCH")(expression), _fts.c.rowid.in_(list(document_ids)))
+    )
+    return {row[0]: row[1] for row in session.exec(statement)}  # type: ignore[call-overload]
+
+
 def list_rows(*, session: Session, query: StoryQuery = ALL, limit: int = 200, offset: int = 0) -> list[StoryRow]:
     """A page of the story list."""
-    statement, _ = _row_statement(query)
-    keys, descending = _sort_keys(query)
-    ordered = statement.order_by(*[key.desc() if descending else key.asc() for key in keys])
-    return [_to_row(r) for r in session.exec(ordered.limit(limit).offset(offset))]
+    page = [(row[0], row[1]) for row in session.exec(_page(query, limit, offset))]
+    if not page:
+        return []
+    details = _details([story_id for story_id, _document in page], session=session)
+    expression = search.match_expression(query.text)
+    snippets = _snippets([d for _s, d in page], expression, session=session) if expression is not None else {}
+    return [_to_row(details[story], snippets.get(document, "")) for story, document in page if story in details]
 
 
 def get_row(story_id: str, *, session: Session, query: StoryQuery = ALL) -> StoryRow | None:
     """One line of the story list, fresh from the journal (None if the story is gone or no longer matches)."""
-    statement, _ = _row_statement(query)
-    found = session.exec(statement.where(col(Story.id) == story_id)).first()
-    return None if found is None else _to_row(found)
+    statement, searching = _searched(sa.select(col(Story.id)).select_from(Story), query)
+    if searching:
+        statement = statement.add_columns(sa.literal_column(search.snippet_sql()))
+    found = session.exec(statement.where(*_conditions(query), col(Story.id) == story_id)).first()
+    if found is None:
+        return None
+    details = _details([story_id], session=session)
+    return _to_row(details[story_id], found[1] if searching else "") if story_id in details else None
 
 
 def row_of(story_id: str, *, session: Session, query: StoryQuery = ALL) -> int | None:
@@ -237,23 +299,28 @@ def row_of(story_id: str, *, session: Session, query: StoryQuery = ALL) -> int |
     values = session.exec(base.where(*_conditions(query), col(Story.id) == story_id)).first()
     if values is None:
         return None
-    literals = [
-        sa.literal(value, type_=UTCDateTime()) if isinstance(value, dt.datetime) else sa.literal(value)
-        for value in values
-    ]
-    before = sa.tuple_(*keys) > sa.tuple_(*literals) if descending else sa.tuple_(*keys) < sa.tuple_(*literals)
     counted, _ = _searched(sa.select(sa.func.count()).select_from(Story), query)
-    return session.exec(counted.where(*_conditions(query), before)).one()[0]
+    return session.exec(counted.where(*_conditions(query), _before(keys, list(values), descending))).one()[0]
 
 
 def tag_counts(*, session: Session) -> list[tuple[str, int]]:
-    """Every tag with the number of (not deleted) stories that carry it, by name."""
+    """Every tag with the number of (not deleted) stories that carry it, by name.
+
+    Counted from the tag index alone, less the few deleted stories (found through their partial index),
+    so that the stories themselves are never read."""
+    linked = select(col(StoryTag.tag_id), sa.func.count().label("n")).group_by(col(StoryTag.tag_id)).subquery("linked")
+    deleted = (
+        select(col(StoryTag.tag_id), sa.func.count().label("n"))
+        .join(Story, col(Story.id) == col(StoryTag.story_id))
+        .where(col(Story.deleted_at).is_not(None))
+        .group_by(col(StoryTag.tag_id))
+        .subquery("deleted")
+    )
     statement = (
-        select(col(Tag.name), sa.func.count(col(Story.id)))
+        select(col(Tag.name), sa.func.coalesce(linked.c.n, 0) - sa.func.coalesce(deleted.c.n, 0))
         .select_from(Tag)
-        .outerjoin(StoryTag, col(StoryTag.tag_id) == col(Tag.id))
-        .outerjoin(Story, sa.and_(col(Story.id) == col(StoryTag.story_id), col(Story.deleted_at).is_(None)))
-        .group_by(col(Tag.id))
+        .outerjoin(linked, linked.c.tag_id == col(Tag.id))
+        .outerjoin(deleted, deleted.c.tag_id == col(Tag.id))
         .order_by(sa.func.lower(col(Tag.name)))
     )
     return [(name, count) for name, count in session.exec(statement)]

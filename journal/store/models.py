@@ -116,7 +116,10 @@ class Story(StoryBase, table=True):
         _check_in("consent", Consent),
         _check_in("status", Status),
         sa.CheckConstraint("cost_cents IS NULL OR cost_cents >= 0", name="ck_cost_not_negative"),
-        sa.Index("ix_story_list_order", "deleted_at", "occurred", "created_at"),
+        sa.Index("ix_story_live_order", "deleted_at", "occurred", "created_at", "id"),
+        sa.Index("ix_story_live_updated", "deleted_at", "updated_at", "id"),
+        sa.Index("ix_story_live_organization", "deleted_at", "organization"),
+        sa.Index("ix_story_deleted", "deleted_at", sqlite_where=sa.text("deleted_at IS NOT NULL")),
     )
 
     id: str = Field(default_factory=new_id, sa_column=sa.Column(sa.String(36), primary_key=True))

@@ -43,11 +43,12 @@ _DOCUMENT = f"""
 
 
 def _refresh(story_id_sql: str) -> str:
-    """SQL statements that rewrite the FTS row of the story(ies) picked by `story_id_sql`."""
+    """SQL statements that rewrite the FTS row of the story(ies) picked by `story_id_sql`. A deleted story
+    (kept for Undo) has no row: searching never needs to look past it."""
     return f"""
         DELETE FROM {FTS_TABLE} WHERE rowid IN (SELECT id FROM {DOC_TABLE} WHERE story_id IN ({story_id_sql}));
         INSERT INTO {FTS_TABLE} (rowid, title, tags, people, body, coverage)
-            {_DOCUMENT} WHERE s.id IN ({story_id_sql});
+            {_DOCUMENT} WHERE s.deleted_at IS NULL AND s.id IN ({story_id_sql});
     """
 
 
@@ -56,8 +57,8 @@ _TRIGGERS = {
         INSERT INTO {DOC_TABLE} (story_id) VALUES (NEW.id);
         {_refresh("NEW.id")}
     END""",
-    "search_story_update": f"""AFTER UPDATE OF title, situation, policy, action, outcome, organization, employees
-        ON story BEGIN {_refresh("NEW.id")} END""",
+    "search_story_update": f"""AFTER UPDATE OF title, situation, policy, action, outcome, organization, employees,
+        deleted_at ON story BEGIN {_refresh("NEW.id")} END""",
     "search_story_delete": f"""AFTER DELETE ON story BEGIN
         DELETE FROM {FTS_TABLE} WHERE rowid IN (SELECT id FROM {DOC_TABLE} WHERE story_id = OLD.id);
         DELETE FROM {DOC_TABLE} WHERE story_id = OLD.id;
@@ -108,7 +109,9 @@ def rebuild(connection: sa.Connection) -> None:
     connection.exec_driver_sql(f"DELETE FROM {FTS_TABLE}")
     connection.exec_driver_sql(f"INSERT OR IGNORE INTO {DOC_TABLE} (story_id) SELECT id FROM story")
     connection.exec_driver_sql(f"DELETE FROM {DOC_TABLE} WHERE story_id NOT IN (SELECT id FROM story)")
-    connection.exec_driver_sql(f"INSERT INTO {FTS_TABLE} (rowid, title, tags, people, body, coverage) {_DOCUMENT}")
+    connection.exec_driver_sql(
+        f"INSERT INTO {FTS_TABLE} (rowid, title, tags, people, body, coverage) {_DOCUMENT} WHERE s.deleted_at IS NULL"
+    )
 
 
 def uninstall(connection: sa.Connection) -> None:

@@ -73,16 +73,25 @@ def test_opening_a_journal_from_any_earlier_revision_brings_it_to_head_keeping_i
         connection.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
         if start is not None:
             migrate.upgrade(connection, start)
-            connection.exec_driver_sql(
+            for statement in (
                 "INSERT INTO story (id, title, created_at, updated_at)"
-                " VALUES ('a', 'Old story', '2020-01-01', '2020-01-01')"
-            )
+                " VALUES ('a', 'Old story', '2020-01-01', '2020-01-01')",
+                "INSERT INTO tag (id, name, created_at) VALUES ('t', 'kept-tag', '2020-01-01')",
+                "INSERT INTO story_tag (story_id, tag_id) VALUES ('a', 't')",
+                "INSERT INTO coverage_link (id, story_id, url, created_at, updated_at)"
+                " VALUES ('l', 'a', 'https://example.com', '2020-01-01', '2020-01-01')",
+            ):
+                connection.exec_driver_sql(statement)
             titles = ["Old story"]
     engine.dispose()
     journal = open_journal(journal_path)
     with journal.session() as session:
         assert [row.title for row in listing.list_rows(session=session)] == titles
         assert migrate.current_revision(session.connection()) == migrate.head_revision()
+        assert session.connection().exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        if titles:  # rebuilding the story table must not cascade into its tags and links
+            story = stories.get_story("a", session=session)
+            assert story.tags == ["kept-tag"] and [link.url for link in story.links] == ["https://example.com"]
     journal.close()
     backups = journal_path.with_name(journal_path.name + ".backups")
     assert backups.exists() == (start is not None), "an upgrade of a journal with stories is backed up first"
