@@ -195,6 +195,22 @@ class MainWindow(QMainWindow):
         self.list_panel.search_field.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.list_panel.search_field.selectAll()
 
+    def _keep_the_story_in_view(self) -> None:
+        """After the list changed: the story in the editor stays there while the person searches (a search
+        must not swap what they are writing); it is highlighted when it is on the first page of results.
+        Only when there is no story left in the editor does the first one open."""
+        if self.list_view.selectionModel().hasSelection():
+            return
+        current = self.editor.story_id
+        if current is not None and self.service.row(current) is None:
+            current = None  # deleted (or undone)
+        if current is None:
+            self.select_row(0)
+            return
+        row = self.model.row_on_first_page(current)
+        if row is not None:
+            self.select_row(row)
+
     def _update_page(self) -> None:
         empty = self.model.rowCount() == 0 and not self.model.query.is_filtered()
         was_empty = self.pages.currentWidget() is self.empty_state
@@ -204,8 +220,7 @@ class MainWindow(QMainWindow):
             self.editor.load(None)
             self.empty_state.new_button.setFocus()
         else:
-            if not self.list_view.selectionModel().hasSelection():
-                self.select_row(0)
+            self._keep_the_story_in_view()
             if was_empty or self.focusWidget() is None:
                 self.list_view.setFocus()  # arrow keys move through the stories, Tab goes to the editor
 

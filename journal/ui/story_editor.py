@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from PySide6.QtCore import QStringListModel, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
@@ -180,6 +180,14 @@ class StoryEditor(QScrollArea):
         }
         self._build_layout()
         self._watch_changes()
+        # Completion lists are read when a field that completes gets the focus, and only if something
+        # changed since: opening a story must not query every organisation in a 100,000-story journal.
+        self._completions_stale = True
+        for completing in (self.organization, self.tags):
+            completing.installEventFilter(self)
+        for signal in (service.stories_changed, service.library_changed):
+            signal.connect(self._completions_changed)
+        service.story_updated.connect(self._completions_changed)
 
     # ------------------------------------------------------------ layout
     def _build_layout(self) -> None:
@@ -259,6 +267,16 @@ class StoryEditor(QScrollArea):
         for combo in (self.status, self.consent):
             combo.currentIndexChanged.connect(self._changed)
 
+    def _completions_changed(self, *_args: object) -> None:
+        self._completions_stale = True
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FocusIn and self._completions_stale:
+            self._completions_stale = False
+            self._organizations.setStringList(self._service.distinct_values("organization"))
+            self.tags.set_known_tags(self._service.tag_names())
+        return super().eventFilter(watched, event)
+
     # ------------------------------------------------------------ channel and combos
     def _channel_value(self) -> str:
         text = self.channel.currentText().strip()
@@ -290,8 +308,6 @@ class StoryEditor(QScrollArea):
         self._loading = True
         try:
             story = self._service.story(story_id) if story_id else None
-            self._organizations.setStringList(self._service.distinct_values("organization"))
-            self.tags.set_known_tags(self._service.tag_names())
             self._fill(story)
         finally:
             self._loading = False

@@ -93,6 +93,14 @@ class StoryListModel(FlatTableModel):
         found = self.story_row(row)
         return found.id if found else None
 
+    def row_on_first_page(self, story_id: str) -> int | None:
+        """The story's row if it is among the first PAGE_SIZE (the page the view shows first anyway)."""
+        for offset in range(min(self._count, PAGE_SIZE)):
+            row = self.story_row(offset)
+            if row is not None and row.id == story_id:
+                return offset
+        return None
+
     def row_of(self, story_id: str) -> int | None:
         for page_number, page in self._pages.items():
             for offset, row in enumerate(page):

@@ -336,3 +336,22 @@ def test_coverage_cells_are_edited_in_place_and_bad_values_refused(
     assert rows(journal_path, "SELECT url, title, comment_count FROM coverage_link") == [
         ("https://example.com/post", "I heart Zappos", 120)
     ]
+
+
+def test_the_tag_field_completes_existing_tags_and_organisations(
+    qtbot: QtBot, launch: Launch, journal_path: Path
+) -> None:
+    window = launch(journal_path)
+    new_story(qtbot, window)
+    type_into(qtbot, window.editor.tags, "went-viral")
+    type_into(qtbot, window.editor.organization, "Zappos")
+    window.editor.flush()
+    new_story(qtbot, window)
+    tags = window.editor.tags
+    type_into(qtbot, tags, "kids, vir")
+    completer = tags.completer()
+    assert completer.completionCount() == 1 and completer.currentIndex().data() == "went-viral"
+    assert completer.currentCompletion() == "kids, went-viral, ", "choosing it keeps the tags typed before"
+    organization = window.editor.organization
+    type_into(qtbot, organization, "Zap")
+    assert organization.completer().currentCompletion() == "Zappos"
