@@ -14,6 +14,7 @@ from journal.paths import default_journal_path, settings_path
 from journal.store.database import Journal, open_journal
 from journal.store.errors import JournalError
 from journal.store.sample import fill_with_sample
+from journal.ui.background import wait_for_background_work
 from journal.ui.icon import APP_ID, app_icon
 from journal.ui.main_window import MainWindow
 from journal.ui.service import StoryService
@@ -80,6 +81,7 @@ class JournalApp(QObject):
             journal.close()
             return False
         if self.journal is not None:
+            wait_for_background_work()
             self.journal.close()
         service = StoryService(journal)
         service.purge_deleted()  # deletions of the last session can no longer be undone
@@ -98,6 +100,7 @@ class JournalApp(QObject):
         if self.window is not None:
             self.window.close()
         if self.journal is not None:
+            wait_for_background_work()
             self.journal.close()
             self.journal = None
 

@@ -140,6 +140,12 @@ def _make_engine(path: Path, *, read_only: bool) -> sa.Engine:
     engine = sa.create_engine(
         "sqlite://",
         creator=lambda: sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False),
+        # A file, not memory: a queue of connections, each used by one thread at a time (the window reads
+        # on pool threads). The "sqlite://" URL alone would pick the in-memory pool, which closes other
+        # threads' connections when it has too many.
+        poolclass=sa.pool.QueuePool,
+        pool_size=4,
+        max_overflow=8,
     )
 
     @event.listens_for(engine, "connect")

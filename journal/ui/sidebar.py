@@ -7,6 +7,7 @@ and colour them from the context menu or the keyboard (F2 renames, Delete delete
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPixmap, QStandardItem, QStandardItemModel, QUndoStack
@@ -26,6 +27,7 @@ from journal.store import saved, tags
 from journal.store.fields import FieldError
 from journal.store.listing import StoryQuery
 from journal.store.tags import TagExistsError
+from journal.ui.background import run_in_background
 from journal.ui.commands import SnapshotCommand, StoryFocus
 from journal.ui.service import StoryService
 
@@ -72,6 +74,7 @@ class Sidebar(QWidget):
         self.color_action = self._tree_action("Colour…", QKeySequence(), self.color_current)
         self.clear_color_action = self._tree_action("No colour", QKeySequence(), lambda: self.set_color(None))
 
+        self._asked = self._answered = 0
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(COUNT_DELAY_MS)
@@ -93,32 +96,56 @@ class Sidebar(QWidget):
         return action
 
     # ------------------------------------------------------------ contents
+    @property
+    def busy(self) -> bool:
+        """Counts are being read in the background."""
+        return self._asked != self._answered
+
     def refresh(self) -> None:
-        """Rebuild the entries and their counts, keeping what was chosen and what was open."""
+        """Read the entries and their counts off the GUI thread, then show them (the newest answer wins)."""
         self._timer.stop()
+        self._asked += 1
+        asked, service = self._asked, self.service
+
+        def work() -> tuple[int, list[tuple[str, str, int]], list[tuple[str, int]], dict[str, str]]:
+            searches = [(i, name, service.count(query)) for i, name, query in service.saved_searches()]
+            return service.count(), searches, service.tag_counts(), service.tag_colors()
+
+        def done(result: Any, error: BaseException | None) -> None:
+            if asked != self._asked:
+                return
+            self._answered = asked
+            if error is None:
+                self._show(*result)
+
+        run_in_background(self, work, done)
+
+    def _show(
+        self, total: int, searches: list[tuple[str, str, int]], counts: list[tuple[str, int]], colors: dict[str, str]
+    ) -> None:
+        """Rebuild the entries, keeping what was chosen and what was open."""
         current = self._current()
         expanded = self._expanded_tags()
         first = not self.model.rowCount()
         self.model.clear()
         root = self.model.invisibleRootItem()
-        everything = self._item(f"All stories ({self.service.count()})", "all", "")
+        everything = self._item(f"All stories ({total})", "all", "")
         root.appendRow(everything)
 
-        searches = self._item("Saved searches", "", "")
-        searches.setSelectable(False)
-        for search_id, name, query in self.service.saved_searches():
-            searches.appendRow(self._item(f"{name} ({self.service.count(query)})", "saved", search_id))
-        if not searches.rowCount():
+        section = self._item("Saved searches", "", "")
+        section.setSelectable(False)
+        for search_id, name, count in searches:
+            section.appendRow(self._item(f"{name} ({count})", "saved", search_id))
+        if not section.rowCount():
             hint = self._item("Search or filter, then View ▸ Save search…", "", "")
             hint.setEnabled(False)
-            searches.appendRow(hint)
-        root.appendRow(searches)
+            section.appendRow(hint)
+        root.appendRow(section)
 
         library = self._item("Tags", "", "")
         library.setSelectable(False)
-        colors = self.service.tag_colors()
         nodes: dict[str, QStandardItem] = {}
-        for name, count in self.service.tag_counts():
+        for name, count in counts:
             parent = library
             parts = name.split("/")
             for depth in range(1, len(parts)):
@@ -142,7 +169,7 @@ class Sidebar(QWidget):
             library.appendRow(hint)
         root.appendRow(library)
 
-        self.tree.expand(searches.index())
+        self.tree.expand(section.index())
         self.tree.expand(library.index())
         for name in expanded:
             if name in nodes:

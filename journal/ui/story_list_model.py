@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 
 from journal.store.fields import status_label
 from journal.store.listing import ALL, StoryQuery, StoryRow
+from journal.ui.background import run_in_background
 from journal.ui.service import StoryService
 from journal.ui.table_model import FlatTableModel, Index
 
@@ -27,11 +28,13 @@ SnippetRole = Qt.ItemDataRole.UserRole + 2  # the matched extract, marked with s
 
 class StoryListModel(FlatTableModel):
     headers = COLUMNS
+    search_failed = Signal(str)
 
     def __init__(self, service: StoryService, parent: Any = None) -> None:
         super().__init__(parent)
         self._service = service
         self._query = ALL
+        self._pending: StoryQuery | None = None
         self._count = service.count(self._query)
         self._pages: OrderedDict[int, list[StoryRow]] = OrderedDict()
         service.stories_changed.connect(self.reload)
@@ -112,11 +115,39 @@ class StoryListModel(FlatTableModel):
     def query(self) -> StoryQuery:
         return self._query
 
+    @property
+    def searching(self) -> bool:
+        """A query is running in the background; the rows shown are still the previous query's."""
+        return self._pending is not None
+
     def set_query(self, query: StoryQuery) -> None:
-        """Show the stories this search and these filters select, in its order."""
-        if query != self._query:
+        """Show the stories this search and these filters select, in its order.
+
+        The count and the first page are read on a pool thread, so typing never waits for the journal;
+        when a newer query has been asked for meanwhile, the older answer is dropped."""
+        if query == (self._pending or self._query):
+            return
+        self._pending = query
+        service = self._service
+
+        def work() -> tuple[int, list[StoryRow]]:
+            return service.count(query), service.rows(0, PAGE_SIZE, query)
+
+        def done(result: tuple[int, list[StoryRow]] | None, error: BaseException | None) -> None:
+            if query != self._pending:
+                return  # a newer query is on its way
+            self._pending = None
+            if error is not None or result is None:
+                self.search_failed.emit(str(error))
+                return
+            self.beginResetModel()
             self._query = query
-            self.reload()
+            self._count, first_page = result
+            self._pages.clear()
+            self._pages[0] = first_page
+            self.endResetModel()
+
+        run_in_background(self, work, done)
 
     def reload(self) -> None:
         """Stories were added or removed, or the query changed: count again and forget the cached pages."""

@@ -51,8 +51,6 @@ class _SearchField(QLineEdit):
 
 
 class StoryListPanel(QWidget):
-    query_changed = Signal()
-
     def __init__(self, model: StoryListModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = model
@@ -139,9 +137,7 @@ class StoryListPanel(QWidget):
         line = self.list_view.fontMetrics().height()
         searching = match_expression(query.text) is not None
         self.list_view.verticalHeader().setDefaultSectionSize(2 * line + 12 if searching else line + 10)
-        if query != self.model.query:
-            self.model.set_query(query)
-            self.query_changed.emit()
+        self.model.set_query(query)
 
     def show_query(self, query: StoryQuery) -> None:
         """Set every control from a (saved) query and apply it."""

@@ -14,7 +14,7 @@ from journal.store.search import SNIPPET_START
 from journal.ui.main_window import MainWindow
 from journal.ui.snippet_delegate import snippet_html
 from journal.ui.story_list_model import SnippetRole
-from tests.ui.conftest import Launch
+from tests.ui.conftest import Launch, settle
 
 
 def sample_window(launch: Launch, journal_path: Path) -> MainWindow:
@@ -25,6 +25,7 @@ def sample_window(launch: Launch, journal_path: Path) -> MainWindow:
 
 
 def titles(window: MainWindow) -> list[str]:
+    settle(window)
     return [window.model.index(row, 0).data() for row in range(window.model.rowCount())]
 
 

@@ -15,7 +15,7 @@ from journal.store.listing import StoryQuery
 from journal.store.sample import fill_with_sample
 from journal.ui.main_window import MainWindow
 from journal.ui.sidebar import KeyRole, KindRole
-from tests.ui.conftest import Launch
+from tests.ui.conftest import Launch, settle
 
 
 def sample_window(launch: Launch, journal_path: Path) -> MainWindow:
@@ -27,12 +27,14 @@ def sample_window(launch: Launch, journal_path: Path) -> MainWindow:
 
 def entries(window: MainWindow, kind: str) -> dict[str, str]:
     """key -> shown text of every sidebar entry of this kind."""
+    settle(window)
     model = window.sidebar.model
     found = model.match(model.index(0, 0), KindRole, kind, -1, Qt.MatchFlag.MatchExactly | Qt.MatchFlag.MatchRecursive)
     return {index.data(KeyRole): index.data() for index in found}
 
 
 def click_entry(qtbot: QtBot, window: MainWindow, kind: str, key: str) -> None:
+    settle(window)
     model = window.sidebar.model
     found = model.match(model.index(0, 0), KeyRole, key, -1, Qt.MatchFlag.MatchExactly | Qt.MatchFlag.MatchRecursive)
     index = next(i for i in found if i.data(KindRole) == kind)
@@ -53,6 +55,7 @@ def answer_next_dialog(handle: Callable[[object], None]) -> None:
 
 
 def titles(window: MainWindow) -> list[str]:
+    settle(window)
     return [window.model.index(row, 0).data() for row in range(window.model.rowCount())]
 
 
@@ -103,6 +106,7 @@ def test_save_a_search_choose_rename_delete_and_undo(qtbot: QtBot, launch: Launc
 def test_rename_merge_and_undo_tags_keeps_the_editor_in_step(qtbot: QtBot, launch: Launch, journal_path: Path) -> None:
     window = sample_window(launch, journal_path)
     click_entry(qtbot, window, "tag", "industry/retail")
+    settle(window)
     window.select_row(0)
     assert "industry/retail" in window.editor.tags.tags()
     assert window.sidebar.rename_tag("industry", "sector")

@@ -1,0 +1,55 @@
+"""Work off the GUI thread: a function runs in Qt's thread pool, its result comes back on the GUI thread.
+
+Searches and counts over a 100,000-story journal take longer than a keystroke; the window hands them
+here so typing never waits. The store opens a connection per thread (SQLite in WAL mode lets readers
+run beside the writer).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import shiboken6
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+Done = Callable[[Any, BaseException | None], None]
+
+
+class _Relay(QObject):
+    """Lives on the GUI thread; a signal emitted from the worker is queued to it."""
+
+    done = Signal(object, object)
+
+
+class _Task(QRunnable):
+    def __init__(self, work: Callable[[], Any], relay: _Relay) -> None:
+        super().__init__()
+        self._work = work
+        self._relay = relay
+
+    def run(self) -> None:
+        try:
+            result = self._work()
+        except Exception as error:  # handed to the GUI thread, which decides what to say
+            self._relay.done.emit(None, error)
+        else:
+            self._relay.done.emit(result, None)
+
+
+def run_in_background(owner: QObject, work: Callable[[], Any], done: Done) -> None:
+    """Run `work()` on a pool thread; call `done(result, error)` on the GUI thread, unless `owner` is gone."""
+    relay = _Relay()
+
+    def deliver(result: Any, error: BaseException | None) -> None:
+        relay.deleteLater()
+        if shiboken6.isValid(owner):
+            done(result, error)
+
+    relay.done.connect(deliver)
+    QThreadPool.globalInstance().start(_Task(work, relay))
+
+
+def wait_for_background_work(timeout_ms: int = 10_000) -> bool:
+    """Before a journal is closed: let running searches finish with their connections."""
+    return QThreadPool.globalInstance().waitForDone(timeout_ms)
