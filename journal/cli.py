@@ -190,7 +190,8 @@ def _list(args: argparse.Namespace, journal: Any, out: TextIO) -> int:
 
     query = _query(args)
     with journal.session() as session:
-        rows = list_rows(session=session, query=query, limit=-1)
+        # Extracts cost milliseconds each on long stories: the best 25 matches get one.
+        rows = list_rows(session=session, query=query, limit=-1, with_snippets=25)
     if args.json:
         records = [
             {

@@ -94,6 +94,7 @@ class StoryRow:
     tags: str
     coverage: int
     snippet: str = ""  # with search.SNIPPET_START/END around the matched words, when searching
+    document: int | None = None  # the full-text row, while searching (to fetch the snippet later)
 
 
 ALL = StoryQuery()
@@ -223,9 +224,11 @@ def _details(ids: Sequence[str], *, session: Session) -> dict[str, Any]:
     return {row[0]: row for row in session.exec(statement)}
 
 
-def _to_row(r: Any, snippet: str = "") -> StoryRow:
+def _to_row(r: Any, snippet: str = "", document: int | None = None) -> StoryRow:
     tags = ", ".join(sorted(r[4].split(", "), key=str.casefold)) if r[4] else ""
-    return StoryRow(id=r[0], title=r[1], occurred=r[2], status=r[3], tags=tags, coverage=r[5], snippet=snippet)
+    return StoryRow(
+        id=r[0], title=r[1], occurred=r[2], status=r[3], tags=tags, coverage=r[5], snippet=snippet, document=document
+    )
 
 
 def count_stories(*, session: Session, query: StoryQuery = ALL) -> int:
@@ -259,8 +262,12 @@ def _page(query: StoryQuery, limit: int, offset: int) -> Any:
     return ordered.limit(limit).offset(offset)
 
 
-def _snippets(document_ids: Sequence[int], expression: str, *, session: Session) -> dict[int, str]:
-    """The matched extracts of a page of search rows (snippet() is costly: only for the rows shown)."""
+def snippets(document_ids: Sequence[int], query: StoryQuery, *, session: Session) -> dict[int, str]:
+    """The matched extracts of some search rows. snippet() is costly (milliseconds a row on long stories
+    with many matches), so the window asks only for the rows it shows."""
+    expression = search.match_expression(query.text)
+    if expression is None or not document_ids:
+        return {}
     statement = (
         sa.select(_fts.c.rowid, sa.literal_column(search.snippet_sql()))
         .select_from(_fts)
@@ -269,15 +276,20 @@ def _snippets(document_ids: Sequence[int], expression: str, *, session: Session)
     return {row[0]: row[1] for row in session.exec(statement)}  # type: ignore[call-overload]
 
 
-def list_rows(*, session: Session, query: StoryQuery = ALL, limit: int = 200, offset: int = 0) -> list[StoryRow]:
-    """A page of the story list."""
+def list_rows(
+    *, session: Session, query: StoryQuery = ALL, limit: int = 200, offset: int = 0, with_snippets: int | None = None
+) -> list[StoryRow]:
+    """A page of the story list; when searching, the first `with_snippets` rows (default: all) come with
+    their matched extract, the others with what `snippets()` needs to fetch it later."""
     page = [(row[0], row[1]) for row in session.exec(_page(query, limit, offset))]
     if not page:
         return []
     details = _details([story_id for story_id, _document in page], session=session)
-    expression = search.match_expression(query.text)
-    snippets = _snippets([d for _s, d in page], expression, session=session) if expression is not None else {}
-    return [_to_row(details[story], snippets.get(document, "")) for story, document in page if story in details]
+    wanted = [document for _story, document in page[:with_snippets] if document is not None]
+    extracts = snippets(wanted, query, session=session)
+    return [
+        _to_row(details[story], extracts.get(document, ""), document) for story, document in page if story in details
+    ]
 
 
 def get_row(story_id: str, *, session: Session, query: StoryQuery = ALL) -> StoryRow | None:
@@ -309,10 +321,10 @@ def tag_counts(*, session: Session) -> list[tuple[str, int]]:
     Counted from the tag index alone, less the few deleted stories (found through their partial index),
     so that the stories themselves are never read."""
     linked = select(col(StoryTag.tag_id), sa.func.count().label("n")).group_by(col(StoryTag.tag_id)).subquery("linked")
+    deleted_stories = select(col(Story.id)).where(col(Story.deleted_at).is_not(None))  # the partial index
     deleted = (
         select(col(StoryTag.tag_id), sa.func.count().label("n"))
-        .join(Story, col(Story.id) == col(StoryTag.story_id))
-        .where(col(Story.deleted_at).is_not(None))
+        .where(col(StoryTag.story_id).in_(deleted_stories))
         .group_by(col(StoryTag.tag_id))
         .subquery("deleted")
     )

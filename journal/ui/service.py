@@ -38,9 +38,17 @@ class StoryService(QObject):
         with self.journal.session() as session:
             return listing.count_stories(session=session, query=query)
 
-    def rows(self, offset: int, limit: int, query: StoryQuery = ALL) -> list[StoryRow]:
+    def rows(
+        self, offset: int, limit: int, query: StoryQuery = ALL, with_snippets: int | None = None
+    ) -> list[StoryRow]:
         with self.journal.session() as session:
-            return listing.list_rows(session=session, query=query, offset=offset, limit=limit)
+            return listing.list_rows(
+                session=session, query=query, offset=offset, limit=limit, with_snippets=with_snippets
+            )
+
+    def snippets(self, documents: Sequence[int], query: StoryQuery) -> dict[int, str]:
+        with self.journal.session() as session:
+            return listing.snippets(documents, query, session=session)
 
     def row(self, story_id: str, query: StoryQuery = ALL) -> StoryRow | None:
         with self.journal.session() as session:

@@ -6,10 +6,11 @@ on first touch, and at most MAX_PAGES pages are kept. Sorting and filtering belo
 
 from __future__ import annotations
 
+import dataclasses
 from collections import OrderedDict
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 
 from journal.store.fields import status_label
 from journal.store.listing import ALL, StoryQuery, StoryRow
@@ -18,6 +19,7 @@ from journal.ui.service import StoryService
 from journal.ui.table_model import FlatTableModel, Index
 
 PAGE_SIZE = 200
+FIRST_SNIPPETS = 40  # extracts read with a search's first page; the rest are fetched as rows are shown
 MAX_PAGES = 50
 
 COLUMNS = ("Title", "Date", "Status", "Coverage", "Tags")
@@ -35,6 +37,8 @@ class StoryListModel(FlatTableModel):
         self._service = service
         self._query = ALL
         self._pending: StoryQuery | None = None
+        self._asked_snippets: set[int] = set()  # full-text rows whose extract was asked for
+        self._snippet_batch: set[int] = set()
         self._count = service.count(self._query)
         self._pages: OrderedDict[int, list[StoryRow]] = OrderedDict()
         service.stories_changed.connect(self.reload)
@@ -54,6 +58,8 @@ class StoryListModel(FlatTableModel):
         if role == StoryIdRole:
             return row.id
         if role == SnippetRole:
+            if not row.snippet and row.document is not None and row.document not in self._asked_snippets:
+                self._want_snippet(row.document)
             return row.snippet
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(row, column)
@@ -84,7 +90,7 @@ class StoryListModel(FlatTableModel):
         page_number, offset = divmod(row, PAGE_SIZE)
         page = self._pages.get(page_number)
         if page is None:
-            page = self._service.rows(page_number * PAGE_SIZE, PAGE_SIZE, self._query)
+            page = self._service.rows(page_number * PAGE_SIZE, PAGE_SIZE, self._query, with_snippets=0)
             self._pages[page_number] = page
             while len(self._pages) > MAX_PAGES:
                 self._pages.popitem(last=False)
@@ -131,7 +137,7 @@ class StoryListModel(FlatTableModel):
         service = self._service
 
         def work() -> tuple[int, list[StoryRow]]:
-            return service.count(query), service.rows(0, PAGE_SIZE, query)
+            return service.count(query), service.rows(0, PAGE_SIZE, query, with_snippets=FIRST_SNIPPETS)
 
         def done(result: tuple[int, list[StoryRow]] | None, error: BaseException | None) -> None:
             if query != self._pending:
@@ -145,9 +151,33 @@ class StoryListModel(FlatTableModel):
             self._count, first_page = result
             self._pages.clear()
             self._pages[0] = first_page
+            self._asked_snippets.clear()
             self.endResetModel()
 
         run_in_background(self, work, done)
+
+    def _want_snippet(self, document: int) -> None:
+        """Collect the rows being painted, then read their extracts together on a pool thread."""
+        self._asked_snippets.add(document)
+        if not self._snippet_batch:
+            QTimer.singleShot(0, self._fetch_snippets)
+        self._snippet_batch.add(document)
+
+    def _fetch_snippets(self) -> None:
+        documents, self._snippet_batch = sorted(self._snippet_batch), set()
+        query, service = self._query, self._service
+
+        def done(found: dict[int, str] | None, error: BaseException | None) -> None:
+            if error is not None or not found or query != self._query:
+                return
+            for page_number, page in self._pages.items():
+                for offset, row in enumerate(page):
+                    if row.document in found:
+                        page[offset] = dataclasses.replace(row, snippet=found[row.document])
+                        number = page_number * PAGE_SIZE + offset
+                        self.dataChanged.emit(self.index(number, TITLE), self.index(number, TITLE), [SnippetRole])
+
+        run_in_background(self, lambda: service.snippets(documents, query), done)
 
     def reload(self) -> None:
         """Stories were added or removed, or the query changed: count again and forget the cached pages."""

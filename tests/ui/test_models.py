@@ -5,14 +5,16 @@ from __future__ import annotations
 import datetime as dt
 
 from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
 
 from journal.store import stories
 from journal.store.database import Journal
+from journal.store.listing import StoryQuery
 from journal.store.models import CoverageLinkBase
 from journal.store.stories import StoryCreate
 from journal.ui.coverage_model import CoverageModel
 from journal.ui.service import StoryService
-from journal.ui.story_list_model import PAGE_SIZE, StoryIdRole, StoryListModel
+from journal.ui.story_list_model import FIRST_SNIPPETS, PAGE_SIZE, SnippetRole, StoryIdRole, StoryListModel
 
 
 def fill(journal: Journal, count: int) -> list[str]:
@@ -97,3 +99,23 @@ def test_coverage_model_passes_the_model_tester_and_validates_edits(
     assert not model.setData(model.index(0, 6), "lots")
     assert model.setData(model.index(0, 6), "120")
     assert edits == [(links[0].id, {"comment_count": 120})]
+
+
+def test_a_search_reads_extracts_for_the_rows_shown_only(qtbot: QtBot, journal: Journal) -> None:
+    with journal.write() as session:
+        for number in range(FIRST_SNIPPETS + 20):
+            stories.create_story(
+                StoryCreate(title=f"Story {number}", situation=f"The courier came back {number} times."),
+                session=session,
+            )
+    model = StoryListModel(StoryService(journal))
+    model.set_query(StoryQuery(text="courier"))
+    qtbot.waitUntil(lambda: not model.searching)
+    assert model.rowCount() == FIRST_SNIPPETS + 20
+    first = model._pages[0]
+    assert all(row.snippet for row in first[:FIRST_SNIPPETS])
+    assert not any(row.snippet for row in first[FIRST_SNIPPETS:]), "the rest wait until they are shown"
+    last = model.index(model.rowCount() - 1, 0)
+    assert last.data(SnippetRole) == ""  # asks for it
+    qtbot.waitUntil(lambda: bool(last.data(SnippetRole)))
+    assert "courier" in last.data(SnippetRole)
