@@ -1,7 +1,7 @@
 """Search as you type: the app's search call against raw sqlite3 FTS5 queries on the same file.
 
 For 3-, 5- and 8-letter prefixes of real words (benchmarks/words.txt), times
-  - app: what the window runs per search, StoryService.count(query) + StoryService.rows(0, 200, query);
+  - app: what the window runs per search, StoryService.first_page(query, 200, FIRST_SNIPPETS) on a pool thread;
   - raw: plain sqlite3, COUNT(*) plus the first 200 (id, title) ordered by rank, with the same MATCH expression
     (journal.store.search.match_expression) and the same joins to search_doc and story, and the same order;
   - fts5 direct (diagnostic, not a target): the count from the FTS5 table alone, and the top 200 ranked inside
@@ -29,6 +29,7 @@ from journal.store import search
 from journal.store.database import open_journal
 from journal.store.listing import StoryQuery
 from journal.ui.service import StoryService
+from journal.ui.story_list_model import FIRST_SNIPPETS, PAGE_SIZE
 
 PREFIX_LENGTHS = (3, 5, 8)
 PER_LENGTH = 40
@@ -68,8 +69,9 @@ def run(journal_path: Path, seed: int) -> dict[str, Any]:
     raw = sqlite3.connect(f"{journal_path.as_uri()}?mode=ro", uri=True)
 
     def app_search(prefix: str) -> tuple[int, list[str]]:
-        query = StoryQuery(text=prefix)
-        return service.count(query), [row.id for row in service.rows(0, PAGE, query)]
+        # Exactly what the list model's background search runs for a new query.
+        total, rows = service.first_page(StoryQuery(text=prefix), PAGE_SIZE, FIRST_SNIPPETS)
+        return total, [row.id for row in rows]
 
     def sql_search(prefix: str, count_sql: str, rows_sql: str) -> tuple[int, list[str]]:
         expression = search.match_expression(prefix)

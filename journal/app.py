@@ -15,6 +15,7 @@ from journal.store.database import Journal, open_journal
 from journal.store.errors import JournalError
 from journal.store.sample import fill_with_sample
 from journal.ui.background import wait_for_background_work
+from journal.ui.collector import MainThreadCollector
 from journal.ui.icon import APP_ID, app_icon
 from journal.ui.main_window import MainWindow
 from journal.ui.service import StoryService
@@ -35,6 +36,8 @@ class JournalApp(QObject):
         self.settings = settings
         self.window: MainWindow | None = None
         self.journal: Journal | None = None
+        self._collector = MainThreadCollector(self)
+        self._collector.start()
 
     def open(self, path: Path, *, title: str | None = None) -> bool:
         """Open `path` in a window (replacing the current one). On failure, say why and keep what is open."""
@@ -103,6 +106,7 @@ class JournalApp(QObject):
             wait_for_background_work()
             self.journal.close()
             self.journal = None
+        self._collector.stop()
 
 
 def _close_on_terminate(qapp: QApplication) -> None:

@@ -46,6 +46,12 @@ class StoryService(QObject):
                 session=session, query=query, offset=offset, limit=limit, with_snippets=with_snippets
             )
 
+    def first_page(self, query: StoryQuery, size: int, with_snippets: int) -> tuple[int, list[StoryRow]]:
+        """What the list needs to show a new search: how many stories match, and the first page."""
+        with self.journal.session() as session:
+            count = listing.count_stories(session=session, query=query)
+            return count, listing.list_rows(session=session, query=query, limit=size, with_snippets=with_snippets)
+
     def snippets(self, documents: Sequence[int], query: StoryQuery) -> dict[int, str]:
         with self.journal.session() as session:
             return listing.snippets(documents, query, session=session)

@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
-import html
-
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QAbstractTextDocumentLayout, QPainter, QPalette, QTextDocument
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from journal.store.search import SNIPPET_END, SNIPPET_START
 from journal.ui.story_list_model import SnippetRole
 from journal.ui.table_model import Index
 
+_FLAGS = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 
-def snippet_html(snippet: str) -> str:
-    """The extract as HTML: user text escaped, only the match marks turned into bold."""
-    escaped = html.escape(" ".join(snippet.split()))
-    return escaped.replace(SNIPPET_START, "<b>").replace(SNIPPET_END, "</b>")
+
+def extract_runs(snippet: str) -> list[tuple[str, bool]]:
+    """The extract as (text, matched) runs, white space folded. The text is drawn as plain text, so
+    nothing a person wrote is ever read as markup."""
+    text = " ".join(snippet.split())
+    runs: list[tuple[str, bool]] = []
+    for number, part in enumerate(text.split(SNIPPET_START)):
+        if number == 0:
+            runs.append((part, False))
+            continue
+        matched, _, rest = part.partition(SNIPPET_END)
+        runs += [(matched, True), (rest, False)]
+    return [(run, matched) for run, matched in runs if run]
 
 
 class SnippetDelegate(QStyledItemDelegate):
@@ -38,18 +46,27 @@ class SnippetDelegate(QStyledItemDelegate):
         painter.save()
         painter.setPen(option.palette.color(role))
         title_rect = text_rect.adjusted(0, 0, 0, -half)
-        elided = option.fontMetrics.elidedText(title, Qt.TextElideMode.ElideRight, title_rect.width())
-        painter.drawText(title_rect, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), elided)
-        document = QTextDocument()
-        document.setDocumentMargin(0)
-        document.setDefaultFont(option.font)
-        document.setHtml(snippet_html(snippet))
-        document.setTextWidth(-1)
-        painter.translate(text_rect.left(), text_rect.top() + half)
-        clip = QRectF(0, 0, text_rect.width(), half)
-        painter.setClipRect(clip)
-        context = QAbstractTextDocumentLayout.PaintContext()
-        context.palette.setColor(QPalette.ColorRole.Text, option.palette.color(role))
-        context.clip = clip
-        document.documentLayout().draw(painter, context)
+        painter.drawText(
+            title_rect, _FLAGS, option.fontMetrics.elidedText(title, Qt.TextElideMode.ElideRight, title_rect.width())
+        )
+        self._draw_extract(painter, option.font, snippet, text_rect.adjusted(0, half, 0, 0))
         painter.restore()
+
+    @staticmethod
+    def _draw_extract(painter: QPainter, font: QFont, snippet: str, rect: QRect) -> None:
+        """Plain and bold runs side by side, cut with an ellipsis at the cell's edge. (No rich-text engine:
+        it is slow to start, and this runs for every visible row.)"""
+        bold = QFont(font)
+        bold.setBold(True)
+        x, right = rect.left(), rect.right()
+        for text, matched in extract_runs(snippet):
+            face = bold if matched else font
+            metrics = QFontMetrics(face)
+            painter.setFont(face)
+            width = metrics.horizontalAdvance(text)
+            if x + width > right:
+                clipped = metrics.elidedText(text, Qt.TextElideMode.ElideRight, right - x)
+                painter.drawText(QRect(x, rect.top(), right - x, rect.height()), _FLAGS, clipped)
+                return
+            painter.drawText(QRect(x, rect.top(), width + 1, rect.height()), _FLAGS, text)
+            x += width

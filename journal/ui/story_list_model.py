@@ -137,7 +137,7 @@ class StoryListModel(FlatTableModel):
         service = self._service
 
         def work() -> tuple[int, list[StoryRow]]:
-            return service.count(query), service.rows(0, PAGE_SIZE, query, with_snippets=FIRST_SNIPPETS)
+            return service.first_page(query, PAGE_SIZE, FIRST_SNIPPETS)
 
         def done(result: tuple[int, list[StoryRow]] | None, error: BaseException | None) -> None:
             if query != self._pending:

@@ -12,7 +12,7 @@ from journal.store.database import open_journal
 from journal.store.sample import fill_with_sample
 from journal.store.search import SNIPPET_START
 from journal.ui.main_window import MainWindow
-from journal.ui.snippet_delegate import snippet_html
+from journal.ui.snippet_delegate import extract_runs
 from journal.ui.story_list_model import SnippetRole
 from tests.ui.conftest import Launch, settle
 
@@ -42,7 +42,9 @@ def test_ctrl_f_then_typing_narrows_the_list_as_you_type(qtbot: QtBot, launch: L
     assert not any("Southwest" in title for title in found)
     snippet = window.model.index(0, 0).data(SnippetRole)
     assert SNIPPET_START in snippet
-    assert "<b>" in snippet_html(snippet)
+    runs = extract_runs(snippet)
+    assert any(matched and text.lower().startswith("cour") for text, matched in runs)
+    assert SNIPPET_START not in "".join(text for text, _matched in runs)
     qtbot.keyClick(field, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: window.model.rowCount() == everything)
 

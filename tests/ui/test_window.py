@@ -268,6 +268,7 @@ def test_a_file_that_is_not_a_journal_gets_a_dialog_and_is_left_alone(
     QTimer.singleShot(0, answer)
     app = JournalApp(settings)
     assert not app.open(notes)
+    app.close()
     assert seen and "is not a Story Journal file" in seen[0] and str(notes) in seen[0]
     assert app.window is None
     assert notes.read_text() == "groceries\n"
