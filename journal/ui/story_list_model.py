@@ -31,6 +31,7 @@ SnippetRole = Qt.ItemDataRole.UserRole + 2  # the matched extract, marked with s
 class StoryListModel(FlatTableModel):
     headers = COLUMNS
     search_failed = Signal(str)
+    query_applied = Signal()  # the rows of a new search or filter are in
 
     def __init__(self, service: StoryService, parent: Any = None) -> None:
         super().__init__(parent)
@@ -153,6 +154,7 @@ class StoryListModel(FlatTableModel):
             self._pages[0] = first_page
             self._asked_snippets.clear()
             self.endResetModel()
+            self.query_applied.emit()
 
         run_in_background(self, work, done)
 

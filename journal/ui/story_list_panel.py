@@ -100,6 +100,7 @@ class StoryListPanel(QWidget):
         self.filters.changed.connect(self.apply)
         self.filter_button.toggled.connect(self.filters.setVisible)
         self.model.modelReset.connect(self._update_results)
+        self.model.query_applied.connect(self.list_view.scrollToTop)  # a new search starts at its best match
         self.apply()
 
     def _build_list(self) -> QTableView:
