@@ -149,5 +149,14 @@ def match_expression(text: str) -> str | None:
 
 
 def snippet_sql() -> str:
-    """A short extract around the best match, matches wrapped in SNIPPET_START/SNIPPET_END."""
-    return f"snippet({FTS_TABLE}, -1, '{SNIPPET_START}', '{SNIPPET_END}', '…', 14)"
+    """A short extract around a match, matches wrapped in SNIPPET_START/SNIPPET_END. The list shows it under
+    the title, so it comes from the story's text, coverage, tags or people, whichever matched (in that
+    order); when only the title matched, the start of the story's text gives the context."""
+
+    def extract(column: int) -> str:
+        return f"snippet({FTS_TABLE}, {column}, '{SNIPPET_START}', '{SNIPPET_END}', '…', 14)"
+
+    names = [name for name, _weight in COLUMNS]
+    preferred = [names.index(name) for name in ("body", "coverage", "tags", "people")]
+    cases = " ".join(f"WHEN instr({extract(c)}, '{SNIPPET_START}') THEN {extract(c)}" for c in preferred)
+    return f"CASE {cases} ELSE {extract(names.index('body'))} END"

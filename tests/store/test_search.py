@@ -272,3 +272,11 @@ def test_saved_queries_round_trip_through_json() -> None:
     assert StoryQuery.from_json(query.to_json()) == query
     assert StoryQuery.from_json("{}") == StoryQuery()
     assert not StoryQuery(sort=Sort.TITLE).is_filtered() and query.is_filtered()
+
+
+def test_the_extract_comes_from_the_text_not_the_title(shoes: Journal) -> None:
+    with shoes.session() as session:
+        (courier,) = listing.list_rows(session=session, query=StoryQuery(text="pickup"))  # in the title only
+        (heart,) = listing.list_rows(session=session, query=StoryQuery(text="heart"))  # in a coverage title
+    assert courier.snippet.startswith("Her mother died") and search.SNIPPET_START not in courier.snippet
+    assert f"{search.SNIPPET_START}heart{search.SNIPPET_END}" in heart.snippet
