@@ -336,9 +336,3 @@ def tag_counts(*, session: Session) -> list[tuple[str, int]]:
         .order_by(sa.func.lower(col(Tag.name)))
     )
     return [(name, count) for name, count in session.exec(statement)]
-
-
-def matching_ids(*, session: Session, query: StoryQuery) -> Sequence[str]:
-    """Every story id the query selects (for a dashboard or an export; the list never needs them all)."""
-    statement, _ = _searched(sa.select(col(Story.id)).select_from(Story), query)
-    return list(session.exec(statement.where(*_conditions(query))).scalars())

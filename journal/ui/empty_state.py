@@ -19,7 +19,7 @@ class EmptyState(QWidget):
         font.setBold(True)
         heading.setFont(font)
         heading.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        text = QLabel(
+        self.intro = text = QLabel(
             "When someone goes beyond the policy for a customer, it takes a minute to record: what happened, "
             "what the policy said, what was done instead, what it cost and what came of it.\n\n"
             "Everything is saved as you type, on this computer; no network needed."
@@ -27,6 +27,8 @@ class EmptyState(QWidget):
         text.setWordWrap(True)
         text.setAlignment(Qt.AlignmentFlag.AlignCenter)
         text.setFixedWidth(520)
+        # A wrapped label in an aligned layout item gets no height-for-width: give it its full height.
+        text.setFixedHeight(text.heightForWidth(520))
         self.new_button = QPushButton("New story")
         self.new_button.setDefault(True)
         self.new_button.setToolTip("Ctrl+N")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
 
 from PySide6.QtCore import QItemSelection, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
@@ -143,6 +142,9 @@ class MainWindow(QMainWindow):
         self.focus.select_story.connect(self.select_story)
         self.focus.about_to_change.connect(self.editor.flush)
         self.editor.save_state_changed.connect(self.save_state.setText)
+        self.model.search_failed.connect(
+            lambda reason: self.statusBar().showMessage(f"The search could not be run ({reason}); try again.", 8000)
+        )
 
     # ------------------------------------------------------------ stories
     def new_story(self) -> None:
@@ -272,6 +274,3 @@ class MainWindow(QMainWindow):
                 return
         self.save_settings()
         event.accept()
-
-    def journal_path(self) -> Path:
-        return self.service.journal.path

@@ -135,6 +135,11 @@ class StoryService(QObject):
         with self.journal.session() as session:
             return saved.all_saved(session=session)
 
+    def saved_search(self, search_id: str) -> StoryQuery | None:
+        with self.journal.session() as session:
+            found = saved.get(search_id, session=session)
+        return None if found is None else found[1]
+
     def change_tags(self, names: Sequence[str], change: Callable[[Session], None]) -> tuple[Snapshot, Snapshot]:
         """Run a tag operation on these tags (and their nested ones); returns (before, after) for undo."""
         with self.journal.write() as session:

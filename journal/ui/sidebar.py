@@ -218,10 +218,8 @@ class Sidebar(QWidget):
             self.query_chosen.emit(StoryQuery())
         elif kind == "tag":
             self.query_chosen.emit(StoryQuery(tags=(key,)))
-        elif kind == "saved":
-            for search_id, _name, query in self.service.saved_searches():
-                if search_id == key:
-                    self.query_chosen.emit(query)
+        elif kind == "saved" and (query := self.service.saved_search(key)) is not None:
+            self.query_chosen.emit(query)
 
     def _menu(self, position: QPoint) -> None:
         kind = self.tree.indexAt(position).data(KindRole)

@@ -99,10 +99,6 @@ class StoryListModel(FlatTableModel):
             self._pages.move_to_end(page_number)
         return page[offset] if offset < len(page) else None
 
-    def story_id(self, row: int) -> str | None:
-        found = self.story_row(row)
-        return found.id if found else None
-
     def row_on_first_page(self, story_id: str) -> int | None:
         """The story's row if it is among the first PAGE_SIZE (the page the view shows first anyway)."""
         for offset in range(min(self._count, PAGE_SIZE)):

@@ -41,6 +41,8 @@ def test_type_a_story_tag_it_link_it_close_reopen_find_it(qtbot: QtBot, launch: 
     window = launch(journal_path)
     assert window.pages.currentWidget() is window.empty_state
     assert window.empty_state.new_button.isVisible() and window.empty_state.sample_button.isVisible()
+    intro = window.empty_state.intro
+    assert intro.height() >= intro.heightForWidth(intro.width()), "the welcome text is shown whole"
 
     qtbot.mouseClick(window.empty_state.new_button, Qt.MouseButton.LeftButton)
     editor = window.editor
