@@ -1,4 +1,4 @@
-"""The command line: `journal add | list | show`, over the same store as the window.
+"""The command line: `journal add | list | show` here, more commands in the COMMAND_GROUPS modules.
 
 Bad arguments give one line on stderr and exit status 2; a journal that cannot be opened, or a story
 that does not exist, gives one line and exit status 1.
@@ -7,6 +7,7 @@ that does not exist, gives one line and exit status 1.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import sys
 from collections.abc import Callable
@@ -29,6 +30,19 @@ from journal.store.fields import (
     parse_title,
     parse_url,
     status_label,
+)
+
+# How a command gets its journal (the `opens` default of its subparser): opened for reading, opened for
+# writing (created when missing), or given the path to open itself.
+READ, WRITE, ITSELF = "read", "write", "itself"
+
+# Modules with more commands: each has `register(commands)`, which adds its subparsers and sets their
+# `run` (handler) and `opens` defaults. They import nothing heavy at module level (`--help` stays instant).
+COMMAND_GROUPS: tuple[str, ...] = (
+    "journal.cli_case_studies",
+    "journal.cli_links",
+    "journal.cli_safety",
+    "journal.cli_bundles",
 )
 
 
@@ -121,13 +135,22 @@ def build_parser() -> argparse.ArgumentParser:
     show = commands.add_parser("show", help="every field of one story, tags and links included")
     show.add_argument("id", metavar="ID", help="a story id, or its first characters")
     show.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    add.set_defaults(run=_add, opens=WRITE)
+    listing.set_defaults(run=_list, opens=READ)
+    show.set_defaults(run=_show, opens=READ)
+    for name in COMMAND_GROUPS:
+        importlib.import_module(name).register(commands)
     return parser
 
 
 def check_arguments(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
-    """What argparse cannot check alone; refused before any file is opened."""
+    """What argparse cannot check alone; refused before any file is opened. A command group may set a
+    `check(parser, args)` default of its own."""
     if args.command == "add" and args.cost is not None and not args.currency:
         parser.error("--cost needs --currency too, e.g. --currency USD")
+    check = getattr(args, "check", None)
+    if check is not None:
+        check(parser, args)
 
 
 def run_command(args: argparse.Namespace, path: Path, *, create: bool, out: TextIO | None = None) -> int:
@@ -137,18 +160,21 @@ def run_command(args: argparse.Namespace, path: Path, *, create: bool, out: Text
     from journal.store.errors import JournalError, StoryNotFoundError
 
     out = out or sys.stdout
-    writes = args.command == "add"
+    if args.opens == ITSELF:  # e.g. checks and restores, which must work on a journal that does not open
+        try:
+            return int(args.run(args, path, out))
+        except JournalError as error:
+            print(f"journal: {error}", file=sys.stderr)
+            return 1
+    writes = args.opens == WRITE
     try:
         journal = open_journal(path, read_only_ok=not writes, create=writes or create)
     except JournalError as error:
         print(f"journal: {error}", file=sys.stderr)
         return 1
     try:
-        return {"add": _add, "list": _list, "show": _show}[args.command](args, journal, out)
-    except StoryNotFoundError as error:
-        print(f"journal: {error}", file=sys.stderr)
-        return 1
-    except JournalError as error:
+        return int(args.run(args, journal, out))
+    except (StoryNotFoundError, JournalError) as error:
         print(f"journal: {error}", file=sys.stderr)
         return 1
     finally:

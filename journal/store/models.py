@@ -169,3 +169,52 @@ class CoverageLink(CoverageLinkBase, table=True):
     updated_at: dt.datetime = Field(default_factory=utcnow, sa_column=sa.Column(UTCDateTime, nullable=False))
 
     story: Story = Relationship(back_populates="links")
+
+
+class LinkSnapshot(SQLModel, table=True):
+    """The readable text of a coverage page as it was fetched, so it can be read offline and after the link
+    dies. One per link (the latest); kept apart from `coverage_link` so lists never read the text."""
+
+    __tablename__ = "link_snapshot"
+
+    link_id: str = Field(
+        sa_column=sa.Column(sa.String(36), sa.ForeignKey("coverage_link.id", ondelete="CASCADE"), primary_key=True)
+    )
+    fetched_at: dt.datetime = Field(default_factory=utcnow, sa_column=sa.Column(UTCDateTime, nullable=False))
+    url: str = Field(sa_column=sa.Column(sa.Text, nullable=False))  # the address the text was read from
+    content_type: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))
+    title: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))
+    text: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))
+
+
+class CaseStudyStory(SQLModel, table=True):
+    """A story's place in a case study, with the case study's own choices for it."""
+
+    __tablename__ = "case_study_story"
+    __table_args__ = (sa.Index("ix_case_study_story_story", "story_id"),)
+
+    case_study_id: str = Field(
+        sa_column=sa.Column(sa.String(36), sa.ForeignKey("case_study.id", ondelete="CASCADE"), primary_key=True)
+    )
+    story_id: str = Field(
+        sa_column=sa.Column(sa.String(36), sa.ForeignKey("story.id", ondelete="CASCADE"), primary_key=True)
+    )
+    position: int = Field(default=0, sa_column=sa.Column(sa.Integer, nullable=False, server_default="0"))
+    headline: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))
+    include_coverage: bool = Field(
+        default=True, sa_column=sa.Column(sa.Boolean, nullable=False, server_default=sa.true())
+    )
+
+
+class CaseStudy(SQLModel, table=True):
+    """An ordered selection of stories with its own introduction and closing, exported as Markdown."""
+
+    __tablename__ = "case_study"
+
+    id: str = Field(default_factory=new_id, sa_column=sa.Column(sa.String(36), primary_key=True))
+    title: str = Field(sa_column=sa.Column(sa.String(300), nullable=False))
+    audience: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))
+    introduction: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))
+    closing: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))
+    created_at: dt.datetime = Field(default_factory=utcnow, sa_column=sa.Column(UTCDateTime, nullable=False))
+    updated_at: dt.datetime = Field(default_factory=utcnow, sa_column=sa.Column(UTCDateTime, nullable=False))

@@ -18,8 +18,12 @@ from PySide6.QtWidgets import (
 
 from journal import APP_NAME
 from journal.ui.about import AboutDialog
+from journal.ui.bundle_actions import install as install_bundles
+from journal.ui.case_study_actions import install as install_case_studies
 from journal.ui.commands import DeleteStoryCommand, NewStoryCommand, StoryFocus
+from journal.ui.coverage_actions import install as install_coverage
 from journal.ui.empty_state import EmptyState
+from journal.ui.safety_actions import install as install_safety
 from journal.ui.service import StoryService
 from journal.ui.sidebar import Sidebar
 from journal.ui.story_editor import StoryEditor
@@ -74,6 +78,9 @@ class MainWindow(QMainWindow):
 
         self._build_actions()
         self._connect()
+        # Features in their own modules add their actions, menus and docks to the window.
+        for install in (install_case_studies, install_coverage, install_safety, install_bundles):
+            install(self)
         self._restore_settings()
         self._update_page()
 
@@ -99,18 +106,19 @@ class MainWindow(QMainWindow):
         self.about_action = QAction(f"&About {APP_NAME}", self)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
 
-        file_menu = self.menuBar().addMenu("&File")
-        file_menu.addActions([self.new_action, self.open_action, self.sample_action, self.default_action])
-        file_menu.addSeparator()
-        file_menu.addAction(self.quit_action)
-        edit_menu = self.menuBar().addMenu("&Edit")
-        edit_menu.addActions([self.undo_action, self.redo_action])
-        edit_menu.addSeparator()
-        edit_menu.addAction(self.delete_action)
-        view_menu = self.menuBar().addMenu("&View")
-        view_menu.addActions([self.find_action, self.focus_list_action, self.save_search_action])
-        help_menu = self.menuBar().addMenu("&Help")
-        help_menu.addAction(self.about_action)
+        self.file_menu = self.menuBar().addMenu("&File")
+        self.file_menu.addActions([self.new_action, self.open_action, self.sample_action, self.default_action])
+        self.file_menu.addSeparator()
+        self.quit_separator = self.file_menu.addSeparator()  # features add their File items before this one
+        self.file_menu.addAction(self.quit_action)
+        self.edit_menu = self.menuBar().addMenu("&Edit")
+        self.edit_menu.addActions([self.undo_action, self.redo_action])
+        self.edit_menu.addSeparator()
+        self.edit_menu.addAction(self.delete_action)
+        self.view_menu = self.menuBar().addMenu("&View")
+        self.view_menu.addActions([self.find_action, self.focus_list_action, self.save_search_action])
+        self.help_menu = self.menuBar().addMenu("&Help")
+        self.help_menu.addAction(self.about_action)
         for action in (
             self.find_action,
             self.new_action,

@@ -1,0 +1,13 @@
+"""Command-line commands for case studies and Markdown export.
+
+Registered through journal.cli.COMMAND_GROUPS.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def register(commands: Any) -> None:
+    """Add this group's subparsers to `commands` (argparse's subparsers action)."""
+    del commands

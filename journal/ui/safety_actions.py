@@ -1,0 +1,13 @@
+"""The main window's actions for safety: backups, restore, checks and the read-only banner."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from journal.ui.main_window import MainWindow
+
+
+def install(window: MainWindow) -> None:
+    """Add this feature's actions and menus to `window`."""
+    del window
