@@ -167,6 +167,21 @@ class CoverageLink(CoverageLinkBase, table=True):
     position: int = Field(default=0, sa_column=sa.Column(sa.Integer, nullable=False, server_default="0"))
     created_at: dt.datetime = Field(default_factory=utcnow, sa_column=sa.Column(UTCDateTime, nullable=False))
     updated_at: dt.datetime = Field(default_factory=utcnow, sa_column=sa.Column(UTCDateTime, nullable=False))
+    # Filled by fetching the page (journal.coverage); a value the person typed is never overwritten: the
+    # names of the fields they typed are kept in `typed_fields` (comma-separated).
+    description: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))
+    canonical_url: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))
+    typed_fields: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))
+    fetch_state: str = Field(  # to_fetch | fetched | failed
+        default="to_fetch", sa_column=sa.Column(sa.String(16), nullable=False, server_default="to_fetch")
+    )
+    fetched_at: dt.datetime | None = Field(default=None, sa_column=sa.Column(UTCDateTime, nullable=True))
+    fetch_error: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))
+    # Link health: unknown | ok | moved | dead, with the last HTTP status, final address and check time.
+    health: str = Field(default="unknown", sa_column=sa.Column(sa.String(16), nullable=False, server_default="unknown"))
+    http_status: int | None = Field(default=None, sa_column=sa.Column(sa.Integer, nullable=True))
+    final_url: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))
+    checked_at: dt.datetime | None = Field(default=None, sa_column=sa.Column(UTCDateTime, nullable=True))
 
     story: Story = Relationship(back_populates="links")
 
@@ -185,6 +200,31 @@ class LinkSnapshot(SQLModel, table=True):
     content_type: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))
     title: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))
     text: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))
+
+
+class Reading(SQLModel, table=True):
+    """A dated measure of reach: comments, shares, views, or the search rank for a query, on a story or on
+    one of its links; typed by a person or read from a fetched page."""
+
+    __tablename__ = "reading"
+    __table_args__ = (
+        sa.Index("ix_reading_story", "story_id", "taken_at"),
+        sa.Index("ix_reading_link", "link_id"),
+    )
+
+    id: str = Field(default_factory=new_id, sa_column=sa.Column(sa.String(36), primary_key=True))
+    story_id: str = Field(
+        sa_column=sa.Column(sa.String(36), sa.ForeignKey("story.id", ondelete="CASCADE"), nullable=False)
+    )
+    link_id: str | None = Field(
+        default=None,
+        sa_column=sa.Column(sa.String(36), sa.ForeignKey("coverage_link.id", ondelete="CASCADE"), nullable=True),
+    )
+    metric: str = Field(sa_column=sa.Column(sa.String(16), nullable=False))  # comments|shares|views|search_rank
+    query: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))  # for a rank
+    value: int = Field(sa_column=sa.Column(sa.BigInteger, nullable=False))
+    taken_at: dt.datetime = Field(default_factory=utcnow, sa_column=sa.Column(UTCDateTime, nullable=False))
+    source: str = Field(default="typed", sa_column=sa.Column(sa.String(16), nullable=False, server_default="typed"))
 
 
 class CaseStudyStory(SQLModel, table=True):
