@@ -256,5 +256,7 @@ class CaseStudy(SQLModel, table=True):
     audience: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))
     introduction: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))
     closing: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))
+    # Publishing what a gesture cost is a choice the marketer makes for the whole case study.
+    show_costs: bool = Field(default=True, sa_column=sa.Column(sa.Boolean, nullable=False, server_default=sa.true()))
     created_at: dt.datetime = Field(default_factory=utcnow, sa_column=sa.Column(UTCDateTime, nullable=False))
     updated_at: dt.datetime = Field(default_factory=utcnow, sa_column=sa.Column(UTCDateTime, nullable=False))

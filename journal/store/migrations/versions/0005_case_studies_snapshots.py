@@ -79,6 +79,7 @@ def upgrade() -> None:
         sa.Column("audience", sa.Text, nullable=False, server_default=""),
         sa.Column("introduction", sa.Text, nullable=False, server_default=""),
         sa.Column("closing", sa.Text, nullable=False, server_default=""),
+        sa.Column("show_costs", sa.Boolean, nullable=False, server_default=sa.true()),
         sa.Column("created_at", sa.DateTime, nullable=False),
         sa.Column("updated_at", sa.DateTime, nullable=False),
     )

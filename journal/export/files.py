@@ -1,0 +1,134 @@
+"""Writing exports to disk so that a crash or a full disk never leaves half a file where a good one was:
+each file is written to a temporary name beside it, flushed to the disk, then renamed over the old one."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import tempfile
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlmodel import Session
+
+from journal.export.markdown import GENERATOR, Export, case_study_export, front_matter
+from journal.export.privacy import Finding, LeftOut
+from journal.export.text import escape_block, escape_inline
+from journal.store import case_studies
+from journal.store.errors import JournalError
+
+
+class ExportWriteError(JournalError):
+    """The export could not be written; the message says where and why. No old file was harmed."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(Path(), message)
+
+
+def atomic_write(path: Path, text: str) -> None:
+    path = Path(path)
+    data = text.encode("utf-8")
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    except OSError as error:
+        raise ExportWriteError(
+            f"Cannot write in {path.parent}: {error.strerror or error}. Choose another folder."
+        ) from None
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except BaseException as error:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        if isinstance(error, OSError):
+            raise ExportWriteError(
+                f"Could not write {path}: {error.strerror or error}. "
+                "Nothing was changed there; free some space or choose another place, then export again."
+            ) from None
+        raise
+    with contextlib.suppress(OSError):  # the rename itself reaches the disk
+        directory = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(directory)
+        finally:
+            os.close(directory)
+
+
+def slug(title: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
+    return "-".join(words)[:60].strip("-") or "case-study"
+
+
+@dataclass
+class SiteReport:
+    folder: Path
+    files: list[Path] = field(default_factory=list)
+    left_out: list[tuple[str, LeftOut]] = field(default_factory=list)  # (case study title, story)
+    findings: list[Finding] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def export_site(folder: Path, *, session: Session, include_unapproved: bool = False) -> SiteReport:
+    """Every case study into `folder`, laid out for a static-site generator: `index.md` listing them,
+    one `<slug>.md` each, and `archive/<link>.md` with the archived text of coverage that is gone."""
+    folder = Path(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ExportWriteError(f"Cannot make the folder {folder}: {error.strerror or error}.") from None
+    report = SiteReport(folder)
+    studies = case_studies.list_case_studies(session=session)
+    used: set[str] = {"index"}
+    index_lines: list[str] = []
+    archived: dict[str, tuple[str, str, str]] = {}
+    for summary in studies:
+        export: Export = case_study_export(
+            summary.id, session=session, include_unapproved=include_unapproved, archive_pages=True
+        )
+        name = slug(summary.title)
+        base, number = name, 2
+        while name in used:
+            name, number = f"{base}-{number}", number + 1
+        used.add(name)
+        path = folder / f"{name}.md"
+        atomic_write(path, export.markdown)
+        report.files.append(path)
+        report.left_out += [(summary.title, item) for item in export.left_out]
+        report.findings += export.findings
+        report.notes += export.notes
+        for story in export.stories:
+            for link in story.links:
+                if link.gone and link.archived_text:
+                    archived[link.id] = (link.title or link.url, link.url, link.archived_text)
+        count = len(export.stories)
+        audience = f" — for {escape_inline(summary.audience)}" if summary.audience.strip() else ""
+        index_lines.append(
+            f"- [{escape_inline(summary.title)}]({name}.md){audience} ({count} {'story' if count == 1 else 'stories'})"
+        )
+    if archived:
+        (folder / "archive").mkdir(exist_ok=True)
+    for link_id, (title, url, text) in sorted(archived.items()):
+        page = (
+            front_matter({"title": f"Archived: {title}", "source": url, "generator": GENERATOR})
+            + f"\n# {escape_inline(title)}\n\n*Archived copy of {escape_inline(url)}, which is no longer online.*\n\n"
+            + escape_block(text)
+            + "\n"
+        )
+        path = folder / "archive" / f"{link_id}.md"
+        atomic_write(path, page)
+        report.files.append(path)
+    index = (
+        front_matter({"title": "Case studies", "generator": GENERATOR})
+        + "\n# Case studies\n\n"
+        + ("\n".join(index_lines) if index_lines else "*No case studies yet.*")
+        + "\n"
+    )
+    atomic_write(folder / "index.md", index)
+    report.files.insert(0, folder / "index.md")
+    return report

@@ -1,0 +1,69 @@
+"""Markdown to HTML for the preview and the standalone page: Python-Markdown, then nh3 keeps only safe
+tags, attributes and link schemes (http, https, mailto), whatever the Markdown contained."""
+
+from __future__ import annotations
+
+import html
+
+import markdown
+import nh3
+
+from journal.export.markdown import GENERATOR, split_front_matter
+from journal.export.text import SAFE_SCHEMES
+from journal.paths import resources_dir
+
+ALLOWED_TAGS = frozenset(
+    {
+        "a",
+        "abbr",
+        "blockquote",
+        "br",
+        "code",
+        "em",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "img",
+        "li",
+        "ol",
+        "p",
+        "pre",
+        "strong",
+        "ul",
+    }
+)
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "abbr": {"title"}}
+
+
+def render_html(markdown_text: str) -> str:
+    """The body of a Markdown document (front matter left out) as sanitised HTML."""
+    _front, body = split_front_matter(markdown_text)
+    rendered = markdown.markdown(body, extensions=["sane_lists"], output_format="html")
+    return nh3.clean(
+        rendered,
+        tags=set(ALLOWED_TAGS),
+        attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
+        url_schemes=set(SAFE_SCHEMES),
+        link_rel="noopener noreferrer nofollow",
+        strip_comments=True,
+    )
+
+
+def standalone_page(markdown_text: str, title: str) -> str:
+    """A complete HTML page with the project's stylesheet, which runs no script and loads nothing but
+    images (the Content-Security-Policy says so to the browser as well)."""
+    stylesheet = (resources_dir() / "export.css").read_text(encoding="utf-8")
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        '<meta http-equiv="Content-Security-Policy" '
+        "content=\"default-src 'none'; style-src 'unsafe-inline'; img-src https: http:\">\n"
+        f'<meta name="generator" content="{html.escape(GENERATOR)}">\n'
+        f"<title>{html.escape(title)}</title>\n<style>\n{stylesheet}</style>\n</head>\n"
+        f"<body>\n<main>\n{render_html(markdown_text)}\n</main>\n</body>\n</html>\n"
+    )
