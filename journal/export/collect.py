@@ -56,6 +56,7 @@ class PublicStory:
     links: tuple[PublicLink, ...]
     ranks: tuple[PublicRank, ...]
     updated: dt.datetime
+    hider: NameHider | None = field(default=None, compare=False)  # when the customer's name is hidden
 
 
 @dataclass
@@ -137,6 +138,7 @@ def gather(
                     PublicRank(hider(query), value, taken.date()) for query, value, taken in _ranks(story.id, session)
                 ),
                 updated=story.updated_at,
+                hider=hider if hidden else None,
             )
         )
     return result

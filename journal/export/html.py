@@ -42,7 +42,9 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "a
 def render_html(markdown_text: str) -> str:
     """The body of a Markdown document (front matter left out) as sanitised HTML."""
     _front, body = split_front_matter(markdown_text)
-    rendered = markdown.markdown(body, extensions=["sane_lists"], output_format="html")
+    # The exporter writes no HTML; any `<` is a person's text, shown as it is (Python-Markdown would pass
+    # raw HTML through).
+    rendered = markdown.markdown(body.replace("<", "&lt;"), extensions=["sane_lists"], output_format="html")
     return nh3.clean(
         rendered,
         tags=set(ALLOWED_TAGS),
@@ -50,7 +52,13 @@ def render_html(markdown_text: str) -> str:
         url_schemes=set(SAFE_SCHEMES),
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
+        url_relative=_same_page_only,
     )
+
+
+def _same_page_only(url: str) -> str | None:
+    """Relative addresses lead nowhere from a preview or a page sent by e-mail: only `#…` is kept."""
+    return url if url.startswith("#") else None
 
 
 def standalone_page(markdown_text: str, title: str) -> str:

@@ -7,14 +7,17 @@ the clock), and YAML is written with fixed settings.
 from __future__ import annotations
 
 import datetime as dt
+import html
+import re
 from dataclasses import dataclass, field
 
+import markdown
 import yaml
 from sqlmodel import Session
 
 from journal import APP_NAME, __version__
 from journal.export.collect import Gathered, PublicLink, PublicStory, gather
-from journal.export.privacy import Finding, LeftOut
+from journal.export.privacy import Finding, LeftOut, NameHider
 from journal.export.text import escape_block, escape_inline, neutralise_markdown, safe_url, story_markdown
 from journal.store import case_studies
 from journal.store.errors import StoryNotFoundError
@@ -76,6 +79,24 @@ def _link_line(link: PublicLink, archive_pages: bool) -> list[str]:
     return [line + f" (no longer online{when}):", "", quoted]
 
 
+def _rendered_text(markdown_text: str) -> str:
+    """What a reader sees of some Markdown: rendered by Python-Markdown, tags taken out, entities decoded."""
+    rendered = markdown.markdown(markdown_text)
+    return html.unescape(re.sub(r"<[^>]*>", "", rendered))
+
+
+def guarded(markdown_text: str, plain_text: str, hiders: list[NameHider]) -> str:
+    """`markdown_text`, unless its formatting puts a hidden name back together for the reader (“Ja*ne*”
+    shows as “Jane”): then the text goes out as plain text, which reads exactly as it is written."""
+    if hiders and any(hider.found_in(_rendered_text(markdown_text)) for hider in hiders):
+        return escape_block(plain_text)
+    return markdown_text
+
+
+def _story_text(text: str, story: PublicStory) -> str:
+    return guarded(story_markdown(text), text, [story.hider] if story.hider else [])
+
+
 def story_sections(story: PublicStory, level: int, *, archive_pages: bool = False) -> str:
     """A story's part of a document: its heading at `level`, a line of facts, then its sections."""
     hashes = "#" * level
@@ -97,11 +118,11 @@ def story_sections(story: PublicStory, level: int, *, archive_pages: bool = Fals
         ("What was done", story.action),
     ):
         if text.strip():
-            parts += [f"{sub} {heading}", story_markdown(text)]
+            parts += [f"{sub} {heading}", _story_text(text, story)]
     if story.cost:
         parts += [f"{sub} What it cost", escape_inline(story.cost)]
     if story.outcome.strip():
-        parts += [f"{sub} What came of it", story_markdown(story.outcome)]
+        parts += [f"{sub} What came of it", _story_text(story.outcome, story)]
     if story.links or story.ranks:
         lines: list[str] = []
         for link in story.links:
@@ -150,11 +171,16 @@ def case_study_export(
         }
     )
     parts = [f"# {escape_inline(hide_all(study.title))}"]
+
+    def own_text(text: str) -> str:
+        hidden = hide_all(text)
+        return guarded(neutralise_markdown(hidden), hidden, gathered.hiders).strip()
+
     if study.introduction.strip():
-        parts.append(neutralise_markdown(hide_all(study.introduction)).strip())
+        parts.append(own_text(study.introduction))
     parts += [story_sections(story, 2, archive_pages=archive_pages) for story in stories]
     if study.closing.strip():
-        parts.append(neutralise_markdown(hide_all(study.closing)).strip())
+        parts.append(own_text(study.closing))
     if not stories:
         parts.append("*No story of this case study can be published yet.*")
     return Export(
@@ -202,9 +228,14 @@ def story_export(story_id: str, *, session: Session, include_unapproved: bool = 
 
 
 def split_front_matter(document: str) -> tuple[dict[str, object], str]:
-    """(front matter, body) of an exported document."""
-    if not document.startswith("---\n"):
+    """(front matter, body) of a document; a document without a well-formed front matter is all body."""
+    match = re.match(r"---\n(.*?\n)?---(?:\n|$)", document, re.DOTALL)
+    if match is None:
         return {}, document
-    end = document.index("\n---\n", 4)
-    data = yaml.safe_load(document[4 : end + 1]) or {}
-    return data, document[end + 5 :]
+    try:
+        data = yaml.safe_load(match.group(1) or "")
+    except yaml.YAMLError:
+        return {}, document
+    if not isinstance(data, dict):
+        return {}, document
+    return data, document[match.end() :]

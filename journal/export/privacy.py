@@ -78,7 +78,7 @@ _CHECKS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("an e-mail address", re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
     (
         "a phone number",
-        re.compile(r"(?<![\w/.])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,4}\)[\s.-]?)?\d{2,4}(?:[\s.-]?\d{2,4}){1,4}(?![\w/])"),
+        re.compile(r"(?<![\w/.#])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,4}\)[\s.-]?)?\d{2,4}(?:[\s.-]?\d{2,4}){1,4}(?![\w/])"),
     ),
     (
         "an order or ticket number",
@@ -99,7 +99,8 @@ class Finding:
     excerpt: str
 
     def sentence(self) -> str:
-        return f"“{self.story_title}”, {self.field}: {self.what} — “{self.excerpt}”"
+        excerpt = f" — “{self.excerpt}”" if self.excerpt else ""
+        return f"“{self.story_title}”, {self.field}: {self.what}{excerpt}"
 
 
 def _excerpt(text: str, start: int, end: int) -> str:

@@ -99,7 +99,8 @@ def neutralise_markdown(text: str) -> str:
     """Markdown a person wrote (a case study's introduction and closing): its formatting is kept, but raw
     HTML cannot get through, and links and images may only point at http, https or mailto addresses (or
     a relative one); any other link keeps its text and loses its address."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("<", "&lt;")
+    # No entity is decoded from a person's text: `&#60;` shows as typed, and cannot spell out a tag or a name.
+    text = _ENTITY_LIKE.sub("&amp;", text.replace("\r\n", "\n").replace("\r", "\n")).replace("<", "&lt;")
     text = re.sub(
         r"(\]\s*)\(\s*([^)\s]*)[^)]*\)",
         lambda m: m.group(0) if _allowed_destination(m.group(2)) else f"{m.group(1)}(#)",
