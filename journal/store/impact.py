@@ -11,6 +11,7 @@ The dashboard figures are aggregated in SQL over the same search and filters as 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -129,8 +130,17 @@ class Dashboard:
     costed: dict[str, int] = field(default_factory=dict)  # stories with a cost, by currency (all, not only shown)
 
 
-def _reach_per_story() -> Any:
-    """SQL: story_id, pieces, comments, shares for every story that has coverage or readings."""
+def _among(story_id: Any, query: StoryQuery) -> Any:
+    """SQL: this story id column is one of the stories the query selects. Without a search or filter, only the
+    few deleted stories are left out (through their partial index), so the stories themselves are not read."""
+    if not query.is_filtered():
+        return story_id.not_in(select(col(Story.id)).where(col(Story.deleted_at).is_not(None)))
+    return story_id.in_(listing.select_matching(col(Story.id), query=query))
+
+
+def _reach_per_story(among: Callable[[Any], Any]) -> Any:
+    """SQL: story_id, pieces, comments, shares for the stories `among(story_id)` keeps that have coverage or
+    readings."""
     latest = latest_values()
     newest = latest.c.newest == 1
     on_links: Any = (
@@ -142,6 +152,7 @@ def _reach_per_story() -> Any:
         )
         .select_from(CoverageLink)
         .outerjoin(latest, sa.and_(latest.c.link_id == col(CoverageLink.id), latest.c.metric == "comments", newest))
+        .where(among(col(CoverageLink.story_id)))
         .group_by(col(CoverageLink.story_id))
     )
     read = (
@@ -153,7 +164,7 @@ def _reach_per_story() -> Any:
             ),
             sa.func.sum(sa.case((latest.c.metric == "shares", latest.c.value), else_=0)),
         )
-        .where(newest, latest.c.metric.in_(("comments", "shares")))
+        .where(newest, latest.c.metric.in_(("comments", "shares")), among(latest.c.story_id))
         .group_by(latest.c.story_id)
     )
     both = sa.union_all(on_links, read).subquery("reach_parts")
@@ -182,9 +193,24 @@ def periods(session: Session, query: StoryQuery) -> tuple[list[tuple[str, int]],
     return list(years.items()), True
 
 
-def most_covered(session: Session, query: StoryQuery, reach: Any) -> list[Covered]:
-    statement = (
-        listing.select_matching(col(Story.id), col(Story.title), reach.c.pieces, reach.c.comments, query=query)
+def most_covered(session: Session, query: StoryQuery) -> list[Covered]:
+    """The TOP stories with the most coverage pieces (then comments). The pieces are counted from the link index
+    alone; comments are added up only for the stories that can make the list."""
+    pieces = sa.func.count().label("pieces")
+    counted = (
+        sa.select(col(CoverageLink.story_id), pieces)
+        .where(_among(col(CoverageLink.story_id), query))
+        .group_by(col(CoverageLink.story_id))
+        .subquery("counted")
+    )
+    tenth: Any = sa.select(counted.c.pieces).order_by(counted.c.pieces.desc()).limit(1).offset(TOP - 1)
+    least = session.exec(tenth).first()
+    if least is None:  # fewer than TOP stories have coverage
+        least = (1,)
+    candidates = sa.select(counted.c.story_id).where(counted.c.pieces >= least[0])
+    reach = _reach_per_story(lambda story_id: story_id.in_(candidates))
+    statement: Any = (
+        sa.select(col(Story.id), col(Story.title), reach.c.pieces, reach.c.comments)
         .join(reach, reach.c.story_id == col(Story.id))
         .where(reach.c.pieces > 0)
         .order_by(reach.c.pieces.desc(), reach.c.comments.desc(), col(Story.id))
@@ -194,13 +220,15 @@ def most_covered(session: Session, query: StoryQuery, reach: Any) -> list[Covere
 
 
 def top_tags(session: Session, query: StoryQuery) -> list[tuple[str, int]]:
-    matching = listing.select_matching(col(Story.id), query=query)
+    if not query.is_filtered():  # counted from the tag index alone, as the sidebar does
+        counts = [(name, n) for name, n in listing.tag_counts(session=session) if n > 0]
+        return sorted(counts, key=lambda pair: (-pair[1], pair[0].lower()))[:TOP]
     count = sa.func.count().label("n")
     statement: Any = (
         sa.select(col(Tag.name), count)
         .select_from(StoryTag)
         .join(Tag, col(Tag.id) == col(StoryTag.tag_id))
-        .where(col(StoryTag.story_id).in_(matching))
+        .where(_among(col(StoryTag.story_id), query))
         .group_by(col(Tag.id), col(Tag.name))
         .order_by(count.desc(), sa.func.lower(col(Tag.name)))
         .limit(TOP)
@@ -208,7 +236,9 @@ def top_tags(session: Session, query: StoryQuery) -> list[tuple[str, int]]:
     return [(name, int(n)) for name, n in session.exec(statement)]
 
 
-def cost_points(session: Session, query: StoryQuery, reach: Any) -> tuple[dict[str, list[CostPoint]], dict[str, int]]:
+def cost_points(session: Session, query: StoryQuery) -> tuple[dict[str, list[CostPoint]], dict[str, int]]:
+    # Every story with a cost is read anyway: without a filter the reach of all is summed in one pass.
+    reach = _reach_per_story(lambda story_id: _among(story_id, query) if query.is_filtered() else sa.true())
     value = (sa.func.coalesce(reach.c.comments, 0) + sa.func.coalesce(reach.c.shares, 0)).label("reach")
     place = (
         sa.func.row_number()
@@ -238,9 +268,8 @@ def dashboard(*, session: Session, query: StoryQuery = ALL) -> Dashboard:
     result = Dashboard(stories=listing.count_stories(session=session, query=query))
     if result.stories == 0:
         return result
-    reach = _reach_per_story()
     result.periods, result.by_year = periods(session, query)
-    result.most_covered = most_covered(session, query, reach)
+    result.most_covered = most_covered(session, query)
     result.top_tags = top_tags(session, query)
-    result.cost_points, result.costed = cost_points(session, query, reach)
+    result.cost_points, result.costed = cost_points(session, query)
     return result
