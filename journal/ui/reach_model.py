@@ -98,7 +98,7 @@ class ReadingsModel(FlatTableModel):
                 changes = {"value": parse_value(text, reading.metric)}
             else:
                 changes = {"query": " ".join(text.split())}
-            merged = {
+            merged: dict[str, Any] = {
                 "metric": reading.metric,
                 "value": reading.value,
                 "query": reading.query,
