@@ -11,7 +11,7 @@ from journal.store import impact
 from journal.store.impact import Dashboard
 from journal.store.listing import StoryQuery
 from journal.ui.background import run_in_background
-from journal.ui.dashboard_charts import ChartBox, bar_chart, cost_chart, covered_chart, short
+from journal.ui.dashboard_charts import ChartBox, bar_chart, cost_chart, covered_chart, ranked_chart
 from journal.ui.service import StoryService
 from journal.ui.story_list_model import StoryListModel
 
@@ -128,14 +128,14 @@ class DashboardWindow(QWidget):
             covered_chart(palette, figures.most_covered),
             "" if figures.most_covered else "None of these stories has coverage links yet.",
         )
-        names, counts = [short(n, 20) for n, _c in figures.top_tags], [c for _n, c in figures.top_tags]
         self.tags.show_chart(
-            bar_chart(palette, names, counts, "Stories"), "" if names else "None of these stories is tagged."
+            ranked_chart(palette, figures.top_tags, "Stories"),
+            "" if figures.top_tags else "None of these stories is tagged.",
         )
         chosen = self.currency.currentData()
         self.currency.blockSignals(True)
         self.currency.clear()
-        for currency, number in sorted(figures.costed.items(), key=lambda item: -item[1]):
+        for currency, number in sorted(figures.costed.items(), key=lambda item: (-item[1], item[0] == "", item[0])):
             self.currency.addItem(f"{currency or 'No currency'} ({number:,})", currency)
         self.currency.setCurrentIndex(max(0, self.currency.findData(chosen)))
         self.currency.blockSignals(False)

@@ -3,6 +3,7 @@ box with its own "Save as PNG…" button. Colours follow the window's palette, s
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from PySide6.QtCharts import (
@@ -16,9 +17,9 @@ from PySide6.QtCharts import (
     QScatterSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QMargins, Qt
-from PySide6.QtGui import QPainter, QPalette
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QMargins, QPointF, Qt
+from PySide6.QtGui import QCursor, QPainter, QPalette
+from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QToolTip, QVBoxLayout, QWidget
 
 from journal.store.impact import CostPoint, Covered
 
@@ -48,12 +49,22 @@ def _axis_colours(axis: QAbstractAxis, palette: QPalette) -> None:
     axis.setTitleBrush(palette.brush(QPalette.ColorRole.Text))
 
 
+def nice_step(top: float, integers: bool = True) -> float:
+    """A round tick interval (1, 2 or 5 times a power of ten) giving at most about six ticks up to `top`."""
+    raw = max(top, 1.0) / 5
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(power * factor for factor in (1, 2, 5, 10) if power * factor >= raw)
+    return max(1.0, step) if integers else step
+
+
 def _value_axis(top: float, title: str = "", integers: bool = True) -> QValueAxis:
     axis = QValueAxis()
-    axis.setRange(0, max(1.0, top * 1.08))
-    axis.setLabelFormat("%d" if integers else "%.2f")
-    if integers and top < 10:
-        axis.setTickCount(int(max(1, top)) + 2)
+    step = nice_step(top, integers)
+    axis.setTickType(QValueAxis.TickType.TicksDynamic)
+    axis.setTickAnchor(0)
+    axis.setTickInterval(step)
+    axis.setRange(0, step * max(1, math.ceil(top / step + 0.05)))
+    axis.setLabelFormat("%d" if step >= 1 else "%.2f")
     if title:
         axis.setTitleText(title)
     return axis
@@ -85,10 +96,18 @@ def bar_chart(
     return chart
 
 
+def ranked_chart(palette: QPalette, ranked: Sequence[tuple[str, int]], name: str) -> QChart:
+    """Horizontal bars, the first at the top, numbered (a horizontal bar chart draws its first category at the
+    bottom, so the list goes in reversed)."""
+    ordered = list(reversed(ranked))
+    labels = [
+        f"{number}. {short(label)}" for number, (label, _n) in zip(range(len(ordered), 0, -1), ordered, strict=True)
+    ]
+    return bar_chart(palette, labels, [n for _label, n in ordered], name, horizontal=True)
+
+
 def covered_chart(palette: QPalette, covered: Sequence[Covered]) -> QChart:
-    ordered = list(reversed(covered))  # a horizontal bar chart draws its first category at the bottom
-    labels = [f"{number}. {short(c.title)}" for number, c in zip(range(len(ordered), 0, -1), ordered, strict=True)]
-    return bar_chart(palette, labels, [c.pieces for c in ordered], "Coverage pieces", horizontal=True)
+    return ranked_chart(palette, [(c.title, c.pieces) for c in covered], "Coverage pieces")
 
 
 def cost_chart(palette: QPalette, points: Sequence[CostPoint], currency: str) -> QChart:
@@ -101,9 +120,16 @@ def cost_chart(palette: QPalette, points: Sequence[CostPoint], currency: str) ->
     for point in points:
         series.append(point.cost_cents / 100, float(point.reach))
     chart.addSeries(series)
-    cost = _value_axis(max((p.cost_cents / 100 for p in points), default=0), f"Cost ({currency or 'no currency'})")
+    titles = {(p.cost_cents / 100, float(p.reach)): p.title for p in points}
+
+    def hovered(where: QPointF, state: bool) -> None:
+        title = titles.get((where.x(), where.y()), "")
+        QToolTip.showText(QCursor.pos(), f"{title}\n{where.x():,.2f} {currency} · {where.y():,.0f}" if state else "")
+
+    series.hovered.connect(hovered)
+    top_cost = max((p.cost_cents / 100 for p in points), default=0)
+    cost = _value_axis(top_cost, f"Cost ({currency or 'no currency'})", integers=top_cost >= 5)
     reach = _value_axis(max((p.reach for p in points), default=0), "Comments and shares")
-    cost.setLabelFormat("%.0f")
     chart.addAxis(cost, Qt.AlignmentFlag.AlignBottom)
     chart.addAxis(reach, Qt.AlignmentFlag.AlignLeft)
     for axis in (cost, reach):

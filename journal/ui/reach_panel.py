@@ -10,6 +10,7 @@ from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -102,7 +103,7 @@ class ReachPanel(QWidget):
         self.date_input = QLineEdit(placeholderText="Today")
         self.date_input.setAccessibleName("Date of the reading (YYYY-MM-DD)")
         self.date_input.setToolTip("When you saw the figure, as YYYY-MM-DD; empty means today")
-        self.date_input.setMaximumWidth(110)
+        self.date_input.setMinimumWidth(110)
         self.metric_input = QComboBox()
         self.metric_input.setAccessibleName("Kind of reading")
         for key, label in METRICS.items():
@@ -115,7 +116,7 @@ class ReachPanel(QWidget):
         self.query_input.setAccessibleName("Search the rank is for")
         self.value_input = QLineEdit(placeholderText="Number")
         self.value_input.setAccessibleName("Value")
-        self.value_input.setMaximumWidth(90)
+        self.value_input.setMinimumWidth(90)
         self.add_button = QPushButton("Add reading")
         self.add_button.setAutoDefault(False)
         self.message = InlineMessage()
@@ -132,7 +133,8 @@ class ReachPanel(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in enumerate((95, 100, 170, 180, 80, 70)):
+        self.table.setWordWrap(False)
+        for column, width in enumerate((90, 95, 160, 160, 70, 70)):
             header.resizeSection(column, width)
         self.table.setMinimumHeight(110)
         self.remove_button = QPushButton("Remove reading")
@@ -143,16 +145,16 @@ class ReachPanel(QWidget):
         self.remove_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self.table.addAction(self.remove_action)
 
-        add_row = QHBoxLayout()
-        for widget, stretch in (
-            (self.date_input, 0),
-            (self.metric_input, 0),
-            (self.on_input, 1),
-            (self.query_input, 2),
-            (self.value_input, 0),
-            (self.add_button, 0),
-        ):
-            add_row.addWidget(widget, stretch)
+        # Two rows, so that every field keeps a readable width in a narrow editor.
+        add_grid = QGridLayout()
+        add_grid.setContentsMargins(0, 0, 0, 0)
+        add_grid.addWidget(self.date_input, 0, 0)
+        add_grid.addWidget(self.metric_input, 0, 1)
+        add_grid.addWidget(self.on_input, 0, 2, 1, 2)
+        add_grid.addWidget(self.query_input, 1, 0, 1, 2)
+        add_grid.addWidget(self.value_input, 1, 2)
+        add_grid.addWidget(self.add_button, 1, 3)
+        add_grid.setColumnStretch(2, 1)
         remove_row = QHBoxLayout()
         remove_row.addStretch(1)
         remove_row.addWidget(self.remove_button)
@@ -160,7 +162,7 @@ class ReachPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.glance)
         layout.addWidget(self.impact)
-        layout.addLayout(add_row)
+        layout.addLayout(add_grid)
         layout.addWidget(self.message)
         layout.addWidget(self.table)
         layout.addLayout(remove_row)
