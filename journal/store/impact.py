@@ -21,7 +21,7 @@ from sqlmodel import Session, col, select
 from journal.store import listing
 from journal.store.fields import format_cost
 from journal.store.listing import ALL, StoryQuery
-from journal.store.models import CoverageLink, Story, StoryTag, Tag
+from journal.store.models import CoverageLink, Reading, Story, StoryTag, Tag
 from journal.store.readings import ReadingRead, history, latest_of, latest_values
 
 TOP = 10  # bars in "most covered" and "top tags"
@@ -140,34 +140,33 @@ def _among(story_id: Any, query: StoryQuery) -> Any:
 
 def _reach_per_story(among: Callable[[Any], Any]) -> Any:
     """SQL: story_id, pieces, comments, shares for the stories `among(story_id)` keeps that have coverage or
-    readings."""
-    latest = latest_values()
-    newest = latest.c.newest == 1
-    on_links: Any = (
+    readings. Two passes: the links with their typed comment counts, then the newest readings, each corrected
+    by the typed count of its link (which it replaces)."""
+    typed: Any = (
         sa.select(
             col(CoverageLink.story_id).label("story_id"),
-            sa.func.count(sa.distinct(col(CoverageLink.id))).label("pieces"),
-            sa.func.sum(sa.func.coalesce(latest.c.value, col(CoverageLink.comment_count), 0)).label("comments"),
+            sa.func.count().label("pieces"),
+            sa.func.sum(sa.func.coalesce(col(CoverageLink.comment_count), 0)).label("comments"),
             sa.literal(0).label("shares"),
         )
-        .select_from(CoverageLink)
-        .outerjoin(latest, sa.and_(latest.c.link_id == col(CoverageLink.id), latest.c.metric == "comments", newest))
         .where(among(col(CoverageLink.story_id)))
         .group_by(col(CoverageLink.story_id))
     )
+    latest = latest_values(col(Reading.metric).in_(("comments", "shares")), among(col(Reading.story_id)))
+    replaced = sa.func.coalesce(col(CoverageLink.comment_count), 0)
     read = (
         sa.select(
             latest.c.story_id,
             sa.literal(0).label("pieces"),
-            sa.func.sum(
-                sa.case((sa.and_(latest.c.metric == "comments", latest.c.link_id.is_(None)), latest.c.value), else_=0)
-            ),
+            sa.func.sum(sa.case((latest.c.metric == "comments", latest.c.value - replaced), else_=0)),
             sa.func.sum(sa.case((latest.c.metric == "shares", latest.c.value), else_=0)),
         )
-        .where(newest, latest.c.metric.in_(("comments", "shares")), among(latest.c.story_id))
+        .select_from(latest)
+        .outerjoin(CoverageLink, col(CoverageLink.id) == latest.c.link_id)
+        .where(latest.c.newest == 1)
         .group_by(latest.c.story_id)
     )
-    both = sa.union_all(on_links, read).subquery("reach_parts")
+    both = sa.union_all(typed, read).subquery("reach_parts")
     return (
         sa.select(
             both.c.story_id,
@@ -245,22 +244,30 @@ def cost_points(session: Session, query: StoryQuery) -> tuple[dict[str, list[Cos
         .over(partition_by=col(Story.currency), order_by=[value.desc(), col(Story.cost_cents).desc(), col(Story.id)])
         .label("place")
     )
+    in_currency = sa.func.count().over(partition_by=col(Story.currency)).label("in_currency")
     inner = (
         listing.select_matching(
-            col(Story.id), col(Story.title), col(Story.cost_cents), col(Story.currency), value, place, query=query
+            col(Story.id),
+            col(Story.title),
+            col(Story.cost_cents),
+            col(Story.currency),
+            value,
+            place,
+            in_currency,
+            query=query,
         )
         .outerjoin(reach, reach.c.story_id == col(Story.id))
         .where(col(Story.cost_cents).is_not(None))
         .subquery("costed")
     )
     points: dict[str, list[CostPoint]] = {}
+    costed: dict[str, int] = {}
     statement: Any = (
         sa.select(inner).where(inner.c.place <= POINTS_PER_CURRENCY).order_by(inner.c.currency, inner.c.place)
     )
-    for story_id, title, cents, currency, reached, _place in session.exec(statement):
+    for story_id, title, cents, currency, reached, _place, counted in session.exec(statement):
         points.setdefault(currency, []).append(CostPoint(story_id, title, int(cents), int(reached)))
-    counted: Any = sa.select(inner.c.currency, sa.func.count()).group_by(inner.c.currency)
-    costed = {currency: int(n) for currency, n in session.exec(counted)}
+        costed[currency] = int(counted)
     return points, costed
 
 

@@ -226,8 +226,9 @@ def latest(story_id: str, *, session: Session) -> list[ReadingRead]:
     return latest_of(history(story_id, session=session))
 
 
-def latest_values() -> Any:
-    """SQL: the newest reading of each (story, link, metric, query), as a subquery with a `newest` column (1)."""
+def latest_values(*where: Any) -> Any:
+    """SQL: the newest reading of each (story, link, metric, query) among the readings `where` keeps, as a
+    subquery with a `newest` column (1 for the newest)."""
     newest = (
         sa.func.row_number()
         .over(
@@ -242,7 +243,7 @@ def latest_values() -> Any:
         .label("newest")
     )
     columns = [col(Reading.story_id), col(Reading.link_id), col(Reading.metric), col(Reading.query)]
-    return sa.select(*columns, col(Reading.value), newest).subquery("latest_reading")
+    return sa.select(*columns, col(Reading.value), newest).where(*where).subquery("latest_reading")
 
 
 def ordinal(number: int) -> str:
