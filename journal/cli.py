@@ -43,6 +43,7 @@ COMMAND_GROUPS: tuple[str, ...] = (
     "journal.cli_links",
     "journal.cli_safety",
     "journal.cli_bundles",
+    "journal.cli_reach",
 )
 
 

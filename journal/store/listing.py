@@ -156,6 +156,13 @@ def _conditions(query: StoryQuery) -> list[Any]:
     return conditions
 
 
+def select_matching(*columns: Any, query: StoryQuery = ALL) -> Any:
+    """SELECT these columns FROM story, for the stories this query selects: the same search and filters as the
+    list, for aggregates that follow it (the impact dashboard)."""
+    statement, _ = _searched(sa.select(*columns).select_from(Story), query)
+    return statement.where(*_conditions(query))
+
+
 def _only_text(query: StoryQuery) -> bool:
     """A plain search with no filters: the full-text index alone answers it (deleted stories are not in it)."""
     return dataclasses.replace(query, text="", sort=Sort.RELEVANCE, descending=True) == ALL

@@ -23,6 +23,7 @@ from journal.ui.case_study_actions import install as install_case_studies
 from journal.ui.commands import DeleteStoryCommand, NewStoryCommand, StoryFocus
 from journal.ui.coverage_actions import install as install_coverage
 from journal.ui.empty_state import EmptyState
+from journal.ui.reach_actions import install as install_reach
 from journal.ui.safety_actions import install as install_safety
 from journal.ui.service import StoryService
 from journal.ui.sidebar import Sidebar
@@ -79,7 +80,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._connect()
         # Features in their own modules add their actions, menus and docks to the window.
-        for install in (install_case_studies, install_coverage, install_safety, install_bundles):
+        for install in (install_case_studies, install_coverage, install_safety, install_bundles, install_reach):
             install(self)
         self._restore_settings()
         self._update_page()

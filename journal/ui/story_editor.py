@@ -43,6 +43,7 @@ from journal.store.fields import (
 from journal.store.stories import StoryRead
 from journal.ui.coverage_editor import CoverageEditor
 from journal.ui.inline_message import InlineMessage
+from journal.ui.reach_panel import ReachPanel
 from journal.ui.service import StoryService
 from journal.ui.tag_field import TagField
 
@@ -150,6 +151,7 @@ class StoryEditor(QScrollArea):
         self.consent = _combo(CONSENT_LABELS, "Consent to publish")
         self.internal_notes = _plain_text("Notes for the team only; never published", "Internal notes")
         self.coverage = CoverageEditor(service, undo_stack)
+        self.reach = ReachPanel(service, undo_stack)
 
         self._bindings: dict[str, _Binding] = {
             "title": _Binding(self.title.text, self.title.setText, parse_title, self.title_message),
@@ -242,6 +244,8 @@ class StoryEditor(QScrollArea):
         row("Internal notes", self.internal_notes)
         form.addRow(_section("Coverage"))
         form.addRow(self.coverage)
+        form.addRow(_section("Reach and impact"))
+        form.addRow(self.reach)
         outer.addStretch(1)
 
         self.setWidget(page)
@@ -323,6 +327,7 @@ class StoryEditor(QScrollArea):
         self.tags_message.clear()
         self.tags.set_tags(story.tags if story else [])
         self.coverage.set_story(story.id if story else None, story.links if story else [])
+        self.reach.set_story(story)
         for line in self.findChildren(QLineEdit):
             line.setCursorPosition(0)  # show the start of a long title, not its end
         self.verticalScrollBar().setValue(0)
