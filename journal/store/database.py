@@ -36,7 +36,7 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
 # The newest schema revision. Kept here so that opening an up-to-date journal does not import Alembic
 # (a tenth of a second at start-up); tests/store/test_migrations.py checks it against the scripts.
-SCHEMA_HEAD = "0005"
+SCHEMA_HEAD = "0006"
 
 
 @dataclass(frozen=True)

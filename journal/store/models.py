@@ -127,6 +127,8 @@ class Story(StoryBase, table=True):
     updated_at: dt.datetime = Field(default_factory=utcnow, sa_column=sa.Column(UTCDateTime, nullable=False))
     # Set when a story is deleted in the window, so that Undo can bring it back; purged on the next start.
     deleted_at: dt.datetime | None = Field(default=None, sa_column=sa.Column(UTCDateTime, nullable=True))
+    # Version vector {replica id: count of its changes}, JSON; bumped by triggers (journal/store/versioning.py).
+    version: str = Field(default="{}", sa_column=sa.Column(sa.Text, nullable=False, server_default="{}"))
 
     tags: list[Tag] = Relationship(back_populates="stories", link_model=StoryTag)
     links: list["CoverageLink"] = Relationship(
@@ -260,3 +262,7 @@ class CaseStudy(SQLModel, table=True):
     show_costs: bool = Field(default=True, sa_column=sa.Column(sa.Boolean, nullable=False, server_default=sa.true()))
     created_at: dt.datetime = Field(default_factory=utcnow, sa_column=sa.Column(UTCDateTime, nullable=False))
     updated_at: dt.datetime = Field(default_factory=utcnow, sa_column=sa.Column(UTCDateTime, nullable=False))
+
+
+# Merge bookkeeping tables live in their own module; imported here so the metadata knows them.
+from journal.store import sync_models as sync_models  # noqa: E402

@@ -1,13 +1,54 @@
-"""The main window's actions for bundles: export and import of bundles and spreadsheets."""
+"""The main window's actions for bundles: export and import of bundles and spreadsheets, and the conflict
+banner over the editor."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QFileDialog
+
+from journal.ui.bundle_dialogs import ask_export, ask_import
+from journal.ui.conflict_dialog import ConflictBanner
+from journal.ui.csv_dialog import CsvImportDialog
 
 if TYPE_CHECKING:
     from journal.ui.main_window import MainWindow
 
 
+def ask_csv(window: MainWindow) -> CsvImportDialog | None:
+    name, _filter = QFileDialog.getOpenFileName(
+        window, "Import spreadsheet", str(Path.home()), "Spreadsheets saved as CSV (*.csv *.txt);;All files (*)"
+    )
+    if not name:
+        return None
+    dialog = CsvImportDialog(window, Path(name))
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.show()
+    return dialog
+
+
 def install(window: MainWindow) -> None:
     """Add this feature's actions and menus to `window`."""
-    del window
+    window.export_bundle_action = QAction("&Export bundle…", window)  # type: ignore[attr-defined]
+    window.import_bundle_action = QAction("&Import bundle…", window)  # type: ignore[attr-defined]
+    window.import_csv_action = QAction("Import &spreadsheet…", window)  # type: ignore[attr-defined]
+    window.export_bundle_action.triggered.connect(lambda: ask_export(window))  # type: ignore[attr-defined]
+    window.import_bundle_action.triggered.connect(lambda: ask_import(window))  # type: ignore[attr-defined]
+    window.import_csv_action.triggered.connect(lambda: ask_csv(window))  # type: ignore[attr-defined]
+    for action in (window.export_bundle_action, window.import_bundle_action, window.import_csv_action):  # type: ignore[attr-defined]
+        window.file_menu.insertAction(window.quit_separator, action)
+    window.file_menu.insertSeparator(window.quit_separator)
+
+    banner = ConflictBanner(window)
+    window.conflict_banner = banner  # type: ignore[attr-defined]
+    page = window.editor.widget()
+    layout = page.layout() if page is not None else None
+    if layout is not None:
+        layout.insertWidget(0, banner)  # type: ignore[attr-defined]
+    window.editor.loaded.connect(banner.show_story)
+    window.service.story_updated.connect(
+        lambda story_id: banner.show_story(story_id) if story_id == window.editor.story_id else None
+    )

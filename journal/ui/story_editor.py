@@ -97,6 +97,7 @@ def _section(title: str) -> QLabel:
 
 class StoryEditor(QScrollArea):
     save_state_changed = Signal(str)  # a short sentence for the status bar
+    loaded = Signal(object)  # the id of the story now shown, or None
 
     def __init__(self, service: StoryService, undo_stack: QUndoStack, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -318,6 +319,7 @@ class StoryEditor(QScrollArea):
         self._story_id = story_id if story else None
         self._dirty = False
         self.setEnabled(story is not None)
+        self.loaded.emit(self._story_id)
 
     def _fill(self, story: StoryRead | None) -> None:
         for name, binding in self._bindings.items():

@@ -1,0 +1,310 @@
+"""Merging a bundle into a journal by story id, decided by version vectors (journal/store/versioning.py).
+
+plan_import() says what an import would do without writing; apply_import() does it in ONE write
+transaction (any error rolls everything back). New stories are added; a story changed only on the bundle's
+side is updated; unchanged ones are skipped; a story changed on both sides is kept as it is here and the
+bundle's version is stored whole in `story_conflict` for a person to resolve. A story is deleted only by an
+explicit tombstone whose vector covers the local one; a story edited after that deletion becomes a
+conflict instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from journal.bundles.format import BundleError
+from journal.bundles.read import Bundle
+from journal.bundles.records import LINK_COLUMNS, column_kind, READING_COLUMNS, SNAPSHOT_COLUMNS, content, story_records
+from journal.store import versioning
+from journal.store.database import Journal
+from journal.store.models import EDITABLE_FIELDS, CoverageLink, LinkSnapshot, Reading, Story, StoryTag, Tag, new_id, utcnow
+from journal.store.sync_models import StoryConflict, Tombstone
+from journal.store.versioning import Order, compare
+
+STORY = Story.__table__  # type: ignore[attr-defined]
+LINK = CoverageLink.__table__  # type: ignore[attr-defined]
+SNAPSHOT = LinkSnapshot.__table__  # type: ignore[attr-defined]
+READING = Reading.__table__  # type: ignore[attr-defined]
+TAG = Tag.__table__  # type: ignore[attr-defined]
+STORY_TAG = StoryTag.__table__  # type: ignore[attr-defined]
+CONFLICT = StoryConflict.__table__  # type: ignore[attr-defined]
+TOMBSTONE = Tombstone.__table__  # type: ignore[attr-defined]
+
+
+class Action(StrEnum):
+    NEW = "new"
+    UPDATE = "updated"
+    UNCHANGED = "unchanged"
+    CONFLICT = "conflict"
+    DELETE = "deleted"
+    ABSORB = "same content"  # changed on both sides to the same thing: only the vectors are merged
+    FORGET = "deletion noted"  # a tombstone for a story this journal never had (kept so it travels on)
+
+
+@dataclass
+class Step:
+    action: Action
+    story_id: str
+    title: str
+    record: dict[str, Any] | None = None  # the bundle's story, or None for a tombstone
+    grave: dict[str, Any] | None = None
+
+
+@dataclass
+class Plan:
+    source: str
+    steps: list[Step] = field(default_factory=list)
+
+    def count(self, action: Action) -> int:
+        return sum(1 for step in self.steps if step.action == action)
+
+    @property
+    def changes(self) -> list[Step]:
+        return [step for step in self.steps if step.action not in (Action.UNCHANGED,)]
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "new": self.count(Action.NEW),
+            "updated": self.count(Action.UPDATE),
+            "unchanged": self.count(Action.UNCHANGED) + self.count(Action.ABSORB),
+            "conflicts": self.count(Action.CONFLICT),
+            "deletions": self.count(Action.DELETE),
+        }
+
+    def summary(self) -> str:
+        c = self.counts()
+        return (
+            f"{c['new']} new, {c['updated']} updated, {c['unchanged']} unchanged, "
+            f"{c['conflicts']} conflicts, {c['deletions']} deletions"
+        )
+
+
+def plan_import(journal: Journal, bundle: Bundle) -> Plan:
+    with journal.session() as session:
+        return _plan(session, bundle)
+
+
+def apply_import(journal: Journal, bundle: Bundle, progress: Callable[[int, int], None] | None = None) -> Plan:
+    """Import everything or nothing; the plan is made again inside the transaction, so it is exact."""
+    with journal.write() as session:
+        plan = _plan(session, bundle)
+        changes = plan.changes
+        for done, step in enumerate(changes, start=1):
+            _apply(session, step, bundle)
+            if progress is not None:
+                progress(done, len(changes))
+    return plan
+
+
+# ---------------------------------------------------------------- planning
+
+
+def _rows(session: Session, table: sa.Table, key: sa.Column[Any], ids: list[str], *columns: Any) -> list[Any]:
+    found: list[Any] = []
+    for start in range(0, len(ids), 500):
+        found += session.execute(sa.select(*columns).where(key.in_(ids[start : start + 500]))).all()
+    return found
+
+
+def _plan(session: Session, bundle: Bundle) -> Plan:
+    ids = [record["id"] for record in bundle.stories] + [grave["story_id"] for grave in bundle.tombstones]
+    local = {row.id: row for row in _rows(session, STORY, STORY.c.id, ids, STORY.c.id, STORY.c.version, STORY.c.title)}
+    graves = {
+        row.story_id: versioning.loads(row.version)
+        for row in _rows(session, TOMBSTONE, TOMBSTONE.c.story_id, ids, TOMBSTONE.c.story_id, TOMBSTONE.c.version)
+    }
+    pending: dict[str, list[dict[str, int]]] = {}
+    for row in _rows(session, CONFLICT, CONFLICT.c.story_id, ids, CONFLICT.c.story_id, CONFLICT.c.incoming):
+        pending.setdefault(row.story_id, []).append(versioning.loads(json.dumps(json.loads(row.incoming)["version"])))
+    plan = Plan(source=bundle.source)
+    concurrent: list[tuple[dict[str, Any], Any]] = []
+    for record in bundle.stories:
+        story_id, vector, title = record["id"], record["version"], record["fields"]["title"]
+        mine = local.get(story_id)
+        if mine is None:
+            grave = graves.get(story_id)
+            deleted_here = grave is not None and compare(vector, grave) in (Order.EQUAL, Order.BEFORE)
+            plan.steps.append(Step(Action.UNCHANGED if deleted_here else Action.NEW, story_id, title, record))
+            continue
+        order = compare(vector, versioning.loads(mine.version))
+        if order == Order.AFTER:
+            plan.steps.append(Step(Action.UPDATE, story_id, title, record))
+        elif order == Order.CONCURRENT:
+            concurrent.append((record, mine))
+        else:
+            plan.steps.append(Step(Action.UNCHANGED, story_id, mine.title, record))
+    if concurrent:
+        records, texts = story_records(session, [mine.id for _record, mine in concurrent])
+        by_id = {record["id"]: record for record in records}
+        for record, mine in concurrent:
+            same = content(by_id[mine.id], texts) == content(record, bundle.texts)
+            known = any(compare(record["version"], seen) in (Order.EQUAL, Order.BEFORE) for seen in pending.get(mine.id, []))
+            action = Action.ABSORB if same else Action.UNCHANGED if known else Action.CONFLICT
+            plan.steps.append(Step(action, mine.id, mine.title, record))
+    for grave in bundle.tombstones:
+        story_id, vector = grave["story_id"], grave["version"]
+        mine = local.get(story_id)
+        if mine is None:
+            known_grave = graves.get(story_id)
+            covered = known_grave is not None and compare(vector, known_grave) in (Order.EQUAL, Order.BEFORE)
+            plan.steps.append(Step(Action.UNCHANGED if covered else Action.FORGET, story_id, "", grave=grave))
+            continue
+        if compare(vector, versioning.loads(mine.version)) in (Order.EQUAL, Order.AFTER):
+            plan.steps.append(Step(Action.DELETE, story_id, mine.title, grave=grave))
+            continue
+        known = any(compare(vector, seen) in (Order.EQUAL, Order.BEFORE) for seen in pending.get(story_id, []))
+        plan.steps.append(Step(Action.UNCHANGED if known else Action.CONFLICT, story_id, mine.title, grave=grave))
+    return plan
+
+
+# ---------------------------------------------------------------- applying
+
+
+def _apply(session: Session, step: Step, bundle: Bundle) -> None:
+    if step.action in (Action.NEW, Action.UPDATE):
+        assert step.record is not None
+        write_record(session, step.record, bundle.texts)
+    elif step.action == Action.ABSORB:
+        assert step.record is not None
+        current = session.execute(sa.select(STORY.c.version).where(STORY.c.id == step.story_id)).scalar_one()
+        vector = versioning.merged(versioning.loads(current), step.record["version"])
+        session.execute(STORY.update().where(STORY.c.id == step.story_id).values(version=versioning.dumps(vector)))
+    elif step.action == Action.CONFLICT:
+        _store_conflict(session, step, bundle)
+    elif step.action == Action.DELETE:
+        assert step.grave is not None
+        delete_story(session, step.story_id, step.grave["version"])
+    elif step.action == Action.FORGET:
+        assert step.grave is not None
+        _note_grave(session, step.story_id, step.grave["version"], _time(step.grave["deleted_at"]))
+
+
+def _time(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text).astimezone(dt.UTC)
+
+
+def _note_grave(session: Session, story_id: str, vector: dict[str, int], deleted_at: dt.datetime) -> None:
+    current = session.execute(sa.select(TOMBSTONE.c.version).where(TOMBSTONE.c.story_id == story_id)).scalar()
+    if current is not None:
+        vector = versioning.merged(versioning.loads(current), vector)
+        session.execute(TOMBSTONE.delete().where(TOMBSTONE.c.story_id == story_id))
+    session.execute(
+        TOMBSTONE.insert().values(story_id=story_id, deleted_at=deleted_at, version=versioning.dumps(vector))
+    )
+
+
+def delete_story(session: Session, story_id: str, vector: dict[str, int]) -> None:
+    """Delete for good (the trigger writes a tombstone), keeping the larger of the two vectors on it."""
+    current = session.execute(sa.select(STORY.c.version).where(STORY.c.id == story_id)).scalar_one()
+    session.execute(STORY.delete().where(STORY.c.id == story_id))
+    _note_grave(session, story_id, versioning.merged(versioning.loads(current), vector), utcnow())
+
+
+def _store_conflict(session: Session, step: Step, bundle: Bundle) -> None:
+    if step.record is not None:
+        record = json.loads(json.dumps(step.record))
+        for link in record["links"]:
+            if "snapshot" in link:
+                link["snapshot"]["text"] = bundle.texts[link["id"]]
+        incoming: dict[str, Any] = {"version": step.record["version"], "record": record}
+    else:
+        assert step.grave is not None
+        incoming = {"version": step.grave["version"], "deleted": step.grave}
+    # A conflict this one supersedes (an older version from the same side) is replaced, not piled up.
+    for row in session.execute(sa.select(CONFLICT.c.id, CONFLICT.c.incoming).where(CONFLICT.c.story_id == step.story_id)).all():
+        if compare(json.loads(row.incoming)["version"], incoming["version"]) == Order.BEFORE:
+            session.execute(CONFLICT.delete().where(CONFLICT.c.id == row.id))
+    session.execute(
+        CONFLICT.insert().values(
+            id=new_id(), story_id=step.story_id, incoming=json.dumps(incoming, ensure_ascii=False),
+            received_at=utcnow(), source=bundle.source,
+        )
+    )
+
+
+def _value(column: sa.Column[Any], value: Any) -> Any:
+    if value is None:
+        return None
+    kind = column_kind(column)
+    if kind == "datetime":
+        return _time(value)
+    if kind == "date":
+        return dt.date.fromisoformat(value)
+    return value
+
+
+def _values(table: sa.Table, record: dict[str, Any], names: Iterable[str]) -> dict[str, Any]:
+    return {name: _value(table.c[name], record[name]) for name in names}
+
+
+def write_record(session: Session, record: dict[str, Any], texts: dict[str, str]) -> None:
+    """Make the story exactly `record` (fields, tags, links, snapshots, readings), with its vector."""
+    story_id = record["id"]
+    row = {
+        **_values(STORY, record["fields"], EDITABLE_FIELDS),
+        "created_at": _time(record["created_at"]),
+        "updated_at": _time(record["updated_at"]),
+        "version": versioning.dumps(record["version"]),
+    }
+    exists = session.execute(sa.select(STORY.c.id).where(STORY.c.id == story_id)).first() is not None
+    if exists:
+        session.execute(STORY.update().where(STORY.c.id == story_id).values(**row))
+    else:
+        session.execute(STORY.insert().values(id=story_id, **row))
+    _write_tags(session, story_id, record["tags"])
+    _write_links(session, story_id, record["links"], texts)
+    _write_readings(session, story_id, record["readings"])
+
+
+def _write_tags(session: Session, story_id: str, tags: list[dict[str, Any]]) -> None:
+    session.execute(STORY_TAG.delete().where(STORY_TAG.c.story_id == story_id))
+    for tag in tags:
+        found = session.execute(
+            sa.select(TAG.c.id, TAG.c.color).where(sa.func.lower(TAG.c.name) == tag["name"].lower())
+        ).first()
+        if found is None:
+            tag_id = new_id()
+            session.execute(TAG.insert().values(id=tag_id, name=tag["name"], color=tag["color"], created_at=utcnow()))
+        else:
+            tag_id = found.id
+            if found.color is None and tag["color"] is not None:
+                session.execute(TAG.update().where(TAG.c.id == tag_id).values(color=tag["color"]))
+        session.execute(STORY_TAG.insert().values(story_id=story_id, tag_id=tag_id))
+
+
+def _write_links(session: Session, story_id: str, links: list[dict[str, Any]], texts: dict[str, str]) -> None:
+    wanted = {link["id"] for link in links}
+    owners = dict(_rows(session, LINK, LINK.c.id, sorted(wanted), LINK.c.id, LINK.c.story_id))
+    stolen = [link_id for link_id, owner in owners.items() if owner != story_id]
+    if stolen:
+        raise BundleError(f"The bundle gives the coverage link {stolen[0]} to another story than this journal does.")
+    session.execute(LINK.delete().where(LINK.c.story_id == story_id, LINK.c.id.not_in(sorted(wanted))))
+    for link in links:
+        values = _values(LINK, link, LINK_COLUMNS)
+        if link["id"] in owners:
+            session.execute(LINK.update().where(LINK.c.id == link["id"]).values(**values))
+        else:
+            session.execute(LINK.insert().values(story_id=story_id, **values))
+        session.execute(SNAPSHOT.delete().where(SNAPSHOT.c.link_id == link["id"]))
+        if "snapshot" in link:
+            text = link["snapshot"].get("text", texts.get(link["id"], ""))
+            session.execute(
+                SNAPSHOT.insert().values(link_id=link["id"], text=text, **_values(SNAPSHOT, link["snapshot"], SNAPSHOT_COLUMNS))
+            )
+
+
+def _write_readings(session: Session, story_id: str, readings: list[dict[str, Any]]) -> None:
+    session.execute(READING.delete().where(READING.c.story_id == story_id))
+    ids = sorted(reading["id"] for reading in readings)
+    if _rows(session, READING, READING.c.id, ids, READING.c.id):
+        raise BundleError("The bundle gives a reach reading to another story than this journal does.")
+    for reading in readings:
+        session.execute(READING.insert().values(story_id=story_id, **_values(READING, reading, READING_COLUMNS)))

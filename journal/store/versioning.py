@@ -1,0 +1,95 @@
+"""Version vectors: how a merge tells "they changed it", "we changed it" and "both changed it" apart.
+
+Each journal has a replica id (table `journal_meta`). Each story carries a vector {replica id: number of
+changes made there} in `story.version`. SQLite triggers keep it, whoever writes (the window, the command
+line, a script): a new story gets {me: 1}; an update that changes a field or `updated_at` (which the store
+moves for tag and link changes too) adds one to my entry, unless the statement sets `version` itself, as
+a merge does. Deleting a story for good writes a tombstone with the vector it had.
+
+Like the search triggers, these are dropped by a batch rebuild of `story`: such a migration calls
+drop_triggers() before and install_triggers() after.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from enum import Enum
+
+import sqlalchemy as sa
+
+from journal.store.models import EDITABLE_FIELDS
+
+Vector = dict[str, int]
+REPLICA_KEY = "replica_id"
+_REPLICA = f"(SELECT value FROM journal_meta WHERE key = '{REPLICA_KEY}')"
+_CHANGED = " OR ".join(f"NEW.{name} IS NOT OLD.{name}" for name in ("updated_at", *EDITABLE_FIELDS))
+
+_TRIGGERS = {
+    "version_story_insert": f"""AFTER INSERT ON story WHEN NEW.version = '{{}}' BEGIN
+        UPDATE story SET version = json_object({_REPLICA}, 1) WHERE id = NEW.id;
+    END""",
+    "version_story_update": f"""AFTER UPDATE ON story WHEN NEW.version IS OLD.version AND ({_CHANGED}) BEGIN
+        UPDATE story SET version = json_set(NEW.version, '$."' || {_REPLICA} || '"',
+            coalesce(json_extract(NEW.version, '$."' || {_REPLICA} || '"'), 0) + 1) WHERE id = NEW.id;
+    END""",
+    "version_story_delete": """AFTER DELETE ON story BEGIN
+        INSERT OR REPLACE INTO tombstone (story_id, deleted_at, version)
+            VALUES (OLD.id, strftime('%Y-%m-%d %H:%M:%S', 'now'), OLD.version);
+    END""",
+}
+
+
+def install_triggers(connection: sa.Connection) -> None:
+    for name, body in _TRIGGERS.items():
+        connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
+        connection.exec_driver_sql(f"CREATE TRIGGER {name} {body}")
+
+
+def drop_triggers(connection: sa.Connection) -> None:
+    for name in _TRIGGERS:
+        connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
+
+
+class Order(Enum):
+    EQUAL = "equal"
+    BEFORE = "before"  # the first vector is older: the second has seen everything it has, and more
+    AFTER = "after"  # the first vector is newer
+    CONCURRENT = "concurrent"  # each has changes the other has not seen
+
+
+def compare(a: Mapping[str, int], b: Mapping[str, int]) -> Order:
+    less = any(a.get(key, 0) < b.get(key, 0) for key in b)
+    more = any(a.get(key, 0) > b.get(key, 0) for key in a)
+    if less and more:
+        return Order.CONCURRENT
+    if less:
+        return Order.BEFORE
+    if more:
+        return Order.AFTER
+    return Order.EQUAL
+
+
+def merged(a: Mapping[str, int], b: Mapping[str, int]) -> Vector:
+    return {key: max(a.get(key, 0), b.get(key, 0)) for key in sorted(set(a) | set(b))}
+
+
+def bumped(vector: Mapping[str, int], replica: str) -> Vector:
+    result = dict(vector)
+    result[replica] = result.get(replica, 0) + 1
+    return result
+
+
+def loads(text: str) -> Vector:
+    value = json.loads(text or "{}")
+    return {str(key): int(count) for key, count in value.items()}
+
+
+def dumps(vector: Mapping[str, int]) -> str:
+    return json.dumps(dict(sorted(vector.items())), separators=(",", ":"))
+
+
+def replica_id(connection: sa.Connection) -> str:
+    row = connection.exec_driver_sql(f"SELECT value FROM journal_meta WHERE key = '{REPLICA_KEY}'").first()
+    assert row is not None, "the journal has no replica id (migration 0006 makes one)"
+    return str(row[0])
