@@ -26,7 +26,8 @@ class DashboardWindow(QWidget):
         self.resize(1100, 760)
         self._service = service
         self._model = model
-        self._asked: StoryQuery | None = None  # the query being read now
+        self._asked = 0  # how many reads were started; only the answer to the last one is shown
+        self._answered = 0
         self.figures: Dashboard | None = None
         self.query: StoryQuery | None = None  # the query the charts show
 
@@ -69,7 +70,7 @@ class DashboardWindow(QWidget):
 
     @property
     def busy(self) -> bool:
-        return self._asked is not None
+        return self._answered < self._asked
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -80,7 +81,8 @@ class DashboardWindow(QWidget):
         if not self.isVisible():
             return
         query = self._model.query
-        self._asked = query
+        self._asked += 1
+        asked = self._asked
         self.summary.setText("Updating…")
         journal = self._service.journal
 
@@ -89,9 +91,9 @@ class DashboardWindow(QWidget):
                 return impact.dashboard(session=session, query=query)
 
         def done(figures: Dashboard | None, error: BaseException | None) -> None:
-            if query != self._asked:
-                return  # a newer search is being read
-            self._asked = None
+            if asked != self._asked:
+                return  # a newer read is on its way
+            self._answered = asked
             if error is not None or figures is None:
                 self.summary.setText(
                     f"The figures could not be read ({error}); they are tried again on the next change."
