@@ -152,3 +152,17 @@ def test_readings_model_passes_the_model_tester(qtmodeltester: ModelTester, jour
     model.set_readings(history, {})
     qtmodeltester.check(model, force_py=True)
     assert {model.index(row, 1).data() for row in range(2)} == {"Comments", "Search rank"}
+
+
+def test_the_impact_line_follows_the_cost_typed_above(
+    qtbot: QtBot, launch: Launch, journal: Journal, journal_path: Path
+) -> None:
+    a_story(journal)
+    window = launch(journal_path)
+    open_story(qtbot, window)
+    editor = window.editor
+    editor.cost.selectAll()
+    editor.cost.setFocus()
+    qtbot.keyClicks(editor.cost, "120.50")
+    qtbot.waitUntil(lambda: editor.reach.impact.text().startswith("Cost $120.50 · earned 1 piece"), timeout=3000)
+    assert rows(journal_path, "SELECT cost_cents FROM story") == [(12050,)]
