@@ -15,7 +15,7 @@ from journal.ui.dashboard_charts import ChartBox, bar_chart, cost_chart, covered
 from journal.ui.service import StoryService
 from journal.ui.story_list_model import StoryListModel
 
-REFRESH_DELAY_MS = 800  # after edits, wait for a pause before reading the figures again
+REFRESH_DELAY_MS = 1500  # after edits, wait for a pause before reading the figures again
 
 
 class DashboardWindow(QWidget):
@@ -26,7 +26,8 @@ class DashboardWindow(QWidget):
         self.resize(1100, 760)
         self._service = service
         self._model = model
-        self._asked: StoryQuery | None = None  # the query being read now
+        self._running = False  # a read is under way on a pool thread
+        self._again = False  # asked for again while it ran
         self.figures: Dashboard | None = None
         self.query: StoryQuery | None = None  # the query the charts show
 
@@ -69,18 +70,24 @@ class DashboardWindow(QWidget):
 
     @property
     def busy(self) -> bool:
-        return self._asked is not None
+        return self._running or self._again
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self.refresh()
 
     def refresh(self) -> None:
-        """Read the figures for the list's current search and filters (only while the dashboard is open)."""
+        """Read the figures for the list's current search and filters (only while the dashboard is open). One
+        read at a time: asked again meanwhile, it reads once more when the running one is done, with the query
+        of that moment, so a burst of edits or keystrokes costs two reads, not one each."""
         if not self.isVisible():
+            self._again = False  # read when shown again
             return
+        if self._running:
+            self._again = True
+            return
+        self._running, self._again = True, False
         query = self._model.query
-        self._asked = query
         self.summary.setText("Updating…")
         journal = self._service.journal
 
@@ -89,9 +96,10 @@ class DashboardWindow(QWidget):
                 return impact.dashboard(session=session, query=query)
 
         def done(figures: Dashboard | None, error: BaseException | None) -> None:
-            if query != self._asked:
-                return  # a newer search is being read
-            self._asked = None
+            self._running = False
+            if self._again:
+                self.refresh()  # what was read is already out of date
+                return
             if error is not None or figures is None:
                 self.summary.setText(
                     f"The figures could not be read ({error}); they are tried again on the next change."

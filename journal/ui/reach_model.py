@@ -38,6 +38,12 @@ class ReadingsModel(FlatTableModel):
         self._link_titles = dict(link_titles)
         self.endResetModel()
 
+    def readings(self) -> list[ReadingRead]:
+        return list(self._readings)
+
+    def link_titles(self) -> dict[str, str]:
+        return dict(self._link_titles)
+
     def reading(self, row: int) -> ReadingRead:
         return self._readings[row]
 

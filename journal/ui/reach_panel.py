@@ -211,7 +211,8 @@ class ReachPanel(QWidget):
             self.impact.clear()
             return
         history = self.reach.history(self._story_id)
-        self.model.set_readings(history, self._link_titles)
+        if history != self.model.readings() or self._link_titles != self.model.link_titles():
+            self.model.set_readings(history, self._link_titles)  # else the selection stays as it is
         self.glance.setText(glance(history) or NO_READINGS)
         found = self.reach.impact(self._story_id)
         self.impact.setText(found.sentence() if found else "")
@@ -222,9 +223,9 @@ class ReachPanel(QWidget):
             self.refresh()
 
     def _story_updated(self, story_id: str) -> None:
+        """The cost may have changed, or readings may have come in from fetching the story's links."""
         if story_id == self._story_id:
-            found = self.reach.impact(story_id)
-            self.impact.setText(found.sentence() if found else "")
+            self.refresh()
 
     # ------------------------------------------------------------ adding, editing, removing
     def _metric_chosen(self) -> None:

@@ -132,3 +132,10 @@ def test_each_chart_saves_a_png(
     image = QImage(str(target) + ".png")
     assert not image.isNull() and image.width() >= 300 and image.height() >= 200
     assert (target.with_suffix(".png")).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_an_empty_journal_says_so(qtbot: QtBot, launch: Launch, journal_path: Path) -> None:
+    window = launch(journal_path)
+    dashboard = open_dashboard(qtbot, window)
+    assert dashboard.pages.currentWidget() is dashboard.empty
+    assert dashboard.empty.text().startswith("No stories yet")

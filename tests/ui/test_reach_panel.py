@@ -152,3 +152,39 @@ def test_readings_model_passes_the_model_tester(qtmodeltester: ModelTester, jour
     model.set_readings(history, {})
     qtmodeltester.check(model, force_py=True)
     assert {model.index(row, 1).data() for row in range(2)} == {"Comments", "Search rank"}
+
+
+def test_the_impact_line_follows_the_cost_typed_above(
+    qtbot: QtBot, launch: Launch, journal: Journal, journal_path: Path
+) -> None:
+    a_story(journal)
+    window = launch(journal_path)
+    open_story(qtbot, window)
+    editor = window.editor
+    editor.cost.selectAll()
+    editor.cost.setFocus()
+    qtbot.keyClicks(editor.cost, "120.50")
+    qtbot.waitUntil(lambda: editor.reach.impact.text().startswith("Cost $120.50 · earned 1 piece"), timeout=3000)
+    assert rows(journal_path, "SELECT cost_cents FROM story") == [(12050,)]
+
+
+def test_a_fetched_reading_shows_when_the_story_is_announced_updated(
+    qtbot: QtBot, launch: Launch, journal: Journal, journal_path: Path
+) -> None:
+    story_id = a_story(journal)
+    window = launch(journal_path)
+    open_story(qtbot, window)
+    panel = window.editor.reach
+    with window.service.journal.write() as session:  # what fetching a link's page writes
+        link_id = stories.get_story(story_id, session=session).links[0].id
+        readings.add_reading(story_id, metric="comments", value=77, link_id=link_id, source="fetched", session=session)
+    window.service.story_updated.emit(story_id)
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 1)
+    assert [panel.model.index(0, column).data() for column in range(6)][1:] == [
+        "Comments",
+        "Flowers from Zappos",
+        "",
+        "77",
+        "Fetched",
+    ]
+    assert panel.glance.text() == "77 comments"
