@@ -26,7 +26,7 @@ NEW_STORY_TITLE = "Untitled story"
 class StoryService(QObject):
     stories_changed = Signal()  # stories were added, removed or restored: list membership changed
     story_updated = Signal(str)  # one story's content changed
-    links_changed = Signal(str)  # a link was added to or removed from this story
+    links_changed = Signal(str)  # a link was added to or removed from this story, or a fetch/check filled one
     library_changed = Signal()  # tags were renamed, merged, deleted or recoloured, or saved searches changed
 
     def __init__(self, journal: Journal, parent: QObject | None = None) -> None:
@@ -93,9 +93,9 @@ class StoryService(QObject):
             self.story_updated.emit(story_id)
         return changed
 
-    def add_link(self, story_id: str, link: CoverageLinkBase) -> LinkRead:
+    def add_link(self, story_id: str, link: CoverageLinkBase, typed_fields: str | None = None) -> LinkRead:
         with self.journal.write() as session:
-            created = stories.add_link(story_id, link, session=session)
+            created = stories.add_link(story_id, link, session=session, typed_fields=typed_fields)
         self.story_updated.emit(story_id)
         self.links_changed.emit(story_id)
         return created
