@@ -90,14 +90,12 @@ def get(url: str, settings: FetchSettings, client: httpx.Client, *, read_body: b
     deadline = time.monotonic() + settings.total_timeout
     try:
         with client.stream("GET", url) as response:
-            chunks: list[bytes] = []
-            size = 0
+            received = bytearray()
             truncated = False
             if read_body:
                 for chunk in response.iter_bytes():
-                    chunks.append(chunk)
-                    size += len(chunk)
-                    if size >= settings.max_bytes:
+                    received += chunk
+                    if len(received) >= settings.max_bytes:
                         truncated = True
                         break
                     if time.monotonic() > deadline:
@@ -106,7 +104,9 @@ def get(url: str, settings: FetchSettings, client: httpx.Client, *, read_body: b
                             "it will be tried again later.",
                             transient=True,
                         )
-            body = b"".join(chunks)[: settings.max_bytes]
+            del received[settings.max_bytes :]
+            body = bytes(received)
+            del received
             content_type, charset = _content_type(response.headers.get("content-type", ""))
             return Response(
                 url=url,
