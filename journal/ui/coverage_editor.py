@@ -2,8 +2,26 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QEvent,
+    QMimeData,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+)
+from PySide6.QtGui import (
+    QAction,
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QGuiApplication,
+    QKeySequence,
+    QUndoCommand,
+    QUndoStack,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -62,6 +80,12 @@ class _RemoveLinkCommand(QUndoCommand):
         self._link = self._editor.service.add_link(self._story_id, data, typed_fields=self._link.typed_fields)
 
 
+def _dropped_url(mime: QMimeData) -> str:
+    if mime.hasUrls() and mime.urls():
+        return mime.urls()[0].toString()
+    return mime.text().strip() if mime.hasText() else ""
+
+
 class CoverageEditor(QWidget):
     def __init__(self, service: StoryService, undo_stack: QUndoStack, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -102,6 +126,14 @@ class CoverageEditor(QWidget):
         self.remove_action.setShortcut(QKeySequence.StandardKey.Delete)
         self.remove_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self.table.addAction(self.remove_action)
+        # Paste or drop a link on the table itself, as on the field above it.
+        self.paste_action = QAction("Paste link", self.table)
+        self.paste_action.setShortcut(QKeySequence.StandardKey.Paste)
+        self.paste_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.table.addAction(self.paste_action)
+        self.table.setAcceptDrops(True)
+        self.table.viewport().setAcceptDrops(True)
+        self.table.viewport().installEventFilter(self)
 
         add_row = QHBoxLayout()
         add_row.addWidget(self.url_input, 1)
@@ -123,6 +155,7 @@ class CoverageEditor(QWidget):
         self.remove_button.clicked.connect(self.remove_selected)
         self.remove_action.triggered.connect(self.remove_selected)
         self.read_button.clicked.connect(self.read_selected)
+        self.paste_action.triggered.connect(lambda: self.add_url(QGuiApplication.clipboard().text()))
         self.model.link_edited.connect(self._save_edit)
         self.model.invalid_input.connect(self.message.show_error)
         self.table.selectionModel().selectionChanged.connect(self._update_remove_button)
@@ -139,17 +172,35 @@ class CoverageEditor(QWidget):
         self.model.set_links(links)
 
     def add_from_input(self) -> None:
+        if self.add_url(self.url_input.text()):
+            self.url_input.clear()
+
+    def add_url(self, text: str) -> bool:
+        """Add a link the person pasted, typed or dropped (its page is fetched in the background)."""
         if self._story_id is None:
-            return
+            return False
         try:
-            url = parse_url(self.url_input.text())
+            url = parse_url(text)
         except FieldError as error:
             self.message.show_error(str(error))
-            return
+            return False
         self.service.add_link(self._story_id, CoverageLinkBase(url=url))
-        self.url_input.clear()
         self.message.clear()
         self.table.selectRow(self.model.rowCount() - 1)
+        return True
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table.viewport() and isinstance(event, QDragEnterEvent | QDragMoveEvent):
+            if _dropped_url(event.mimeData()) and self._story_id is not None:
+                event.acceptProposedAction()
+                return True
+        elif watched is self.table.viewport() and isinstance(event, QDropEvent):
+            url = _dropped_url(event.mimeData())
+            if url:
+                event.acceptProposedAction()
+                self.add_url(url)
+                return True
+        return super().eventFilter(watched, event)
 
     def remove_selected(self) -> None:
         rows = self.table.selectionModel().selectedRows()

@@ -111,7 +111,10 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
 
     def _route(self, path: str, state: PageServer) -> None:
-        if path in ("/blog", "/posts/wedding"):
+        if path == "/slow-blog":  # a page that takes a second: time to type while it is on its way
+            state.release.wait(1.0)
+            self._send(200, BLOG.format(base=state.base).encode())
+        elif path in ("/blog", "/posts/wedding"):
             self._send(200, BLOG.format(base=state.base).encode())
         elif path == "/plain":
             self._send(200, PLAIN.encode())
@@ -161,8 +164,8 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 @contextmanager
-def serve() -> Iterator[PageServer]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+def serve(port: int = 0) -> Iterator[PageServer]:
+    server = ThreadingHTTPServer(("127.0.0.1", port), _Handler)
     server.daemon_threads = True
     state = PageServer(f"http://127.0.0.1:{server.server_address[1]}", threading.Event())
     server.RequestHandlerClass = type("Handler", (_Handler,), {"server_state": state})
