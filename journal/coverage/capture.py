@@ -8,6 +8,7 @@ transaction, reading the link afresh inside it, so a value typed while the page 
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -31,6 +32,9 @@ FETCHED_FIELDS: tuple[str, ...] = (
 )
 TO_FETCH, FETCHED, FAILED = "to_fetch", "fetched", "failed"
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+# Reading pages is pure Python work that holds the interpreter lock: one page at a time, however many requests
+# wait on the network, so the window's thread never queues behind several readers for the lock.
+_EXTRACTING = threading.Lock()
 
 
 @dataclass
@@ -91,7 +95,8 @@ def fetch_page(url: str, settings: FetchSettings, client: httpx.Client) -> Captu
         return capture
     capture.snapshot = True
     if response.is_html:
-        capture.metadata = extract(decode(response.body, response.charset), response.final_url)
+        with _EXTRACTING:
+            capture.metadata = extract(decode(response.body, response.charset), response.final_url)
     elif response.content_type.startswith("text/"):
         text = decode(response.body, response.charset).strip()
         capture.metadata = PageMetadata(title=response.filename or title_from_url(response.final_url), text=text)

@@ -50,6 +50,13 @@ def _guess_encoding(body: bytes) -> str | None:
     return best.encoding if best is not None else None
 
 
+def warm_up() -> None:
+    """Import the extraction libraries (a second or so, once) before the first page needs them."""
+    import extruct  # noqa: F401
+    import trafilatura  # noqa: F401
+    import w3lib.encoding  # noqa: F401
+
+
 def extract(html: str, url: str) -> PageMetadata:
     """Metadata and readable text of an HTML page (possibly cut short); empty fields where it has none."""
     _quiet_libraries()

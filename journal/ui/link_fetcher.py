@@ -9,12 +9,13 @@ wait: no pop-up, a quiet count in the status bar, and another try later (5 s, 15
 
 from __future__ import annotations
 
+import gc
 import threading
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from journal.coverage import batch
+from journal.coverage import batch, metadata
 from journal.coverage.capture import Stored, pending_ids
 from journal.coverage.fetch import FetchSettings
 from journal.coverage.health import Checked
@@ -22,6 +23,9 @@ from journal.ui.background import network_pool, run_in_background
 from journal.ui.service import StoryService
 
 RETRY_DELAYS_MS = (5_000, 15_000, 60_000, 300_000)
+ANNOUNCE_MS = 150
+_settled = False
+_settling = threading.Lock()
 
 
 class _Relay(QObject):
@@ -56,6 +60,11 @@ class LinkFetcher(QObject):
         self._relay.checked.connect(self._one_checked)
         self._retry = QTimer(self, singleShot=True)
         self._retry.timeout.connect(self.retry_now)
+        # Results land many at a time: each story's table is refreshed once per short while, not per page.
+        self._changed_stories: set[str] = set()
+        self._announce = QTimer(self, singleShot=True, interval=ANNOUNCE_MS)
+        self._announce.timeout.connect(self._announce_changes)
+        self._announcing = False
         service.links_changed.connect(self._story_touched)
         service.story_updated.connect(self._story_touched)
 
@@ -83,7 +92,7 @@ class LinkFetcher(QObject):
         run_in_background(self, find, lambda ids, error: self._enqueue(ids or [] if error is None else []))
 
     def _story_touched(self, story_id: str) -> None:
-        if self._closed:
+        if self._closed or self._announcing:  # our own announcement: nothing new to fetch
             return
         with self.service.journal.session() as session:  # an indexed look-up of one story's links
             ids = pending_ids(session=session, story_id=story_id)
@@ -103,6 +112,7 @@ class LinkFetcher(QObject):
         journal, settings, relay, cancel = self.service.journal, self.settings, self._relay, self._cancel
 
         def work() -> tuple[batch.Run[Stored], int]:
+            settle_long_lived_objects()
             run = batch.fetch_pending(
                 journal,
                 settings,
@@ -118,9 +128,24 @@ class LinkFetcher(QObject):
     def _one_stored(self, result: Stored) -> None:
         if result.state == "to_fetch":
             self._deferred.add(result.link_id)
-        self.service.links_changed.emit(result.story_id)
+        self._changed(result.story_id)
+
+    def _changed(self, story_id: str) -> None:
+        self._changed_stories.add(story_id)
+        if not self._announce.isActive():
+            self._announce.start()
+
+    def _announce_changes(self) -> None:
+        stories, self._changed_stories = self._changed_stories, set()
+        self._announcing = True
+        try:
+            for story_id in stories:
+                self.service.links_changed.emit(story_id)
+        finally:
+            self._announcing = False
 
     def _batch_done(self, outcome: tuple[batch.Run[Stored], int] | None, error: BaseException | None) -> None:
+        self._announce_changes()
         tried = self._in_flight
         self._fetching = False
         self._in_flight = set()
@@ -171,9 +196,10 @@ class LinkFetcher(QObject):
     def _one_checked(self, done: int, total: int, result: Checked) -> None:
         self.check_progress.emit(done, total)
         if result.changed or result.answered:
-            self.service.links_changed.emit(result.story_id)
+            self._changed(result.story_id)
 
     def _check_done(self, run: batch.Run[Checked] | None, error: BaseException | None) -> None:
+        self._announce_changes()
         self._checking = False
         if run is None:
             self.check_finished.emit(f"The links could not be checked ({error}); try again.")
@@ -186,6 +212,19 @@ class LinkFetcher(QObject):
         self._retry.stop()
         self._cancel.set()
         self._check_cancel.set()
+
+
+def settle_long_lived_objects() -> None:
+    """Load the page readers, then take everything the program holds so far (Qt, the store, the readers'
+    tables) out of the garbage collector's full passes. Reading pages makes many short-lived objects, so full
+    passes come often; over the whole heap one took ~100 ms, and the window's thread waited for it.
+    Once per process (benchmarks/fetch_responsiveness.py measures the difference)."""
+    global _settled
+    with _settling:
+        if not _settled:
+            metadata.warm_up()
+            gc.freeze()
+            _settled = True
 
 
 def check_summary(run: batch.Run[Checked]) -> str:
