@@ -87,7 +87,8 @@ def _run(
     cancel = cancel or threading.Event()
     todo = list(reversed(link_ids))
     offline_streak = 0
-    with make_client(settings) as client, ThreadPoolExecutor(max_workers=concurrency) as pool:
+    pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="coverage")
+    with make_client(settings) as client:
         running: dict[Future[Found | None], str] = {}
 
         def request(link_id: str) -> Found | None:
@@ -103,10 +104,17 @@ def _run(
                 running[pool.submit(request, link_id)] = link_id
             if not running:
                 break
-            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            finished, _ = wait(running, timeout=0.2, return_when=FIRST_COMPLETED)
+            if cancel.is_set() and not finished:  # a slow site does not hold up the cancel (or the window's close)
+                run.cancelled = True
+                run.skipped += len(todo) + len(running)
+                break
             for future in finished:
                 link_id = running.pop(future)
-                found = future.result()
+                try:
+                    found = future.result()  # the work functions turn network and page trouble into a result
+                except Exception:  # anything else: the link keeps waiting, the other links go on
+                    found = None
                 if found is None:
                     run.skipped += 1
                     continue
@@ -127,5 +135,6 @@ def _run(
                 run.cancelled = True
                 run.skipped += len(todo)
                 todo.clear()
+        pool.shutdown(wait=not run.cancelled, cancel_futures=True)
     run.offline = run.offline or (bool(run.results) and all(result.offline for result in run.results))
     return run

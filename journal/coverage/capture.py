@@ -95,8 +95,12 @@ def fetch_page(url: str, settings: FetchSettings, client: httpx.Client) -> Captu
         return capture
     capture.snapshot = True
     if response.is_html:
-        with _EXTRACTING:
-            capture.metadata = extract(decode(response.body, response.charset), response.final_url)
+        try:
+            with _EXTRACTING:
+                capture.metadata = extract(decode(response.body, response.charset), response.final_url)
+        except Exception as error:  # a page no reader copes with must not stop the others
+            capture.state, capture.snapshot = FAILED, False
+            capture.error = f"The page could not be read ({type(error).__name__}); open it in a browser instead."
     elif response.content_type.startswith("text/"):
         text = decode(response.body, response.charset).strip()
         capture.metadata = PageMetadata(title=response.filename or title_from_url(response.final_url), text=text)

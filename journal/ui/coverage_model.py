@@ -88,7 +88,11 @@ class CoverageModel(FlatTableModel):
             if field == "kind":
                 return LINK_KIND_LABELS.get(LinkKind(value), value)
             return "" if value is None else str(value)
-        if role == Qt.ItemDataRole.ToolTipRole and field in ("url", "title", "notes") and value:
+        if field == "url" and role == Qt.ItemDataRole.DecorationRole:  # the state at a glance, in view always
+            return link_state_data(link, role)
+        if field == "url" and role == Qt.ItemDataRole.ToolTipRole:
+            return f"{value}\n{link_state_data(link, Qt.ItemDataRole.DisplayRole)}: {link_state_data(link, role)}"
+        if role == Qt.ItemDataRole.ToolTipRole and field in ("title", "notes") and value:
             return str(value)
         return None
 

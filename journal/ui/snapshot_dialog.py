@@ -57,7 +57,7 @@ class SnapshotDialog(QDialog):
             lines.append(f"The page has moved to {html.escape(link.final_url)}.")
         self.details.setText("<br>".join(lines))
         if text:
-            self.text.setPlainText(text)
+            self.text.setPlainText(text.replace("\n", "\n\n"))  # one paragraph a line, a blank line between
         elif content_type and not content_type.startswith("text/"):
             self.text.setPlainText(f"The link is {describe_content(content_type)}; no text was kept from it.")
         else:

@@ -263,3 +263,18 @@ def test_a_link_removed_while_its_page_was_fetched_is_left_alone(journal: Journa
     with journal.write() as session:
         assert store_capture(link_id, found, session=session) is None
     assert readings(journal) == [] and snapshot(journal, link_id) is None
+
+
+def test_cancelling_does_not_wait_for_a_site_that_never_answers(journal: Journal, pages: PageServer) -> None:
+    import threading
+    import time
+
+    link_id = new_link(journal, pages.url("/never"))
+    other = new_link(journal, pages.url("/blog"))
+    cancel = threading.Event()
+    threading.Timer(0.5, cancel.set).start()
+    started = time.monotonic()
+    run = fetch_pending(journal, FetchSettings(read_timeout=20.0), concurrency=1, cancel=cancel)
+    assert time.monotonic() - started < 3.0, "the window closes without waiting for the read timeout"
+    assert run.cancelled and run.skipped == 2 and run.results == []
+    assert link(journal, link_id).fetch_state == "to_fetch" and link(journal, other).fetch_state == "to_fetch"
