@@ -32,6 +32,34 @@ class Cli:
     def __call__(self, *args: str) -> subprocess.CompletedProcess[str]:
         return run(["--journal", str(self.path), *args], env=self.env, cwd=self.path.parent)
 
+    def on_terminal(self, *args: str) -> tuple[subprocess.CompletedProcess[str], str]:
+        """Run with stderr on a pseudo-terminal (as in a terminal window); returns what that terminal showed."""
+        main, terminal = pty.openpty()
+        try:
+            finished = subprocess.run(
+                [sys.executable, "-m", "journal", "--journal", str(self.path), *args],
+                env=self.env,
+                cwd=self.path.parent,
+                stdout=subprocess.PIPE,
+                stderr=terminal,
+                text=True,
+                timeout=60,
+                check=False,
+            )
+            os.close(terminal)
+            shown = b""
+            while True:
+                try:
+                    chunk = os.read(main, 4096)
+                except OSError:  # the terminal's other end is closed: all read
+                    break
+                if not chunk:
+                    break
+                shown += chunk
+        finally:
+            os.close(main)
+        return finished, shown.decode()
+
     def rows(self, sql: str) -> list[tuple[object, ...]]:
         with sqlite3.connect(self.path) as connection:
             return connection.execute(sql).fetchall()
@@ -50,7 +78,10 @@ def test_links_are_saved_at_once_then_fetched_and_typed_values_kept(cli: Cli, pa
     typed_id = typed.strip()
     assert cli.rows("SELECT fetch_state FROM coverage_link") == [("to_fetch",)] * 3, "saved before any fetch"
 
-    out = succeeded(cli("links", "fetch"))
+    fetched, screen = cli.on_terminal("links", "fetch")  # progress on a terminal, rewritten in place
+    assert fetched.returncode == 0
+    assert "Fetching 1/3…" in screen and "Fetching 3/3…" in screen and screen.endswith("\r\x1b[K")
+    out = fetched.stdout
     assert out.splitlines()[-1] == "2 fetched, 1 failed, 0 waiting."
     assert f"failed: {gone[:8]}  The site says the page was removed for good (410 Gone)." in out
     assert cli.rows(
@@ -74,7 +105,7 @@ def test_fetch_and_check_speak_json(cli: Cli, pages: PageServer) -> None:
     by_id = {item["id"]: item for item in fetched["links"]}
     assert by_id[blog]["state"] == "fetched" and "title" in by_id[blog]["filled"]
     assert by_id[missing]["state"] == "failed" and "404" in by_id[missing]["error"]
-    checked = json.loads(succeeded(cli("links", "check", "--json")))
+    checked = json.loads(succeeded(cli("links", "check", "--json")))  # piped: no progress on stderr
     assert (checked["ok"], checked["moved"], checked["dead"], checked["not_reached"]) == (1, 0, 1, 0)
     assert {item["id"]: item["health"] for item in checked["links"]} == {blog: "ok", missing: "dead"}
 
@@ -108,38 +139,3 @@ def test_bad_input_is_refused_in_one_line(cli: Cli, pages: PageServer) -> None:
     assert "journal list" in one_line_error(cli("link", "add", "abcdef12", pages.url("/blog")), 1)
     assert "--timeout" in one_line_error(cli("links", "fetch", "--timeout", "0"), 2)
     assert cli.rows("SELECT count(*) FROM coverage_link") == [(0,)]
-
-
-def test_progress_shows_on_a_terminal_and_not_in_a_pipe(cli: Cli, pages: PageServer) -> None:
-    story = added_id(cli("add", "--title", "Progress"))
-    for path in ("/blog", "/plain", "/legacy"):
-        succeeded(cli("link", "add", story, pages.url(path)))
-    piped = cli("links", "check")
-    assert piped.stderr == "" and piped.stdout == "3 ok, 0 moved, 0 dead, 0 not reached.\n"
-    main, terminal = pty.openpty()
-    try:
-        finished = subprocess.run(
-            [sys.executable, "-m", "journal", "--journal", str(cli.path), "links", "fetch"],
-            env=cli.env,
-            cwd=cli.path.parent,
-            stdout=subprocess.PIPE,
-            stderr=terminal,
-            text=True,
-            timeout=60,
-            check=False,
-        )
-        os.close(terminal)
-        shown = b""
-        while True:
-            try:
-                chunk = os.read(main, 4096)
-            except OSError:
-                break
-            if not chunk:
-                break
-            shown += chunk
-    finally:
-        os.close(main)
-    assert finished.returncode == 0 and finished.stdout == "3 fetched, 0 failed, 0 waiting.\n"
-    screen = shown.decode()
-    assert "Fetching 1/3…" in screen and "Fetching 3/3…" in screen and "\x1b[K" in screen
