@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -16,6 +17,8 @@ from journal.store.models import (
     LINK_FIELDS,
     CoverageLink,
     CoverageLinkBase,
+    LinkSnapshot,
+    Reading,
     Story,
     StoryBase,
     Tag,
@@ -190,13 +193,11 @@ def _typed_names(current: str, names: Iterable[str]) -> str:
 _LINK_DEFAULTS: dict[str, Any] = {name: info.default for name, info in CoverageLinkBase.model_fields.items()}
 
 
-def add_link(story_id: str, data: CoverageLinkBase, *, session: Session, typed_fields: str | None = None) -> LinkRead:
-    """Add a link the person gave; the fields filled in `data` count as typed unless `typed_fields` says
-    which were (an undone removal puts the link back as it was)."""
+def add_link(story_id: str, data: CoverageLinkBase, *, session: Session) -> LinkRead:
+    """Add a link the person gave; the fields filled in `data` count as typed."""
     story = _get_live(story_id, session)
     position = max((link.position for link in story.links), default=-1) + 1
-    typed = typed_in(data) if typed_fields is None else typed_fields
-    link = CoverageLink(**data.model_dump(), story_id=story_id, position=position, typed_fields=typed)
+    link = CoverageLink(**data.model_dump(), story_id=story_id, position=position, typed_fields=typed_in(data))
     session.add(link)
     story.updated_at = utcnow()
     session.flush()
@@ -222,11 +223,40 @@ def update_link(link_id: str, changes: dict[str, Any], *, session: Session) -> b
     return changed
 
 
-def remove_link(link_id: str, *, session: Session) -> None:
+@dataclass(frozen=True)
+class RemovedLink:
+    """All a removed link took with it (its row, saved copy and readings), to put it back as it was."""
+
+    link: dict[str, Any]
+    snapshot: dict[str, Any] | None
+    readings: list[dict[str, Any]]
+
+
+def remove_link(link_id: str, *, session: Session) -> RemovedLink | None:
     link = session.get(CoverageLink, link_id)
-    if link is not None:
-        link.story.updated_at = utcnow()
-        session.delete(link)
+    if link is None:
+        return None
+    snapshot = session.get(LinkSnapshot, link_id)
+    readings = session.exec(select(Reading).where(col(Reading.link_id) == link_id)).all()
+    removed = RemovedLink(
+        link.model_dump(),
+        None if snapshot is None else snapshot.model_dump(),
+        [reading.model_dump() for reading in readings],
+    )
+    link.story.updated_at = utcnow()
+    session.delete(link)
+    return removed
+
+
+def put_back_link(removed: RemovedLink, *, session: Session) -> None:
+    """Undo remove_link: the same link (id, place, typed and fetched values, saved copy, readings)."""
+    story = _get_live(removed.link["story_id"], session)
+    session.add(CoverageLink(**removed.link))
+    session.flush()
+    if removed.snapshot is not None:
+        session.add(LinkSnapshot(**removed.snapshot))
+    session.add_all(Reading(**reading) for reading in removed.readings)
+    story.updated_at = utcnow()
 
 
 def delete_story(story_id: str, *, session: Session) -> None:

@@ -37,8 +37,8 @@ from PySide6.QtWidgets import (
 )
 
 from journal.store.fields import LINK_KIND_LABELS, FieldError, parse_url
-from journal.store.models import LINK_FIELDS, CoverageLinkBase
-from journal.store.stories import LinkRead
+from journal.store.models import CoverageLinkBase
+from journal.store.stories import LinkRead, RemovedLink
 from journal.ui.coverage_model import KIND_COLUMN, CoverageModel
 from journal.ui.inline_message import InlineMessage
 from journal.ui.service import StoryService
@@ -71,13 +71,14 @@ class _RemoveLinkCommand(QUndoCommand):
         self._editor = editor
         self._story_id = story_id
         self._link = link
+        self._removed: RemovedLink | None = None
 
     def redo(self) -> None:
-        self._editor.service.remove_link(self._story_id, self._link.id)
+        self._removed = self._editor.service.remove_link(self._story_id, self._link.id)
 
     def undo(self) -> None:
-        data = CoverageLinkBase(**self._link.model_dump(include=set(LINK_FIELDS)))
-        self._link = self._editor.service.add_link(self._story_id, data, typed_fields=self._link.typed_fields)
+        if self._removed is not None:  # the same link, with its fetched values and saved copy
+            self._editor.service.put_back_link(self._story_id, self._removed)
 
 
 def _dropped_url(mime: QMimeData) -> str:

@@ -93,9 +93,9 @@ class StoryService(QObject):
             self.story_updated.emit(story_id)
         return changed
 
-    def add_link(self, story_id: str, link: CoverageLinkBase, typed_fields: str | None = None) -> LinkRead:
+    def add_link(self, story_id: str, link: CoverageLinkBase) -> LinkRead:
         with self.journal.write() as session:
-            created = stories.add_link(story_id, link, session=session, typed_fields=typed_fields)
+            created = stories.add_link(story_id, link, session=session)
         self.story_updated.emit(story_id)
         self.links_changed.emit(story_id)
         return created
@@ -106,9 +106,16 @@ class StoryService(QObject):
         if changed:
             self.story_updated.emit(story_id)
 
-    def remove_link(self, story_id: str, link_id: str) -> None:
+    def remove_link(self, story_id: str, link_id: str) -> stories.RemovedLink | None:
         with self.journal.write() as session:
-            stories.remove_link(link_id, session=session)
+            removed = stories.remove_link(link_id, session=session)
+        self.story_updated.emit(story_id)
+        self.links_changed.emit(story_id)
+        return removed
+
+    def put_back_link(self, story_id: str, removed: stories.RemovedLink) -> None:
+        with self.journal.write() as session:
+            stories.put_back_link(removed, session=session)
         self.story_updated.emit(story_id)
         self.links_changed.emit(story_id)
 

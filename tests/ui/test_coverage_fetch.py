@@ -156,3 +156,25 @@ def test_check_links_marks_a_dead_link_and_its_saved_copy_stays_readable(
     assert dialog is not None
     assert "ballroom" in dialog.text.toPlainText() and "gone now" in dialog.details.text()
     dialog.close()
+
+
+def test_undoing_a_removal_brings_back_the_link_with_its_saved_copy_and_readings(
+    qtbot: QtBot, launch: Launch, journal_path: Path, pages: PageServer
+) -> None:
+    window = launch(journal_path)
+    new_story(qtbot, window)
+    coverage = window.editor.coverage
+    type_into(qtbot, coverage.url_input, pages.url("/blog"))
+    qtbot.keyClick(coverage.url_input, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: cell(window, 0, 1) == FETCHED_TITLE, timeout=10_000)
+    before = rows(journal_path, "SELECT id, title, fetch_state, health, typed_fields FROM coverage_link")
+    copy = rows(journal_path, "SELECT link_id, text FROM link_snapshot")
+    assert len(copy) == 1 and rows(journal_path, "SELECT value FROM reading") == [(42,)]
+    coverage.table.selectRow(0)
+    qtbot.mouseClick(coverage.remove_button, Qt.MouseButton.LeftButton)
+    assert rows(journal_path, "SELECT count(*) FROM link_snapshot") == [(0,)] and coverage.model.rowCount() == 0
+    window.undo_action.trigger()
+    assert rows(journal_path, "SELECT id, title, fetch_state, health, typed_fields FROM coverage_link") == before
+    assert rows(journal_path, "SELECT link_id, text FROM link_snapshot") == copy
+    assert rows(journal_path, "SELECT value, source FROM reading") == [(42, "fetched")]
+    assert cell(window, 0, 1) == FETCHED_TITLE and cell(window, 0, STATE_COLUMN) == "Fetched"
