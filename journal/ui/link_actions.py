@@ -60,6 +60,7 @@ class LinkStatus(QObject):
         bar.addPermanentWidget(self.cancel)
         self.cancel.clicked.connect(fetcher.cancel_check)
         fetcher.waiting_changed.connect(self._waiting)
+        fetcher.fetch_progress.connect(self._fetching)
         fetcher.check_progress.connect(self._progress)
         fetcher.check_finished.connect(self._finished)
 
@@ -70,6 +71,11 @@ class LinkStatus(QObject):
         noun = "link" if count == 1 else "links"
         self.waiting.setText(f"{count} {noun} waiting to be fetched" + (" (offline)" if offline else ""))
         self.waiting.setToolTip("They are fetched when the network is back; Coverage ▸ Fetch Waiting Links tries now.")
+        self.waiting.setVisible(True)
+
+    def _fetching(self, done: int, total: int) -> None:
+        self.waiting.setText(f"Fetching links {done}/{total}…")
+        self.waiting.setToolTip("Titles, dates and readable copies are filled in as pages arrive.")
         self.waiting.setVisible(True)
 
     def started(self) -> None:

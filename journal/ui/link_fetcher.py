@@ -31,12 +31,13 @@ _settling = threading.Lock()
 class _Relay(QObject):
     """Lives on the GUI thread; a worker's emit is queued to it."""
 
-    stored = Signal(object)  # Stored
+    stored = Signal(int, int, object)  # done, total, Stored
     checked = Signal(int, int, object)  # done, total, Checked
 
 
 class LinkFetcher(QObject):
     waiting_changed = Signal(int, bool)  # links waiting to be fetched, whether the network seemed down
+    fetch_progress = Signal(int, int)  # done, total (a batch of more than one link)
     check_progress = Signal(int, int)  # done, total
     check_finished = Signal(str)  # a sentence for the status bar
 
@@ -117,7 +118,7 @@ class LinkFetcher(QObject):
                 journal,
                 settings,
                 link_ids=ids,
-                progress=lambda _d, _t, result: relay.stored.emit(result),
+                progress=relay.stored.emit,
                 cancel=cancel,
             )
             with journal.session() as session:
@@ -125,7 +126,9 @@ class LinkFetcher(QObject):
 
         run_in_background(self, work, self._batch_done, pool=network_pool())
 
-    def _one_stored(self, result: Stored) -> None:
+    def _one_stored(self, done: int, total: int, result: Stored) -> None:
+        if total > 1:
+            self.fetch_progress.emit(done, total)
         if result.state == "to_fetch":
             self._deferred.add(result.link_id)
         self._changed(result.story_id)

@@ -178,3 +178,22 @@ def test_undoing_a_removal_brings_back_the_link_with_its_saved_copy_and_readings
     assert rows(journal_path, "SELECT link_id, text FROM link_snapshot") == copy
     assert rows(journal_path, "SELECT value, source FROM reading") == [(42, "fetched")]
     assert cell(window, 0, 1) == FETCHED_TITLE and cell(window, 0, STATE_COLUMN) == "Fetched"
+
+
+def test_a_link_check_can_be_cancelled_while_a_site_does_not_answer(
+    qtbot: QtBot, launch: Launch, journal_path: Path, pages: PageServer
+) -> None:
+    window = launch(journal_path)
+    new_story(qtbot, window)
+    coverage = window.editor.coverage
+    for path in ("/never", "/never?again", "/blog"):
+        type_into(qtbot, coverage.url_input, pages.url(path))
+        qtbot.keyClick(coverage.url_input, Qt.Key.Key_Return)
+    status = window.link_status  # type: ignore[attr-defined]
+    window.check_links_action.trigger()  # type: ignore[attr-defined]
+    assert status.cancel.isVisible() and status.progress.isVisible()
+    qtbot.wait(300)
+    with qtbot.waitSignal(window.link_fetcher.check_finished, timeout=5_000) as finished:  # type: ignore[attr-defined]
+        qtbot.mouseClick(status.cancel, Qt.MouseButton.LeftButton)
+    assert str(finished.args[0]).startswith("Link check cancelled:")
+    assert not status.cancel.isVisible() and not status.progress.isVisible() and no_message_box()
