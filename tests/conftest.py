@@ -22,6 +22,8 @@ def isolated_user_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Pa
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
     monkeypatch.delenv("STORY_JOURNAL", raising=False)
+    # Tests talk only to 127.0.0.1: a coverage link to any other host waits as if offline (journal.coverage).
+    monkeypatch.setenv("STORY_JOURNAL_LOOPBACK_ONLY", "1")
     return home
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -16,6 +17,8 @@ from journal.store.models import (
     LINK_FIELDS,
     CoverageLink,
     CoverageLinkBase,
+    LinkSnapshot,
+    Reading,
     Story,
     StoryBase,
     Tag,
@@ -25,6 +28,20 @@ from journal.store.models import (
 
 class LinkRead(CoverageLinkBase):
     id: str
+    # What fetching and checking found (journal.coverage); read-only for the person.
+    description: str = ""
+    canonical_url: str = ""
+    typed_fields: str = ""
+    fetch_state: str = "to_fetch"
+    fetched_at: dt.datetime | None = None
+    fetch_error: str = ""
+    health: str = "unknown"
+    http_status: int | None = None
+    final_url: str = ""
+    checked_at: dt.datetime | None = None
+
+
+LINK_READ_FIELDS = frozenset(LinkRead.model_fields)
 
 
 class StoryCreate(StoryBase):
@@ -78,8 +95,12 @@ def get_story(story_id: str, *, session: Session) -> StoryRead:
     return StoryRead(
         **story.model_dump(include=set(EDITABLE_FIELDS) | {"id", "created_at", "updated_at"}),
         tags=sorted((tag.name for tag in story.tags), key=str.casefold),
-        links=[LinkRead(**link.model_dump(include=set(LINK_FIELDS) | {"id"})) for link in story.links],
+        links=[_link_read(link) for link in story.links],
     )
+
+
+def _link_read(link: CoverageLink) -> LinkRead:
+    return LinkRead(**link.model_dump(include=set(LINK_READ_FIELDS)))
 
 
 def tag_names(*, session: Session) -> list[str]:
@@ -120,7 +141,9 @@ def create_story(data: StoryCreate, *, session: Session) -> Story:
     session.add(story)
     set_tags(story, data.tags, session=session)
     for position, link in enumerate(data.links):
-        session.add(CoverageLink(**link.model_dump(), story_id=story.id, position=position))
+        session.add(
+            CoverageLink(**link.model_dump(), story_id=story.id, position=position, typed_fields=typed_in(link))
+        )
     session.flush()
     return story
 
@@ -156,33 +179,84 @@ def set_story_tags(story_id: str, names: Sequence[str], *, session: Session) -> 
     return set_tags(_get_live(story_id, session), names, session=session)
 
 
+def typed_in(data: CoverageLinkBase) -> str:
+    """The names of the fields a person filled in a new link (its address aside), as `typed_fields` holds them:
+    a fetch never overwrites them."""
+    return _typed_names("", (name for name in LINK_FIELDS if getattr(data, name) != _LINK_DEFAULTS[name]))
+
+
+def _typed_names(current: str, names: Iterable[str]) -> str:
+    kept = {name for name in current.split(",") if name} | {name for name in names if name != "url"}
+    return ",".join(sorted(kept))
+
+
+_LINK_DEFAULTS: dict[str, Any] = {name: info.default for name, info in CoverageLinkBase.model_fields.items()}
+
+
 def add_link(story_id: str, data: CoverageLinkBase, *, session: Session) -> LinkRead:
+    """Add a link the person gave; the fields filled in `data` count as typed."""
     story = _get_live(story_id, session)
     position = max((link.position for link in story.links), default=-1) + 1
-    link = CoverageLink(**data.model_dump(), story_id=story_id, position=position)
+    link = CoverageLink(**data.model_dump(), story_id=story_id, position=position, typed_fields=typed_in(data))
     session.add(link)
     story.updated_at = utcnow()
     session.flush()
-    return LinkRead(**link.model_dump(include=set(LINK_FIELDS) | {"id"}))
+    return _link_read(link)
 
 
 def update_link(link_id: str, changes: dict[str, Any], *, session: Session) -> bool:
+    """A person's edit: the fields changed count as typed from now on (a fetch leaves them alone). A new
+    address is fetched and checked afresh."""
     _check_fields(changes, LINK_FIELDS)
     link = session.get(CoverageLink, link_id)
     if link is None:
         raise StoryNotFoundError(f"No coverage link has the id {link_id}.")
+    differing = [name for name, value in changes.items() if getattr(link, name) != value]
     changed = _apply(link, changes)
     if changed:
+        link.typed_fields = _typed_names(link.typed_fields, differing)
         link.updated_at = utcnow()
         link.story.updated_at = link.updated_at
+    if "url" in differing:
+        link.fetch_state, link.fetch_error, link.canonical_url = "to_fetch", "", ""
+        link.health, link.http_status, link.final_url, link.checked_at = "unknown", None, "", None
     return changed
 
 
-def remove_link(link_id: str, *, session: Session) -> None:
+@dataclass(frozen=True)
+class RemovedLink:
+    """All a removed link took with it (its row, saved copy and readings), to put it back as it was."""
+
+    link: dict[str, Any]
+    snapshot: dict[str, Any] | None
+    readings: list[dict[str, Any]]
+
+
+def remove_link(link_id: str, *, session: Session) -> RemovedLink | None:
     link = session.get(CoverageLink, link_id)
-    if link is not None:
-        link.story.updated_at = utcnow()
-        session.delete(link)
+    if link is None:
+        return None
+    snapshot = session.get(LinkSnapshot, link_id)
+    readings = session.exec(select(Reading).where(col(Reading.link_id) == link_id)).all()
+    removed = RemovedLink(
+        link.model_dump(),
+        None if snapshot is None else snapshot.model_dump(),
+        [reading.model_dump() for reading in readings],
+    )
+    link.story.updated_at = utcnow()
+    session.delete(link)
+    return removed
+
+
+def put_back_link(removed: RemovedLink, *, session: Session) -> None:
+    """Undo remove_link: the same link (id, place, typed and fetched values, saved copy, readings)."""
+    story = _get_live(removed.link["story_id"], session)
+    session.add(CoverageLink(**removed.link))
+    session.flush()
+    if removed.snapshot is not None:
+        session.add(LinkSnapshot(**removed.snapshot))
+    session.add_all(Reading(**reading) for reading in removed.readings)
+    story.updated_at = utcnow()
 
 
 def delete_story(story_id: str, *, session: Session) -> None:

@@ -37,7 +37,20 @@ class _Task(QRunnable):
             self._relay.done.emit(result, None)
 
 
-def run_in_background(owner: QObject, work: Callable[[], Any], done: Done) -> None:
+_network_pool: QThreadPool | None = None
+
+
+def network_pool() -> QThreadPool:
+    """A pool of its own for work that waits on the network (fetching pages, checking links), so a slow
+    site never holds up a search queued behind it in the global pool."""
+    global _network_pool
+    if _network_pool is None:
+        _network_pool = QThreadPool()
+        _network_pool.setMaxThreadCount(2)
+    return _network_pool
+
+
+def run_in_background(owner: QObject, work: Callable[[], Any], done: Done, pool: QThreadPool | None = None) -> None:
     """Run `work()` on a pool thread; call `done(result, error)` on the GUI thread, unless `owner` is gone."""
     relay = _Relay()
 
@@ -47,9 +60,11 @@ def run_in_background(owner: QObject, work: Callable[[], Any], done: Done) -> No
             done(result, error)
 
     relay.done.connect(deliver)
-    QThreadPool.globalInstance().start(_Task(work, relay))
+    (pool or QThreadPool.globalInstance()).start(_Task(work, relay))
 
 
 def wait_for_background_work(timeout_ms: int = 10_000) -> bool:
-    """Before a journal is closed: let running searches finish with their connections."""
-    return QThreadPool.globalInstance().waitForDone(timeout_ms)
+    """Before a journal is closed: let running searches (and network work, told to stop when its window
+    closed) finish with their connections."""
+    searches_done = QThreadPool.globalInstance().waitForDone(timeout_ms)
+    return (_network_pool is None or _network_pool.waitForDone(timeout_ms)) and searches_done

@@ -2,8 +2,26 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QEvent,
+    QMimeData,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+)
+from PySide6.QtGui import (
+    QAction,
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QGuiApplication,
+    QKeySequence,
+    QUndoCommand,
+    QUndoStack,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -19,11 +37,12 @@ from PySide6.QtWidgets import (
 )
 
 from journal.store.fields import LINK_KIND_LABELS, FieldError, parse_url
-from journal.store.models import LINK_FIELDS, CoverageLinkBase
-from journal.store.stories import LinkRead
+from journal.store.models import CoverageLinkBase
+from journal.store.stories import LinkRead, RemovedLink
 from journal.ui.coverage_model import KIND_COLUMN, CoverageModel
 from journal.ui.inline_message import InlineMessage
 from journal.ui.service import StoryService
+from journal.ui.snapshot_dialog import SnapshotDialog
 
 
 class _KindDelegate(QStyledItemDelegate):
@@ -52,13 +71,20 @@ class _RemoveLinkCommand(QUndoCommand):
         self._editor = editor
         self._story_id = story_id
         self._link = link
+        self._removed: RemovedLink | None = None
 
     def redo(self) -> None:
-        self._editor.service.remove_link(self._story_id, self._link.id)
+        self._removed = self._editor.service.remove_link(self._story_id, self._link.id)
 
     def undo(self) -> None:
-        data = CoverageLinkBase(**self._link.model_dump(include=set(LINK_FIELDS)))
-        self._link = self._editor.service.add_link(self._story_id, data)
+        if self._removed is not None:  # the same link, with its fetched values and saved copy
+            self._editor.service.put_back_link(self._story_id, self._removed)
+
+
+def _dropped_url(mime: QMimeData) -> str:
+    if mime.hasUrls() and mime.urls():
+        return mime.urls()[0].toString()
+    return mime.text().strip() if mime.hasText() else ""
 
 
 class CoverageEditor(QWidget):
@@ -67,6 +93,7 @@ class CoverageEditor(QWidget):
         self.service = service
         self._undo_stack = undo_stack
         self._story_id: str | None = None
+        self._refresh_after_edit = False
 
         self.url_input = QLineEdit(placeholderText="Paste a link to a blog post, article or social post (https://…)")
         self.url_input.setAccessibleName("New coverage link")
@@ -86,22 +113,35 @@ class CoverageEditor(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in enumerate((220, 200, 110, 110, 90, 120, 80)):
+        for column, width in enumerate((220, 200, 110, 110, 90, 120, 80, 120)):
             header.resizeSection(column, width)
         self.table.setMinimumHeight(120)
         self.remove_button = QPushButton("Remove link")
         self.remove_button.setAutoDefault(False)
         self.remove_button.setEnabled(False)
+        self.read_button = QPushButton("Read saved copy")
+        self.read_button.setAutoDefault(False)
+        self.read_button.setEnabled(False)
+        self.read_button.setToolTip("The page's text as it was fetched; readable offline and after the page is gone")
         self.remove_action = QAction("Remove link", self.table)
         self.remove_action.setShortcut(QKeySequence.StandardKey.Delete)
         self.remove_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self.table.addAction(self.remove_action)
+        # Paste or drop a link on the table itself, as on the field above it.
+        self.paste_action = QAction("Paste link", self.table)
+        self.paste_action.setShortcut(QKeySequence.StandardKey.Paste)
+        self.paste_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.table.addAction(self.paste_action)
+        self.table.setAcceptDrops(True)
+        self.table.viewport().setAcceptDrops(True)
+        self.table.viewport().installEventFilter(self)
 
         add_row = QHBoxLayout()
         add_row.addWidget(self.url_input, 1)
         add_row.addWidget(self.add_button)
         remove_row = QHBoxLayout()
         remove_row.addStretch(1)
+        remove_row.addWidget(self.read_button)
         remove_row.addWidget(self.remove_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -115,11 +155,16 @@ class CoverageEditor(QWidget):
         self.add_button.clicked.connect(self.add_from_input)
         self.remove_button.clicked.connect(self.remove_selected)
         self.remove_action.triggered.connect(self.remove_selected)
+        self.read_button.clicked.connect(self.read_selected)
+        self.paste_action.triggered.connect(lambda: self.add_url(QGuiApplication.clipboard().text()))
         self.model.link_edited.connect(self._save_edit)
         self.model.invalid_input.connect(self.message.show_error)
         self.table.selectionModel().selectionChanged.connect(self._update_remove_button)
         self.model.modelReset.connect(self._update_remove_button)
+        self.model.dataChanged.connect(self._update_remove_button)
         service.links_changed.connect(self._links_changed)
+        for delegate in (self.table.itemDelegate(), self.table.itemDelegateForColumn(KIND_COLUMN)):
+            delegate.closeEditor.connect(self._editor_closed)
 
     def set_story(self, story_id: str | None, links: list[LinkRead]) -> None:
         self._story_id = story_id
@@ -128,17 +173,35 @@ class CoverageEditor(QWidget):
         self.model.set_links(links)
 
     def add_from_input(self) -> None:
+        if self.add_url(self.url_input.text()):
+            self.url_input.clear()
+
+    def add_url(self, text: str) -> bool:
+        """Add a link the person pasted, typed or dropped (its page is fetched in the background)."""
         if self._story_id is None:
-            return
+            return False
         try:
-            url = parse_url(self.url_input.text())
+            url = parse_url(text)
         except FieldError as error:
             self.message.show_error(str(error))
-            return
+            return False
         self.service.add_link(self._story_id, CoverageLinkBase(url=url))
-        self.url_input.clear()
         self.message.clear()
         self.table.selectRow(self.model.rowCount() - 1)
+        return True
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table.viewport() and isinstance(event, QDragEnterEvent | QDragMoveEvent):
+            if _dropped_url(event.mimeData()) and self._story_id is not None:
+                event.acceptProposedAction()
+                return True
+        elif watched is self.table.viewport() and isinstance(event, QDropEvent):
+            url = _dropped_url(event.mimeData())
+            if url:
+                event.acceptProposedAction()
+                self.add_url(url)
+                return True
+        return super().eventFilter(watched, event)
 
     def remove_selected(self) -> None:
         rows = self.table.selectionModel().selectedRows()
@@ -153,8 +216,38 @@ class CoverageEditor(QWidget):
             self.service.update_link(self._story_id, link_id, changes)
 
     def _links_changed(self, story_id: str) -> None:
-        if story_id == self._story_id:
-            self.model.set_links(self.service.story(story_id).links)
+        if story_id != self._story_id:
+            return
+        if self.table.state() == QAbstractItemView.State.EditingState:
+            # A fetch finished while the person types in a cell: refresh once the cell is closed, so what
+            # they type is neither reset nor lost.
+            self._refresh_after_edit = True
+            return
+        self.model.set_links(self.service.story(story_id).links)
+
+    def _editor_closed(self) -> None:
+        if self._refresh_after_edit:
+            self._refresh_after_edit = False
+            QTimer.singleShot(0, self._refresh)
+
+    def _refresh(self) -> None:
+        if self._story_id is not None:
+            self._links_changed(self._story_id)
+
+    def selected_link(self) -> LinkRead | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.link(rows[0].row()) if rows and rows[0].row() < self.model.rowCount() else None
+
+    def read_selected(self) -> SnapshotDialog | None:
+        link = self.selected_link()
+        if link is None:
+            return None
+        dialog = SnapshotDialog(self.service, link, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def _update_remove_button(self) -> None:
-        self.remove_button.setEnabled(bool(self.table.selectionModel().selectedRows()))
+        link = self.selected_link()
+        self.remove_button.setEnabled(link is not None)
+        self.read_button.setEnabled(link is not None and link.fetched_at is not None)

@@ -16,6 +16,7 @@ from journal.store.fields import (
     parse_url,
 )
 from journal.store.stories import LinkRead
+from journal.ui.link_state import link_state_data
 from journal.ui.table_model import FlatTableModel, Index
 
 # (field, header, parse typed text -> stored value)
@@ -30,11 +31,12 @@ COLUMNS: tuple[tuple[str, str, Callable[[str], Any]], ...] = (
     ("notes", "Notes", str.strip),
 )
 KIND_COLUMN = next(i for i, column in enumerate(COLUMNS) if column[0] == "kind")
+STATE_COLUMN = len(COLUMNS)  # read-only: fetched, to fetch, moved, dead (journal.ui.link_state)
 LinkIdRole = Qt.ItemDataRole.UserRole + 1
 
 
 class CoverageModel(FlatTableModel):
-    headers = tuple(header for _field, header, _parse in COLUMNS)
+    headers = (*(header for _field, header, _parse in COLUMNS), "Status")
 
     link_edited = Signal(str, dict)  # link id, {field: new value}
     invalid_input = Signal(str)  # a sentence saying what to type instead
@@ -44,6 +46,13 @@ class CoverageModel(FlatTableModel):
         self._links: list[LinkRead] = []
 
     def set_links(self, links: list[LinkRead]) -> None:
+        if self._links and [link.id for link in links] == [link.id for link in self._links]:
+            # The same links with new values (a fetch or check finished): update in place, so an open cell
+            # editor keeps what the person is typing (a range change never rewrites an editor's text).
+            self._links = list(links)
+            last = self.index(len(links) - 1, len(self.headers) - 1)
+            self.dataChanged.emit(self.index(0, 0), last)
+            return
         self.beginResetModel()
         self._links = list(links)
         self.endResetModel()
@@ -57,12 +66,18 @@ class CoverageModel(FlatTableModel):
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
+        if index.column() == STATE_COLUMN:
+            return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEditable
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._links) or not 0 <= index.column() < len(COLUMNS):
+        if not index.isValid() or not 0 <= index.row() < len(self._links):
             return None
         link = self._links[index.row()]
+        if index.column() == STATE_COLUMN:
+            return link_state_data(link, role)
+        if not 0 <= index.column() < len(COLUMNS):
+            return None
         field = COLUMNS[index.column()][0]
         value = getattr(link, field)
         if role == LinkIdRole:
@@ -73,12 +88,16 @@ class CoverageModel(FlatTableModel):
             if field == "kind":
                 return LINK_KIND_LABELS.get(LinkKind(value), value)
             return "" if value is None else str(value)
-        if role == Qt.ItemDataRole.ToolTipRole and field in ("url", "title", "notes") and value:
+        if field == "url" and role == Qt.ItemDataRole.DecorationRole:  # the state at a glance, in view always
+            return link_state_data(link, role)
+        if field == "url" and role == Qt.ItemDataRole.ToolTipRole:
+            return f"{value}\n{link_state_data(link, Qt.ItemDataRole.DisplayRole)}: {link_state_data(link, role)}"
+        if role == Qt.ItemDataRole.ToolTipRole and field in ("title", "notes") and value:
             return str(value)
         return None
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
-        if role != Qt.ItemDataRole.EditRole or not index.isValid():
+        if role != Qt.ItemDataRole.EditRole or not index.isValid() or index.column() >= len(COLUMNS):
             return False
         field, header, parse = COLUMNS[index.column()]
         try:

@@ -26,7 +26,7 @@ NEW_STORY_TITLE = "Untitled story"
 class StoryService(QObject):
     stories_changed = Signal()  # stories were added, removed or restored: list membership changed
     story_updated = Signal(str)  # one story's content changed
-    links_changed = Signal(str)  # a link was added to or removed from this story
+    links_changed = Signal(str)  # a link was added to or removed from this story, or a fetch/check filled one
     library_changed = Signal()  # tags were renamed, merged, deleted or recoloured, or saved searches changed
 
     def __init__(self, journal: Journal, parent: QObject | None = None) -> None:
@@ -106,9 +106,16 @@ class StoryService(QObject):
         if changed:
             self.story_updated.emit(story_id)
 
-    def remove_link(self, story_id: str, link_id: str) -> None:
+    def remove_link(self, story_id: str, link_id: str) -> stories.RemovedLink | None:
         with self.journal.write() as session:
-            stories.remove_link(link_id, session=session)
+            removed = stories.remove_link(link_id, session=session)
+        self.story_updated.emit(story_id)
+        self.links_changed.emit(story_id)
+        return removed
+
+    def put_back_link(self, story_id: str, removed: stories.RemovedLink) -> None:
+        with self.journal.write() as session:
+            stories.put_back_link(removed, session=session)
         self.story_updated.emit(story_id)
         self.links_changed.emit(story_id)
 

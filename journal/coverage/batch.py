@@ -1,0 +1,140 @@
+"""Fetch or check many links: a few requests at a time, each result written in its own short transaction.
+
+Used by the command line and (on a background thread) by the window. When the network is down the run
+stops early: the links not yet tried stay as they are, to be tried when the network is back.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from journal.coverage.capture import Capture, Stored, fetch_page, link_url, pending_ids, store_capture
+from journal.coverage.fetch import FetchSettings, make_client
+from journal.coverage.health import Check, Checked, all_link_ids, check_url, store_check
+
+if TYPE_CHECKING:
+    import httpx
+
+    from journal.store.database import Journal
+
+DEFAULT_CONCURRENCY = 4
+Result = TypeVar("Result", Stored, Checked)
+Found = TypeVar("Found", Capture, Check)
+
+
+@dataclass
+class Run(Generic[Result]):
+    total: int
+    results: list[Result] = field(default_factory=list)
+    skipped: int = 0  # not tried: the network was down, or the run was cancelled
+    offline: bool = False
+    cancelled: bool = False
+
+
+Progress = Callable[[int, int, Any], None]  # (done, total, the result just written)
+
+
+def fetch_pending(
+    journal: Journal,
+    settings: FetchSettings | None = None,
+    *,
+    link_ids: list[str] | None = None,
+    concurrency: int = DEFAULT_CONCURRENCY,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> Run[Stored]:
+    """Fetch the links waiting to be fetched (or `link_ids`), filling their metadata and snapshots."""
+    if link_ids is None:
+        with journal.session() as session:
+            link_ids = pending_ids(session=session)
+    return _run(journal, link_ids, fetch_page, store_capture, settings, concurrency, progress, cancel)
+
+
+def check_all(
+    journal: Journal,
+    settings: FetchSettings | None = None,
+    *,
+    link_ids: list[str] | None = None,
+    concurrency: int = DEFAULT_CONCURRENCY,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> Run[Checked]:
+    """Check every link (or `link_ids`) and record its health."""
+    if link_ids is None:
+        with journal.session() as session:
+            link_ids = all_link_ids(session=session)
+    return _run(journal, link_ids, check_url, store_check, settings, concurrency, progress, cancel)
+
+
+def _run(
+    journal: Journal,
+    link_ids: list[str],
+    work: Callable[[str, FetchSettings, httpx.Client], Found],
+    store: Callable[..., Result | None],
+    settings: FetchSettings | None,
+    concurrency: int,
+    progress: Progress | None,
+    cancel: threading.Event | None,
+) -> Run[Result]:
+    settings = settings or FetchSettings()
+    run: Run[Result] = Run(total=len(link_ids))
+    if not link_ids:
+        return run
+    cancel = cancel or threading.Event()
+    todo = list(reversed(link_ids))
+    offline_streak = 0
+    pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="coverage")
+    with make_client(settings) as client:
+        running: dict[Future[Found | None], str] = {}
+
+        def request(link_id: str) -> Found | None:
+            if cancel.is_set():
+                return None
+            with journal.session() as session:
+                url = link_url(link_id, session=session)
+            return None if url is None else work(url, settings, client)
+
+        while todo or running:
+            while todo and len(running) < concurrency and not cancel.is_set():
+                link_id = todo.pop()
+                running[pool.submit(request, link_id)] = link_id
+            if not running:
+                break
+            finished, _ = wait(running, timeout=0.2, return_when=FIRST_COMPLETED)
+            if cancel.is_set() and not finished:  # a slow site does not hold up the cancel (or the window's close)
+                run.cancelled = True
+                run.skipped += len(todo) + len(running)
+                break
+            for future in finished:
+                link_id = running.pop(future)
+                try:
+                    found = future.result()  # the work functions turn network and page trouble into a result
+                except Exception:  # anything else: the link keeps waiting, the other links go on
+                    found = None
+                if found is None:
+                    run.skipped += 1
+                    continue
+                with journal.write() as session:
+                    result = store(link_id, found, session=session)
+                if result is None:  # removed or re-addressed meanwhile
+                    run.total -= 1
+                    continue
+                run.results.append(result)
+                offline_streak = offline_streak + 1 if result.offline else 0
+                if progress is not None:
+                    progress(len(run.results), run.total, result)
+            if offline_streak >= min(concurrency, 3) and todo:
+                run.offline = True  # the network is down: the rest would only fail the same way
+                run.skipped += len(todo)
+                todo.clear()
+            if cancel.is_set() and todo:
+                run.cancelled = True
+                run.skipped += len(todo)
+                todo.clear()
+        pool.shutdown(wait=not run.cancelled, cancel_futures=True)
+    run.offline = run.offline or (bool(run.results) and all(result.offline for result in run.results))
+    return run

@@ -1,0 +1,204 @@
+"""One bounded HTTP GET: timeouts, a redirect limit, a size cap, the content type and the text's encoding.
+
+Every failure becomes a FetchError with a sentence a person can read and a `transient` flag: a network that
+is down (refused, unreachable, no name resolution) or a page that timed out may work later; a 404 will not.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import time
+from dataclasses import dataclass, field
+from email.message import Message
+from urllib.parse import unquote, urlsplit
+
+import httpx
+
+# Set by the test suite: nothing but 127.0.0.1 / localhost is ever asked, whatever links tests add.
+LOOPBACK_ONLY_ENV = "STORY_JOURNAL_LOOPBACK_ONLY"
+PERMANENT_REDIRECTS = frozenset({301, 308})
+GONE = frozenset({404, 410})
+
+
+@dataclass(frozen=True)
+class FetchSettings:
+    connect_timeout: float = 5.0
+    read_timeout: float = 10.0
+    total_timeout: float = 30.0  # a page that trickles in slower than this is given up on
+    max_redirects: int = 8
+    max_bytes: int = 5 * 1024 * 1024  # read this much of a page, then stop: metadata sits at the top
+    user_agent: str = "StoryJournal/1 (+coverage capture; one request per link)"
+
+
+@dataclass
+class Response:
+    url: str  # as asked for
+    final_url: str  # after redirects
+    status: int
+    content_type: str  # "text/html", lower case, without parameters
+    charset: str  # from the Content-Type header, "" when it names none
+    body: bytes
+    truncated: bool  # the size cap was reached
+    redirects: list[int] = field(default_factory=list)  # the status of each redirect followed
+    filename: str = ""  # from Content-Disposition, when the server names one
+
+    @property
+    def moved_permanently(self) -> bool:
+        return any(status in PERMANENT_REDIRECTS for status in self.redirects)
+
+    @property
+    def is_html(self) -> bool:
+        return self.content_type in ("text/html", "application/xhtml+xml") or (
+            not self.content_type and self.body.lstrip()[:15].lower().startswith((b"<!doctype html", b"<html"))
+        )
+
+
+class FetchError(Exception):
+    """`str(error)` is a sentence for people; `transient` says whether trying again later may help."""
+
+    def __init__(self, message: str, *, transient: bool, offline: bool = False, status: int | None = None) -> None:
+        super().__init__(message)
+        self.transient = transient
+        self.offline = offline  # the network (or the site's host) could not be reached at all
+        self.status = status
+
+
+def make_client(settings: FetchSettings) -> httpx.Client:
+    """A client for many requests (keeps connections); close it when done."""
+    timeout = httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout)
+    return httpx.Client(
+        timeout=timeout,
+        follow_redirects=True,
+        max_redirects=settings.max_redirects,
+        headers={"User-Agent": settings.user_agent, "Accept": "text/html,application/xhtml+xml,*/*;q=0.8"},
+        trust_env=False,  # a proxy from the environment must not see what people link to
+    )
+
+
+def get(url: str, settings: FetchSettings, client: httpx.Client, *, read_body: bool = True) -> Response:
+    """GET `url`, following redirects; read at most settings.max_bytes of the body (none if not read_body).
+
+    Raises FetchError for anything that is not an answer from the site (an HTTP error status is an answer:
+    the Response carries it)."""
+    if os.environ.get(LOOPBACK_ONLY_ENV) and not _is_loopback(url):
+        raise FetchError(
+            "Only this computer's own addresses may be fetched here (tests); the link waits.",
+            transient=True,
+            offline=True,
+        )
+    deadline = time.monotonic() + settings.total_timeout
+    try:
+        with client.stream("GET", url) as response:
+            received = bytearray()
+            truncated = False
+            if read_body:
+                for chunk in response.iter_bytes():
+                    received += chunk
+                    if len(received) >= settings.max_bytes:
+                        truncated = True
+                        break
+                    if time.monotonic() > deadline:
+                        raise FetchError(
+                            f"The page took longer than {settings.total_timeout:g} seconds to arrive; "
+                            "it will be tried again later.",
+                            transient=True,
+                        )
+            del received[settings.max_bytes :]
+            body = bytes(received)
+            del received
+            content_type, charset = _content_type(response.headers.get("content-type", ""))
+            return Response(
+                url=url,
+                final_url=str(response.url),
+                status=response.status_code,
+                content_type=content_type,
+                charset=charset,
+                body=body,
+                truncated=truncated,
+                redirects=[hop.status_code for hop in response.history],
+                filename=_filename(response.headers.get("content-disposition", "")),
+            )
+    except httpx.TooManyRedirects:
+        raise FetchError(
+            f"The address redirects more than {settings.max_redirects} times (a redirect loop); open it in a "
+            "browser to find where the page lives now.",
+            transient=False,
+        ) from None
+    except httpx.TimeoutException as error:
+        connecting = isinstance(error, httpx.ConnectTimeout | httpx.PoolTimeout)
+        what = "could not be reached" if connecting else "did not answer"
+        seconds = settings.connect_timeout if connecting else settings.read_timeout
+        raise FetchError(
+            f"The site {what} within {seconds:g} seconds; it will be tried again later.",
+            transient=True,
+            offline=connecting,
+        ) from None
+    except httpx.ConnectError:
+        raise FetchError(
+            "The site could not be reached (no network, or the site is down); it will be tried again later.",
+            transient=True,
+            offline=True,
+        ) from None
+    except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError, httpx.DecodingError) as error:
+        raise FetchError(
+            f"The site broke off the answer ({_reason(error)}); it will be tried again later.", transient=True
+        ) from None
+    except httpx.InvalidURL:
+        raise FetchError("The address is not a valid web address; correct the link.", transient=False) from None
+    except httpx.UnsupportedProtocol:
+        raise FetchError("Only http:// and https:// links can be fetched.", transient=False) from None
+    except httpx.HTTPError as error:
+        raise FetchError(f"The page could not be fetched ({_reason(error)}).", transient=True) from None
+
+
+def describe_status(status: int) -> str:
+    """A sentence for an HTTP error status."""
+    if status == 404:
+        return "The page is not there any more (404 Not Found)."
+    if status == 410:
+        return "The site says the page was removed for good (410 Gone)."
+    if status in (401, 403):
+        return f"The site does not let the page be read without signing in ({status})."
+    if status == 429:
+        return "The site asked for fewer requests (429); it will be tried again later."
+    if status >= 500:
+        return f"The site had an error ({status}); it will be tried again later."
+    return f"The site answered with status {status}."
+
+
+def title_from_url(url: str) -> str:
+    """A readable name for a document that carries no title: the last part of its path."""
+    path = urlsplit(url).path.rstrip("/")
+    name = unquote(path.rsplit("/", 1)[-1]) if path else ""
+    return name or (urlsplit(url).hostname or url)
+
+
+def _content_type(header: str) -> tuple[str, str]:
+    message = Message()
+    message["content-type"] = header or "application/octet-stream"
+    content_type = message.get_content_type().lower() if header else ""
+    charset = message.get_param("charset")
+    return content_type, (charset if isinstance(charset, str) else "").strip().lower()
+
+
+def _filename(header: str) -> str:
+    if not header:
+        return ""
+    message = Message()
+    message["content-disposition"] = header
+    return message.get_filename() or ""
+
+
+def _is_loopback(url: str) -> bool:
+    host = (urlsplit(url).hostname or "").lower()
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _reason(error: Exception) -> str:
+    return str(error) or type(error).__name__
