@@ -194,7 +194,7 @@ def _links(story: Story, hider: NameHider, hidden: bool, result: Gathered, sessi
         links.append(
             PublicLink(
                 id=link.id,
-                url=link.url,
+                url=link.final_url if link.health == "moved" and link.final_url else link.url,
                 title=hider(link.title),
                 outlet=hider(link.outlet),
                 author=hider(link.author),
