@@ -168,7 +168,9 @@ def set_tags(story: Story, names: Sequence[str], *, session: Session) -> bool:
     current = {tag.name.casefold() for tag in story.tags}
     if current == set(wanted):
         return False
-    found = session.exec(select(Tag).where(sa.func.lower(Tag.name).in_(list(wanted)))).all() if wanted else []
+    # `name` has NOCASE collation: SQLite compares ASCII letters without case and others exactly (its lower()
+    # would miss “Ô” for “ô” and a second “Ô” would break the unique index).
+    found = session.exec(select(Tag).where(col(Tag.name).in_(list(wanted.values())))).all() if wanted else []
     existing = {tag.name.casefold(): tag for tag in found}
     story.tags = [existing.get(key) or Tag(name=name) for key, name in wanted.items()]
     story.updated_at = utcnow()

@@ -171,3 +171,13 @@ def test_the_file_refuses_values_outside_the_vocabulary(journal: Journal) -> Non
         stories.update_story(story_id, {"consent": "maybe"}, session=session)
     with journal.session() as session:
         assert stories.get_story(story_id, session=session).consent == "unknown"
+
+
+def test_stories_share_a_tag_with_letters_beyond_ascii(journal: Journal) -> None:
+    with journal.write() as session:
+        first = stories.create_story(StoryCreate(title="a", tags=["Ôpéra", "kids"]), session=session).id
+        second = stories.create_story(StoryCreate(title="b", tags=["Ôpéra", "KIDS"]), session=session).id
+    with journal.session() as session:
+        assert stories.get_story(first, session=session).tags == ["kids", "Ôpéra"]
+        assert stories.get_story(second, session=session).tags == ["kids", "Ôpéra"]
+        assert len(stories.tag_names(session=session)) == 2
