@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+import threading
 from dataclasses import dataclass, field
 
 import markdown
@@ -79,9 +80,18 @@ def _link_line(link: PublicLink, archive_pages: bool) -> list[str]:
     return [line + f" (no longer online{when}):", "", quoted]
 
 
+_RENDERERS = threading.local()  # a Markdown object is reused, but never shared between threads
+# Without these characters a text renders as it is written (whitespace aside): no need to render it.
+_MARKUP = re.compile(r"[*_`\[\]&\\<>~]")
+
+
 def _rendered_text(markdown_text: str) -> str:
     """What a reader sees of some Markdown: rendered by Python-Markdown, tags taken out, entities decoded."""
-    rendered = markdown.markdown(markdown_text)
+    if not _MARKUP.search(markdown_text):
+        return markdown_text
+    if not hasattr(_RENDERERS, "markdown"):
+        _RENDERERS.markdown = markdown.Markdown()
+    rendered = _RENDERERS.markdown.reset().convert(markdown_text)
     return html.unescape(re.sub(r"<[^>]*>", "", rendered))
 
 
