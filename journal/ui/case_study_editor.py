@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from journal.store.case_studies import CaseStudyNotFoundError
 from journal.store.errors import JournalError
 from journal.store.fields import FieldError, parse_title
-from journal.ui.case_study_model import HEADLINE, PUBLISHING, STORY, EntryModel
+from journal.ui.case_study_model import COVERAGE, HEADLINE, PUBLISHING, STORY, EntryModel
 from journal.ui.case_study_service import CaseStudyService
 from journal.ui.inline_message import InlineMessage
 
@@ -67,8 +67,9 @@ class EntryView(QTableView):
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(STORY, QHeaderView.ResizeMode.Stretch)
-        header.resizeSection(HEADLINE, 200)
-        header.resizeSection(PUBLISHING, 190)
+        header.resizeSection(HEADLINE, 130)
+        header.resizeSection(COVERAGE, 70)
+        header.resizeSection(PUBLISHING, 120)
         header.setHighlightSections(False)
 
     def startDrag(self, supportedActions: Qt.DropAction) -> None:
@@ -160,6 +161,10 @@ class CaseStudyEditor(QWidget):
         layout.addLayout(form, 1)
         layout.addWidget(self.message)
 
+        for widget, stretch in ((self.introduction, 2), (self.stories, 3), (self.closing, 1)):
+            policy = widget.sizePolicy()
+            policy.setVerticalStretch(stretch)
+            widget.setSizePolicy(policy)
         self.title.textChanged.connect(self._changed)
         self.audience.textChanged.connect(self._changed)
         self.introduction.textChanged.connect(self._changed)

@@ -17,7 +17,7 @@ from sqlalchemy.exc import OperationalError
 from journal.export.privacy import exclusion
 from journal.store.case_studies import CaseStudySummary, EntryRead
 from journal.store.errors import JournalError
-from journal.store.fields import CONSENT_LABELS, Consent, status_label
+from journal.store.fields import Consent, status_label
 from journal.ui.case_study_service import CaseStudyService
 from journal.ui.story_mime import STORY_IDS_MIME, story_ids_from, story_ids_mime
 from journal.ui.table_model import FlatTableModel, Index
@@ -25,7 +25,13 @@ from journal.ui.table_model import FlatTableModel, Index
 CaseStudyIdRole = Qt.ItemDataRole.UserRole + 1
 EntryStoryIdRole = Qt.ItemDataRole.UserRole + 2
 
-ENTRY_COLUMNS = ("Story", "Headline in this case study", "Coverage", "Publishing")
+CONSENT_SHORT = {
+    Consent.NAMED.value: "named",
+    Consent.ANONYMOUS.value: "anonymous",
+    Consent.UNKNOWN.value: "not asked",
+}
+
+ENTRY_COLUMNS = ("Story", "Headline here", "Coverage", "Publishing")
 STORY, HEADLINE, COVERAGE, PUBLISHING = range(len(ENTRY_COLUMNS))
 
 
@@ -135,14 +141,18 @@ class EntryModel(FlatTableModel):
             if column == HEADLINE:
                 return entry.headline
             if column == COVERAGE:
-                return "Included" if entry.include_coverage else "Left out"
+                return None  # the check box says it
             if column == PUBLISHING:
                 return _publishing(entry)
+        if role == Qt.ItemDataRole.AccessibleTextRole and column == COVERAGE:
+            return "Coverage included" if entry.include_coverage else "Coverage left out"
         if role == Qt.ItemDataRole.CheckStateRole and column == COVERAGE:
             return Qt.CheckState.Checked if entry.include_coverage else Qt.CheckState.Unchecked
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == HEADLINE:
                 return "A headline for this story in this case study only (empty: the story's title)"
+            if column == COVERAGE:
+                return "Publish the story's coverage links in this case study"
             if column == PUBLISHING:
                 reason = exclusion(entry.consent, entry.status, include_unapproved=False)
                 return f"Left out of the export: {reason}." if reason else "Will be published."
@@ -248,7 +258,10 @@ class EntryModel(FlatTableModel):
 
 
 def _publishing(entry: EntryRead) -> str:
-    reason = exclusion(entry.consent, entry.status, include_unapproved=False)
-    consent = CONSENT_LABELS.get(Consent(entry.consent), entry.consent).split(":")[0]
-    state = f"{status_label(entry.status)} · consent: {consent.lower()}"
-    return f"Left out — {state}" if reason else state
+    """Short, for the cell (the tooltip has the whole reason): “Approved · Named”, “Left out: Draft”."""
+    if entry.consent == Consent.DECLINED.value:
+        return "Left out: customer declined"
+    if exclusion(entry.consent, entry.status, include_unapproved=False):
+        return f"Left out: {status_label(entry.status)}"
+    consent = CONSENT_SHORT.get(entry.consent, entry.consent)
+    return f"{status_label(entry.status)} · {consent}"

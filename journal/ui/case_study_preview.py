@@ -14,7 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from journal.export.html import render_html
 from journal.export.markdown import Export
@@ -69,6 +69,8 @@ class CaseStudyPreview(QWidget):
         self.notice.setTextFormat(Qt.TextFormat.RichText)
         self.notice.setOpenExternalLinks(False)
         self.notice.setVisible(False)
+        self.notice.setFrameShape(QFrame.Shape.StyledPanel)
+        self.notice.setMargin(6)
         self.notice.setAccessibleName("What the export leaves out")
         self.browser = SafeBrowser()
         self.browser.setObjectName("casePreview")

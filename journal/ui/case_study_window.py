@@ -45,6 +45,9 @@ class CaseStudyWindow(QMainWindow):
         self.list_view.setAccessibleName("Case studies")
         self.list_view.setModel(self.model)
         self.list_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.list_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list_view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.list_view.setUniformItemSizes(True)
         self.new_button = QPushButton("&New")
         self.delete_button = QPushButton("Delete")
         self.empty = QLabel("No case studies yet.\nPress New, then add stories from the story list.")
@@ -232,7 +235,7 @@ class CaseStudyWindow(QMainWindow):
         if splitter is not None:
             self.splitter.restoreState(splitter)
         else:
-            self.splitter.setSizes([200, 520, 480])
+            self.splitter.setSizes([170, 640, 470])
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self.editor.flush():
