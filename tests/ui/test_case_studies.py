@@ -68,6 +68,17 @@ def new_case_study(qtbot: QtBot, studies: CaseStudyWindow, title: str) -> str:
     return studies.current_id
 
 
+def start(
+    qtbot: QtBot, launch: Launch, journal_path: Path, title: str
+) -> tuple[dict[str, str], MainWindow, CaseStudyWindow]:
+    """The journal with its three stories, the window, and a new case study open in the case-study window."""
+    ids = fill_journal(journal_path)
+    window = launch(journal_path)
+    studies = open_case_studies(qtbot, window)
+    new_case_study(qtbot, studies, title)
+    return ids, window, studies
+
+
 def add_by_menu(window: MainWindow, case_study_title: str) -> None:
     menu = actions(window).add_menu
     menu.aboutToShow.emit()  # what opening the menu does
@@ -225,10 +236,7 @@ def test_an_empty_title_is_refused_inline_and_nothing_else_is_lost(
 def test_preview_shows_headline_overrides_coverage_choice_and_what_is_left_out(
     qtbot: QtBot, launch: Launch, journal_path: Path
 ) -> None:
-    ids = fill_journal(journal_path)
-    window = launch(journal_path)
-    studies = open_case_studies(qtbot, window)
-    new_case_study(qtbot, studies, "Previewed")
+    ids, window, studies = start(qtbot, launch, journal_path, "Previewed")
     entries = studies.editor.model
     assert entries.place([ids[COURIER], ids[DRAFT]], None)
     preview_settled(qtbot, studies)
@@ -384,10 +392,9 @@ def _click_text(qtbot: QtBot, browser: object, text: str) -> None:
 def test_exports_ask_about_confidential_text_and_write_what_the_exporter_makes(
     qtbot: QtBot, launch: Launch, journal_path: Path, tmp_path: Path
 ) -> None:
-    ids = fill_journal(journal_path)
-    window = launch(journal_path)
-    studies = open_case_studies(qtbot, window)
-    case_id = new_case_study(qtbot, studies, "Exported")
+    ids, window, studies = start(qtbot, launch, journal_path, "Exported")
+    case_id = studies.current_id
+    assert case_id is not None
     assert studies.editor.model.place([ids[COURIER], ids[REFUND], ids[DRAFT]], None)
     studies.editor.introduction.setFocus()
     qtbot.keyClicks(studies.editor.introduction, "Write to press@shop.example for more.")
@@ -449,10 +456,7 @@ def test_exports_ask_about_confidential_text_and_write_what_the_exporter_makes(
 def test_an_unwritable_place_is_said_in_a_message_box(
     qtbot: QtBot, launch: Launch, journal_path: Path, tmp_path: Path
 ) -> None:
-    ids = fill_journal(journal_path)
-    window = launch(journal_path)
-    studies = open_case_studies(qtbot, window)
-    new_case_study(qtbot, studies, "Nowhere")
+    ids, _window, studies = start(qtbot, launch, journal_path, "Nowhere")
     studies.editor.model.place([ids[REFUND]], None)
     preview_settled(qtbot, studies)
     blocked = tmp_path / "a-file"
@@ -502,10 +506,7 @@ def test_export_a_single_story_from_the_main_window(
 def test_deleting_a_case_study_asks_first_and_keeps_its_stories(
     qtbot: QtBot, launch: Launch, journal_path: Path
 ) -> None:
-    ids = fill_journal(journal_path)
-    window = launch(journal_path)
-    studies = open_case_studies(qtbot, window)
-    new_case_study(qtbot, studies, "Doomed")
+    ids, _window, studies = start(qtbot, launch, journal_path, "Doomed")
     studies.editor.model.place([ids[REFUND]], None)
     answered = Dialogs(lambda box: _press(box, "Cancel"))
     qtbot.mouseClick(studies.delete_button, Qt.MouseButton.LeftButton)
