@@ -38,6 +38,9 @@ STORY, HEADLINE, COVERAGE, PUBLISHING = range(len(ENTRY_COLUMNS))
 class CaseStudyListModel(QAbstractListModel):
     """The journal's case studies by title; re-read whenever one is created, renamed or deleted."""
 
+    added = Signal(str, int)  # stories were dropped on this case study (its title), and how many were new
+    failed = Signal(str)
+
     def __init__(self, service: CaseStudyService, parent: Any = None) -> None:
         super().__init__(parent)
         self._service = service
@@ -62,6 +65,32 @@ class CaseStudyListModel(QAbstractListModel):
 
     def row_of(self, case_study_id: str) -> int | None:
         return next((row for row, study in enumerate(self._studies) if study.id == case_study_id), None)
+
+    # Stories dropped on a case study in this list are added to its end.
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        return flags | Qt.ItemFlag.ItemIsDropEnabled if index.isValid() else flags
+
+    def supportedDropActions(self) -> Qt.DropAction:
+        return Qt.DropAction.CopyAction | Qt.DropAction.MoveAction
+
+    def mimeTypes(self) -> list[str]:
+        return [STORY_IDS_MIME]
+
+    def canDropMimeData(self, data: QMimeData, action: Qt.DropAction, row: int, column: int, parent: Index) -> bool:
+        return parent.isValid() and row < 0 and bool(story_ids_from(data))
+
+    def dropMimeData(self, data: QMimeData, action: Qt.DropAction, row: int, column: int, parent: Index) -> bool:
+        if not self.canDropMimeData(data, action, row, column, parent) or action == Qt.DropAction.IgnoreAction:
+            return False
+        study = self._studies[parent.row()]
+        try:
+            added = self._service.place(study.id, story_ids_from(data), None)
+        except (JournalError, OperationalError) as error:
+            self.failed.emit(f"The stories could not be added ({getattr(error, 'orig', None) or error}). Try again.")
+            return False
+        self.added.emit(study.title, added)
+        return True
 
     def reload(self) -> None:
         self.beginResetModel()

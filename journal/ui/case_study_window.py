@@ -48,6 +48,9 @@ class CaseStudyWindow(QMainWindow):
         self.list_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list_view.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.list_view.setUniformItemSizes(True)
+        self.list_view.setAcceptDrops(True)  # stories dropped on a case study are added to it
+        self.list_view.setDragDropMode(QAbstractItemView.DragDropMode.DropOnly)
+        self.list_view.setDropIndicatorShown(True)
         self.new_button = QPushButton("&New")
         self.delete_button = QPushButton("Delete")
         self.empty = QLabel("No case studies yet.\nPress New, then add stories from the story list.")
@@ -84,6 +87,14 @@ class CaseStudyWindow(QMainWindow):
         self.delete_button.clicked.connect(self.delete_current)
         self.list_view.selectionModel().selectionChanged.connect(self._selection_changed)
         self.model.modelReset.connect(self._list_reset)
+        self.model.added.connect(
+            lambda title, count: self.say(
+                f"Added {count} {'story' if count == 1 else 'stories'} to “{title}”."
+                if count
+                else f"Those stories are already in “{title}”."
+            )
+        )
+        self.model.failed.connect(lambda sentence: show_error(self, RuntimeError(sentence)))
         self.editor.save_state_changed.connect(self.save_state.setText)
         self.editor.save_state_changed.connect(self._said)
         self._restore_settings()

@@ -9,8 +9,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
-from PySide6.QtGui import QDropEvent, QGuiApplication
-from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QWidget
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QGuiApplication
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QInputDialog, QMessageBox, QWidget
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
@@ -95,8 +95,11 @@ def drop_stories(qtbot: QtBot, studies: CaseStudyWindow, mime: QMimeData, row: i
     else:
         rect = view.visualRect(studies.editor.model.index(row, STORY))
         point = QPointF(rect.center().x(), rect.top() + 1)
-    from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent
+    drop_on(view, point, mime)
 
+
+def drop_on(view: QAbstractItemView, point: QPointF, mime: QMimeData) -> None:
+    """Drag-enter, drag-move and drop events at `point` of the view, as a drag with the mouse sends."""
     actions_ = Qt.DropAction.CopyAction | Qt.DropAction.MoveAction
     buttons, keys = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
     QApplication.sendEvent(view.viewport(), QDragEnterEvent(point.toPoint(), actions_, mime, buttons, keys))
@@ -149,6 +152,19 @@ def test_make_a_case_study_write_it_add_and_order_stories_then_reopen(
     entries = studies.editor.model
     assert [entries.index(row, STORY).data() for row in range(3)] == [COURIER, DRAFT, REFUND]
     assert "Left out" in entries.index(1, 3).data() and "Draft" in entries.index(1, 3).data()
+
+    # Dropped on a case study in the list of case studies: added to its end.
+    other = studies.service.create("Other study")
+    other_row = studies.model.row_of(other)
+    assert other_row is not None and studies.current_id == case_id, "making one elsewhere keeps this one open"
+    target = QPointF(studies.list_view.visualRect(studies.model.index(other_row, 0)).center())
+    drop_on(studies.list_view, target, dragged(REFUND))
+    assert "Added 1 story to “Other study”" in studies.statusBar().currentMessage()
+    assert rows(journal_path, "SELECT story_id FROM case_study_story WHERE case_study_id = ?", other) == [
+        (ids[REFUND],)
+    ]
+    studies.service.delete(other)
+    assert studies.current_id == case_id and order_in_file(journal_path) == [COURIER, DRAFT, REFUND]
 
     # Reorder with the keyboard: the refund moves up twice.
     view = studies.editor.stories
