@@ -121,12 +121,30 @@ class EntryModel(FlatTableModel):
         return self._case_study_id
 
     def set_case_study(self, case_study_id: str | None) -> None:
+        self.beginResetModel()
         self._case_study_id = case_study_id
-        self.reload()
+        self._entries = self._service.entries(case_study_id) if case_study_id else []
+        self.endResetModel()
 
     def reload(self) -> None:
+        """Re-read the stories. When the same stories are there in the same order (a story's title or
+        status changed), the rows are updated in place, so a headline being typed is not interrupted."""
+        fresh = self._service.entries(self._case_study_id) if self._case_study_id else []
+        if [entry.story_id for entry in fresh] == self.story_ids() and fresh:
+            fields = {STORY: "title", HEADLINE: "headline", COVERAGE: "include_coverage", PUBLISHING: "status"}
+            changed = [
+                column
+                for column, name in fields.items()
+                if column == PUBLISHING
+                or [getattr(e, name) for e in fresh] != [getattr(e, name) for e in self._entries]
+            ]
+            self._entries = fresh
+            # Only the columns that changed: Qt re-fills open editors of the cells named here.
+            for column in changed:
+                self.dataChanged.emit(self.index(0, column), self.index(len(fresh) - 1, column))
+            return
         self.beginResetModel()
-        self._entries = self._service.entries(self._case_study_id) if self._case_study_id else []
+        self._entries = fresh
         self.endResetModel()
 
     def _maybe_reload(self, case_study_id: str) -> None:
