@@ -11,18 +11,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QObject, QSettings
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from journal import APP_NAME
-from journal.export.files import atomic_write, slug
+from journal.export.files import SiteReport, atomic_write, slug
 from journal.export.html import standalone_page
 from journal.export.markdown import Export, NothingToExportError
 from journal.export.privacy import Finding, LeftOut
 from journal.store.errors import JournalError
+from journal.ui.background import run_in_background
 from journal.ui.case_study_service import CaseStudyService
 
 MAX_LISTED = 12  # findings or left-out stories named in a dialog or message; the rest are counted
@@ -72,10 +74,14 @@ def show_error(parent: QWidget, error: BaseException) -> None:
     QMessageBox.warning(parent, f"Export failed — {APP_NAME}", str(reason))
 
 
-class Exporter:
-    """The export commands of one window. `ask_save_path` and `ask_folder` are the file dialogs."""
+class Exporter(QObject):
+    """The export commands of one window. The documents are made and the files written on a pool
+    thread; the questions (confidential text, where to save) are asked on the GUI thread in between.
+    `ask_save_path` and `ask_folder` are the file dialogs."""
 
     def __init__(self, parent: QWidget, service: CaseStudyService, settings: QSettings, say: Say) -> None:
+        super().__init__(parent)
+        self._running = 0
         self._parent = parent
         self._service = service
         self._settings = settings
@@ -105,83 +111,96 @@ class Exporter:
         self._settings.setValue("export/folder", chosen)
         return Path(chosen)
 
+    # ------------------------------------------------------------ running off the GUI thread
+    @property
+    def busy(self) -> bool:
+        """An export is being made (the window stays usable meanwhile)."""
+        return self._running > 0
+
+    def _run(self, work: Callable[[], Any], then: Callable[[Any], object]) -> None:
+        """`work()` on a pool thread (reading the journal, making the documents, writing files); then
+        `then(result)` on the GUI thread. A failure is said in a message box, never as a traceback."""
+        self._running += 1
+        self._say("Preparing the export…")
+
+        def done(result: Any, error: BaseException | None) -> None:
+            try:
+                if isinstance(error, NothingToExportError):
+                    QMessageBox.information(self._parent, f"Export — {APP_NAME}", str(error))
+                elif isinstance(error, JournalError | sa.exc.OperationalError):
+                    show_error(self._parent, error)
+                elif error is not None:
+                    raise error
+                else:
+                    then(result)  # may ask questions and start the next step; busy until it has
+                    return
+                self._say("")
+            finally:
+                self._running -= 1
+
+        run_in_background(self, work, done)
+
     # ------------------------------------------------------------ commands
-    def _export(self, case_study_id: str) -> Export | None:
-        try:
-            export = self._service.export(case_study_id)
-        except (JournalError, sa.exc.OperationalError) as error:
-            show_error(self._parent, error)
-            return None
-        return export if confirm_findings(self._parent, export.findings) else None
+    def markdown_file(self, case_study_id: str) -> None:
+        self._run(lambda: self._service.export(case_study_id), lambda e: self._write(e, e.markdown, ".md", "Markdown"))
 
-    def markdown_file(self, case_study_id: str) -> Path | None:
-        export = self._export(case_study_id)
-        if export is None:
-            return None
-        return self._write(export, export.markdown, ".md", "Markdown")
+    def html_page(self, case_study_id: str) -> None:
+        def page(export: Export) -> None:
+            self._write(export, standalone_page(export.markdown, export.title), ".html", "Web page")
 
-    def html_page(self, case_study_id: str) -> Path | None:
-        export = self._export(case_study_id)
-        if export is None:
-            return None
-        return self._write(export, standalone_page(export.markdown, export.title), ".html", "Web page")
+        self._run(lambda: self._service.export(case_study_id), page)
 
-    def _write(self, export: Export, text: str, suffix: str, kind: str) -> Path | None:
+    def story_markdown(self, story_id: str) -> None:
+        self._run(lambda: self._service.story_export(story_id), lambda e: self._write(e, e.markdown, ".md", "Markdown"))
+
+    def _write(self, export: Export, text: str, suffix: str, kind: str) -> None:
+        if not confirm_findings(self._parent, export.findings):
+            self._say("Nothing was exported.")
+            return
         path = self.ask_save_path(f"Export “{export.title}”", slug(export.title), suffix, f"{kind} files")
         if path is None:
-            return None
-        try:
-            atomic_write(path, text)
-        except JournalError as error:
-            show_error(self._parent, error)
-            return None
-        self._say(f"Wrote {path}." + left_out_sentence(export.left_out))
-        return path
-
-    def copy_markdown(self, case_study_id: str) -> bool:
-        export = self._export(case_study_id)
-        if export is None:
-            return False
-        QGuiApplication.clipboard().setText(export.markdown)
-        self._say(f"Copied “{export.title}” as Markdown." + left_out_sentence(export.left_out))
-        return True
-
-    def site_folder(self) -> Path | None:
-        try:
-            summaries = self._service.summaries()
-            findings = [finding for s in summaries for finding in self._service.export(s.id).findings]
-        except (JournalError, sa.exc.OperationalError) as error:
-            show_error(self._parent, error)
-            return None
-        if not summaries:
-            self._say("There is no case study to export yet: make one in View ▸ Case studies.")
-            return None
-        if not confirm_findings(self._parent, findings):
-            return None
-        folder = self.ask_folder("Export every case study into a folder")
-        if folder is None:
-            return None
-        try:
-            report = self._service.export_site(folder)
-        except (JournalError, sa.exc.OperationalError) as error:
-            show_error(self._parent, error)
-            return None
-        left_out = [item for _title, item in report.left_out]
-        self._say(
-            f"Wrote {len(report.files)} files into {folder} (index.md and one file per case study)."
-            + left_out_sentence(left_out)
+            self._say("")
+            return
+        self._run(
+            lambda: atomic_write(path, text), lambda _: self._say(f"Wrote {path}." + left_out_sentence(export.left_out))
         )
-        return folder
 
-    def story_markdown(self, story_id: str) -> Path | None:
-        try:
-            export = self._service.story_export(story_id)
-        except NothingToExportError as error:
-            QMessageBox.information(self._parent, f"Export story — {APP_NAME}", str(error))
-            return None
-        except (JournalError, sa.exc.OperationalError) as error:
-            show_error(self._parent, error)
-            return None
-        if not confirm_findings(self._parent, export.findings):
-            return None
-        return self._write(export, export.markdown, ".md", "Markdown")
+    def copy_markdown(self, case_study_id: str) -> None:
+        def copy(export: Export) -> None:
+            if not confirm_findings(self._parent, export.findings):
+                self._say("Nothing was copied.")
+                return
+            QGuiApplication.clipboard().setText(export.markdown)
+            self._say(f"Copied “{export.title}” as Markdown." + left_out_sentence(export.left_out))
+
+        self._run(lambda: self._service.export(case_study_id), copy)
+
+    def site_folder(self) -> None:
+        service = self._service
+
+        def findings() -> tuple[int, list[Finding]]:
+            summaries = service.summaries()
+            return len(summaries), [finding for s in summaries for finding in service.export(s.id).findings]
+
+        def write(found: tuple[int, list[Finding]]) -> None:
+            count, listed = found
+            if not count:
+                self._say("There is no case study to export yet: make one in View ▸ Case studies.")
+                return
+            if not confirm_findings(self._parent, listed):
+                self._say("Nothing was exported.")
+                return
+            folder = self.ask_folder("Export every case study into a folder")
+            if folder is None:
+                self._say("")
+                return
+            self._run(lambda: service.export_site(folder), lambda report: written(folder, report))
+
+        def written(folder: Path, report: SiteReport) -> None:
+            left_out = [item for _title, item in report.left_out]
+            self._say(
+                f"Wrote {len(report.files)} files into {folder} (index.md and one file per case study)."
+                + left_out_sentence(left_out)
+            )
+
+        self._run(findings, write)

@@ -423,6 +423,7 @@ def test_exports_ask_about_confidential_text_and_write_what_the_exporter_makes(
     target.parent.mkdir()
     warned = Dialogs(lambda box: _press(box, "Cancel"))
     studies.export_markdown_action.trigger()
+    exported(qtbot, studies.exporter)
     assert warned.done and not target.exists()
     assert "press@shop.example" in warned.seen[0].informativeText()  # type: ignore[attr-defined]
 
@@ -430,6 +431,7 @@ def test_exports_ask_about_confidential_text_and_write_what_the_exporter_makes(
     answer_file_dialogs(studies.exporter, target)
     warned = Dialogs(lambda box: _press(box, "Export anyway"))
     studies.export_markdown_action.trigger()
+    exported(qtbot, studies.exporter)
     assert warned.done
     journal = open_journal(journal_path)
     try:
@@ -444,6 +446,7 @@ def test_exports_ask_about_confidential_text_and_write_what_the_exporter_makes(
     # Copy as Markdown.
     answered = Dialogs(lambda box: _press(box, "Export anyway"))
     studies.copy_action.trigger()
+    exported(qtbot, studies.exporter)
     assert answered.done
     assert QGuiApplication.clipboard().text() == expected.markdown
 
@@ -452,6 +455,7 @@ def test_exports_ask_about_confidential_text_and_write_what_the_exporter_makes(
     answer_file_dialogs(studies.exporter, page)
     answered = Dialogs(lambda box: _press(box, "Export anyway"))
     studies.export_html_action.trigger()
+    exported(qtbot, studies.exporter)
     assert answered.done
     html = page.read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>") and "<style>" in html and COURIER in html and DRAFT not in html
@@ -464,6 +468,7 @@ def test_exports_ask_about_confidential_text_and_write_what_the_exporter_makes(
     answer_file_dialogs(actions(window).exporter, site)
     answered = Dialogs(lambda box: _press(box, "Export anyway"))
     actions(window).export_site_action.trigger()
+    exported(qtbot, actions(window).exporter)
     assert answered.done
     assert sorted(path.name for path in site.iterdir()) == ["exported.md", "index.md", "second-one.md"]
     index = (site / "index.md").read_text(encoding="utf-8")
@@ -491,6 +496,7 @@ def test_an_unwritable_place_is_said_in_a_message_box(
     answer_file_dialogs(studies.exporter, blocked / "x.md")
     answered = Dialogs(read_and_close)
     studies.export_markdown_action.trigger()
+    exported(qtbot, studies.exporter)
     assert answered.done
     assert texts and "Cannot write in" in texts[0] and "Traceback" not in texts[0]
     assert blocked.read_text() == "not a folder"
@@ -511,12 +517,14 @@ def test_export_a_single_story_from_the_main_window(
 
     answered = Dialogs(read_and_close)
     actions(window).export_story_action.trigger()
+    exported(qtbot, actions(window).exporter)
     assert answered.done and "approved" in refusals[0]
 
     choose_story(window, ids[REFUND])
     target = tmp_path / "refund.md"
     answer_file_dialogs(actions(window).exporter, target)
     actions(window).export_story_action.trigger()
+    exported(qtbot, actions(window).exporter)
     text = target.read_text(encoding="utf-8")
     assert text.startswith("---\n") and REFUND in text
 
@@ -564,6 +572,11 @@ def _press(box: QWidget, label: str) -> None:
     assert isinstance(box, QMessageBox), box
     button = next(b for b in box.buttons() if b.text().replace("&", "") == label.replace("&", ""))
     button.click()
+
+
+def exported(qtbot: QtBot, exporter: Exporter) -> None:
+    """Wait for the export (made on a pool thread, with its questions asked in between) to finish."""
+    qtbot.waitUntil(lambda: not exporter.busy, timeout=10_000)
 
 
 def answer_file_dialogs(exporter: Exporter, path: Path) -> None:
