@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QDrag, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -171,6 +171,7 @@ class CaseStudyEditor(QWidget):
         self.closing.textChanged.connect(self._changed)
         self.show_costs.toggled.connect(self._changed)
         self.model.failed.connect(self.message.show_error)
+        self.model.placed.connect(self._select_stories)
         self.model.modelAboutToBeReset.connect(self.message.clear)
         self.setEnabled(False)
 
@@ -190,6 +191,17 @@ class CaseStudyEditor(QWidget):
         row = self.model.move(current.row(), offset)
         if row is not None:
             self.stories.setCurrentIndex(self.model.index(row, current.column()))
+
+    def _select_stories(self, story_ids: list[str]) -> None:
+        """After a drop or a move, the stories that moved are the selection (so Alt+Up goes on from there)."""
+        rows = [row for story_id in story_ids if (row := self.model.row_of(story_id)) is not None]
+        if not rows:
+            return
+        self.stories.setCurrentIndex(self.model.index(rows[0], STORY))
+        selection = QItemSelection()
+        for row in rows:
+            selection.select(self.model.index(row, 0), self.model.index(row, self.model.columnCount() - 1))
+        self.stories.selectionModel().select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
 
     def remove_selected(self) -> None:
         rows = sorted({index.row() for index in self.stories.selectionModel().selectedRows()})

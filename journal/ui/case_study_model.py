@@ -104,6 +104,7 @@ class EntryModel(FlatTableModel):
 
     headers = ENTRY_COLUMNS
     failed = Signal(str)  # a sentence for the person (a write could not be made)
+    placed = Signal(list)  # these story ids were just added or moved (the view selects them)
 
     def __init__(self, service: CaseStudyService, parent: Any = None) -> None:
         super().__init__(parent)
@@ -261,7 +262,10 @@ class EntryModel(FlatTableModel):
         case_study_id = self._case_study_id
         if case_study_id is None:
             return False
-        return self._write(lambda: self._service.place(case_study_id, story_ids, row))
+        if not self._write(lambda: self._service.place(case_study_id, story_ids, row)):
+            return False
+        self.placed.emit(list(story_ids))
+        return True
 
     def move(self, row: int, offset: int) -> int | None:
         """Move the story at `row` up (-1) or down (+1); returns its new row, or None if it cannot move."""

@@ -148,6 +148,7 @@ def test_make_a_case_study_write_it_add_and_order_stories_then_reopen(
 
     drop_stories(qtbot, studies, dragged(COURIER), row=0)  # onto the top of the first row
     drop_stories(qtbot, studies, dragged(DRAFT), row=1)  # between the two
+    assert studies.editor.stories.currentIndex().row() == 1, "the dropped story is selected"
     assert order_in_file(journal_path) == [COURIER, DRAFT, REFUND]
     entries = studies.editor.model
     assert [entries.index(row, STORY).data() for row in range(3)] == [COURIER, DRAFT, REFUND]
