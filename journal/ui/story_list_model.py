@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import dataclasses
 from collections import OrderedDict
+from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QMimeData, QModelIndex, Qt, QTimer, Signal
 
 from journal.store.fields import status_label
 from journal.store.listing import ALL, StoryQuery, StoryRow
 from journal.ui.background import run_in_background
 from journal.ui.service import StoryService
+from journal.ui.story_mime import STORY_IDS_MIME, story_ids_mime
 from journal.ui.table_model import FlatTableModel, Index
 
 PAGE_SIZE = 200
@@ -71,6 +73,19 @@ class StoryListModel(FlatTableModel):
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return f"{row.title}, {row.status}"
         return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        return flags | Qt.ItemFlag.ItemIsDragEnabled if index.isValid() else flags
+
+    def mimeTypes(self) -> list[str]:
+        return [STORY_IDS_MIME]
+
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
+        """Stories dragged out of the list (into a case study) carry their ids."""
+        rows = sorted({index.row() for index in indexes if index.isValid()})
+        story_ids = [self.data(self.index(row, TITLE), StoryIdRole) for row in rows]
+        return story_ids_mime([story_id for story_id in story_ids if story_id])
 
     @staticmethod
     def _display(row: StoryRow, column: int) -> Any:

@@ -111,6 +111,8 @@ class StoryListPanel(QWidget):
         view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         view.setTabKeyNavigation(False)
+        view.setDragEnabled(True)  # stories are dragged into case studies (copied, never moved out)
+        view.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
         view.setWordWrap(False)
         view.setShowGrid(False)
         view.setAlternatingRowColors(True)
