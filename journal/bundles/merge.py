@@ -25,7 +25,17 @@ from journal.bundles.read import Bundle
 from journal.bundles.records import LINK_COLUMNS, column_kind, READING_COLUMNS, SNAPSHOT_COLUMNS, content, story_records
 from journal.store import versioning
 from journal.store.database import Journal
-from journal.store.models import EDITABLE_FIELDS, CoverageLink, LinkSnapshot, Reading, Story, StoryTag, Tag, new_id, utcnow
+from journal.store.models import (
+    EDITABLE_FIELDS,
+    CoverageLink,
+    LinkSnapshot,
+    Reading,
+    Story,
+    StoryTag,
+    Tag,
+    new_id,
+    utcnow,
+)
 from journal.store.sync_models import StoryConflict, Tombstone
 from journal.store.versioning import Order, compare
 
@@ -146,7 +156,9 @@ def _plan(session: Session, bundle: Bundle) -> Plan:
         by_id = {record["id"]: record for record in records}
         for record, mine in concurrent:
             same = content(by_id[mine.id], texts) == content(record, bundle.texts)
-            known = any(compare(record["version"], seen) in (Order.EQUAL, Order.BEFORE) for seen in pending.get(mine.id, []))
+            known = any(
+                compare(record["version"], seen) in (Order.EQUAL, Order.BEFORE) for seen in pending.get(mine.id, [])
+            )
             action = Action.ABSORB if same else Action.UNCHANGED if known else Action.CONFLICT
             plan.steps.append(Step(action, mine.id, mine.title, record))
     for grave in bundle.tombstones:
@@ -219,13 +231,18 @@ def _store_conflict(session: Session, step: Step, bundle: Bundle) -> None:
         assert step.grave is not None
         incoming = {"version": step.grave["version"], "deleted": step.grave}
     # A conflict this one supersedes (an older version from the same side) is replaced, not piled up.
-    for row in session.execute(sa.select(CONFLICT.c.id, CONFLICT.c.incoming).where(CONFLICT.c.story_id == step.story_id)).all():
+    for row in session.execute(
+        sa.select(CONFLICT.c.id, CONFLICT.c.incoming).where(CONFLICT.c.story_id == step.story_id)
+    ).all():
         if compare(json.loads(row.incoming)["version"], incoming["version"]) == Order.BEFORE:
             session.execute(CONFLICT.delete().where(CONFLICT.c.id == row.id))
     session.execute(
         CONFLICT.insert().values(
-            id=new_id(), story_id=step.story_id, incoming=json.dumps(incoming, ensure_ascii=False),
-            received_at=utcnow(), source=bundle.source,
+            id=new_id(),
+            story_id=step.story_id,
+            incoming=json.dumps(incoming, ensure_ascii=False),
+            received_at=utcnow(),
+            source=bundle.source,
         )
     )
 
@@ -297,7 +314,9 @@ def _write_links(session: Session, story_id: str, links: list[dict[str, Any]], t
         if "snapshot" in link:
             text = link["snapshot"].get("text", texts.get(link["id"], ""))
             session.execute(
-                SNAPSHOT.insert().values(link_id=link["id"], text=text, **_values(SNAPSHOT, link["snapshot"], SNAPSHOT_COLUMNS))
+                SNAPSHOT.insert().values(
+                    link_id=link["id"], text=text, **_values(SNAPSHOT, link["snapshot"], SNAPSHOT_COLUMNS)
+                )
             )
 
 

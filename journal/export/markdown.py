@@ -18,7 +18,7 @@ from sqlmodel import Session
 
 from journal import APP_NAME, __version__
 from journal.export.collect import Gathered, PublicLink, PublicStory, gather
-from journal.export.privacy import Finding, LeftOut, NameHider
+from journal.export.privacy import Finding, LeftOut, NameHider, confidential_findings
 from journal.export.text import escape_block, escape_inline, neutralise_markdown, safe_url, story_markdown
 from journal.store import case_studies
 from journal.store.errors import StoryNotFoundError
@@ -193,12 +193,15 @@ def case_study_export(
         parts.append(own_text(study.closing))
     if not stories:
         parts.append("*No story of this case study can be published yet.*")
+    own_findings = confidential_findings(
+        study.title, {"introduction": study.introduction, "closing": study.closing}, None
+    )
     return Export(
         title=study.title,
         markdown=front + "\n" + "\n\n".join(parts) + "\n",
         stories=stories,
         left_out=gathered.left_out,
-        findings=gathered.findings,
+        findings=own_findings + gathered.findings,
         notes=gathered.notes,
     )
 

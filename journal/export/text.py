@@ -102,7 +102,7 @@ def neutralise_markdown(text: str) -> str:
     # No entity is decoded from a person's text: `&#60;` shows as typed, and cannot spell out a tag or a name.
     text = _ENTITY_LIKE.sub("&amp;", text.replace("\r\n", "\n").replace("\r", "\n")).replace("<", "&lt;")
     text = re.sub(
-        r"(\]\s*)\(\s*([^)\s]*)[^)]*\)",
+        r"(\]\s*)\(\s*((?:[^()\s]|\([^()\s]*\))*)[^)]*\)",
         lambda m: m.group(0) if _allowed_destination(m.group(2)) else f"{m.group(1)}(#)",
         text,
     )

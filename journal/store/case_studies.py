@@ -195,11 +195,13 @@ def remove_story(case_study_id: str, story_id: str, *, session: Session) -> None
 
 
 def reorder(case_study_id: str, story_ids: Sequence[str], *, session: Session) -> None:
-    """Put the stories in this order (it must name exactly the case study's stories)."""
-    current = {row.story_id for row in _entry_rows(case_study_id, session)}
-    if set(story_ids) != current or len(story_ids) != len(current):
+    """Put the stories in this order: each story `entries()` shows, once. Stories deleted to the bin (not
+    shown) keep their places after them, ready for an undo."""
+    shown = {entry.story_id for entry in entries(case_study_id, session=session)}
+    if set(story_ids) != shown or len(story_ids) != len(shown):
         raise FieldError("The new order must list each story of the case study once.")
-    _renumber(case_study_id, story_ids, session)
+    hidden = [row.story_id for row in _entry_rows(case_study_id, session) if row.story_id not in shown]
+    _renumber(case_study_id, [*story_ids, *hidden], session)
     _touch(case_study_id, session)
 
 

@@ -12,7 +12,6 @@ from PySide6.QtCore import QObject, Signal
 
 from journal.export.files import SiteReport, export_site
 from journal.export.markdown import Export, NothingToExportError, case_study_export, story_export
-from journal.export.privacy import confidential_findings
 from journal.store import case_studies
 from journal.store.case_studies import CaseStudySummary, EntryRead
 from journal.store.models import CaseStudy
@@ -46,14 +45,7 @@ class CaseStudyService(QObject):
 
     def export(self, case_study_id: str) -> Export:
         with self.journal.session() as session:
-            export = case_study_export(case_study_id, session=session)
-            study = case_studies.get_case_study(case_study_id, session=session)
-            # The exporter checks the stories' text; the case study's own text is published too.
-            own = confidential_findings(
-                study.title, {"introduction": study.introduction, "closing": study.closing}, None
-            )
-        export.findings = list(dict.fromkeys([*own, *export.findings]))
-        return export
+            return case_study_export(case_study_id, session=session)
 
     def story_export(self, story_id: str) -> Export:
         """Raises NothingToExportError (its message says why) when the story may not be published."""
@@ -89,10 +81,8 @@ class CaseStudyService(QObject):
         """Put these stories at `row` (None: the end), in this order: ones already in the case study move
         there, the others are added there. Returns how many were added."""
         with self.journal.write() as session:
-            shown = [entry.story_id for entry in case_studies.entries(case_study_id, session=session)]
-            # The full order also holds stories deleted to the bin (not shown, but reorder() wants them).
-            order = [entry.story_id for entry in case_studies._entry_rows(case_study_id, session)]
-            at = len(order) if row is None or row >= len(shown) else order.index(shown[max(0, row)])
+            order = [entry.story_id for entry in case_studies.entries(case_study_id, session=session)]
+            at = len(order) if row is None else max(0, min(row, len(order)))
             wanted = list(dict.fromkeys(story_ids))
             at -= sum(1 for story_id in order[:at] if story_id in wanted)  # the moved ones leave their places
             kept = [story_id for story_id in order if story_id not in wanted]

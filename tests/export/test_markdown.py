@@ -118,3 +118,13 @@ def test_an_empty_case_study_says_so(corpus: Journal) -> None:
         export = case_study_export(EMPTY_CASE_STUDY_ID, session=session)
     assert "No story of this case study can be published yet." in export.markdown
     assert split_front_matter(export.markdown)[0]["stories"] == []
+
+
+def test_the_case_studys_own_text_is_checked_for_confidential_things(corpus: Journal) -> None:
+    from journal.store.case_studies import update_case_study
+
+    with corpus.write() as session:
+        update_case_study(CASE_STUDY_ID, {"closing": "Write to anna.b@example.com"}, session=session)
+    with corpus.session() as session:
+        findings = case_study_export(CASE_STUDY_ID, session=session).findings
+    assert any(f.field == "closing" and f.what == "an e-mail address" for f in findings)
