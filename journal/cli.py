@@ -190,15 +190,15 @@ def run_command(args: argparse.Namespace, path: Path, *, create: bool, out: Text
 
 def database_problem(path: Path, reason: object) -> str:
     """SQLite's complaint as a sentence that says what to do."""
+    from journal.store.errors import write_problem
+
     text = str(reason)
-    if "locked" in text or "busy" in text:
-        return f"{path} is busy: another program kept it locked for too long ({text}). Try again in a moment."
-    if "full" in text:
-        return f"The disk holding {path} is full ({text}); nothing was changed. Free some space and try again."
-    return (
-        f"{path} is damaged ({text}). See `journal check`; `journal restore 1` puts the newest backup in its "
-        "place (the damaged file is kept beside it)."
-    )
+    if "malformed" in text or "not a database" in text or "corrupt" in text:
+        return (
+            f"{path} is damaged ({text}). See `journal check`; `journal restore 1` puts the newest backup in its "
+            "place (the damaged file is kept beside it)."
+        )
+    return f"{path}: {write_problem(text)}. Nothing was changed; try again."
 
 
 def _add(args: argparse.Namespace, journal: Any, out: TextIO) -> int:

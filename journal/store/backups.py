@@ -138,8 +138,8 @@ def backup_due_today(journal: Path, today: dt.date | None = None) -> bool:
 
 def daily_backup(journal: Path) -> BackupInfo | None:
     """The first open of a day: a backup, then the rotation. None when one was already made today."""
-    if not journal.exists() or not backup_due_today(journal):
-        return None
+    if not journal.exists() or not count_stories(journal) or not backup_due_today(journal):
+        return None  # nothing to keep yet, or done today
     info = make_backup(journal, DAILY)
     prune(journal)
     return info
