@@ -6,6 +6,7 @@ import contextlib
 import os
 import sqlite3
 import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import closing
 from pathlib import Path
@@ -344,3 +345,34 @@ def test_the_first_start_of_a_day_makes_a_verified_backup(qtbot: QtBot, launch: 
     qtbot.wait(2500)
     assert len(list_backups(journal_path)) == 1, "one a day"
     again.close()
+
+
+HOLD_LOCK = """
+import sqlite3, sys, time
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("BEGIN IMMEDIATE")
+conn.execute("UPDATE story SET title = title")
+print("locked", flush=True)
+time.sleep(float(sys.argv[2]))
+conn.execute("COMMIT")
+"""
+
+
+def test_autosave_waits_for_another_process_writing(qtbot: QtBot, launch: Launch, journal_path: Path) -> None:
+    """The command line (or any process) holds the write lock for 3 s while the window saves: no error."""
+    make_journal(journal_path, 2)
+    window = launch(journal_path)
+    settle(window)
+    story_id = window.editor.story_id
+    with subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(journal_path), "3"], stdout=subprocess.PIPE, text=True
+    ) as holder:
+        assert holder.stdout is not None and holder.stdout.readline() == "locked\n"
+        window.editor.outcome.setFocus()
+        qtbot.keyClicks(window.editor.outcome, "Saved after the other writer")
+        qtbot.waitUntil(lambda: not window.editor.has_unsaved_changes(), timeout=20_000)
+        assert holder.wait(timeout=30) == 0
+    assert not window.editor.save_problem.isVisible()
+    assert rows(journal_path, f"SELECT outcome FROM story WHERE id = '{story_id}'") == [
+        ("Saved after the other writer",)
+    ]
