@@ -6,7 +6,7 @@ import os
 import signal
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QSettings, QTimer
+from PySide6.QtCore import QObject, QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from journal import APP_NAME, __version__
@@ -66,7 +66,11 @@ class JournalApp(QObject):
         return self._show(journal, title or path.stem)
 
     def _recover(self, path: Path, title: str | None, problem: str, *, missing: bool = False) -> bool:
-        backup = newest_good_backup(path)
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # backups are checked before one is offered
+        try:
+            backup = newest_good_backup(path)
+        finally:
+            QApplication.restoreOverrideCursor()
         if backup is None and not missing:
             return self._cannot_open(problem)
         choice = ask_recovery(

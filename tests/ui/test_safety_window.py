@@ -376,3 +376,19 @@ def test_autosave_waits_for_another_process_writing(qtbot: QtBot, launch: Launch
     assert rows(journal_path, f"SELECT outcome FROM story WHERE id = '{story_id}'") == [
         ("Saved after the other writer",)
     ]
+
+
+def test_check_the_journal_from_the_file_menu(qtbot: QtBot, launch: Launch, journal_path: Path) -> None:
+    make_journal(journal_path, 6)
+    window = launch(journal_path)
+    seen: list[str] = []
+
+    def read(box: Any) -> None:
+        assert isinstance(box, QMessageBox)
+        seen.append(box.text())
+        box.accept()
+
+    answer_next_dialog(read)
+    safety_of(window).check_action.trigger()
+    qtbot.waitUntil(lambda: bool(seen), timeout=15_000)
+    assert "is sound: 6 stories" in seen[0]
