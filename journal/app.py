@@ -6,18 +6,22 @@ import os
 import signal
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QSettings, QTimer
+from PySide6.QtCore import QObject, QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from journal import APP_NAME, __version__
+from journal.instance import InstanceServer, ask_running_window
 from journal.paths import default_journal_path, settings_path
+from journal.store.backups import list_backups, newest_good_backup, restore
 from journal.store.database import Journal, open_journal
-from journal.store.errors import JournalError
+from journal.store.errors import JournalError, JournalReadOnlyError, JournalTooNewError, JournalUnreadableError
 from journal.store.sample import fill_with_sample
 from journal.ui.background import wait_for_background_work
 from journal.ui.collector import MainThreadCollector
 from journal.ui.icon import APP_ID, app_icon
 from journal.ui.main_window import MainWindow
+from journal.ui.recovery_dialog import Choice, ask_recovery
+from journal.ui.safety_actions import journal_key, safety_of
 from journal.ui.service import StoryService
 from journal.ui.theme import THEME_ENV, apply_theme
 
@@ -36,16 +40,96 @@ class JournalApp(QObject):
         self.settings = settings
         self.window: MainWindow | None = None
         self.journal: Journal | None = None
+        self._title = ""
         self._collector = MainThreadCollector(self)
         self._collector.start()
+        self._instance = InstanceServer(self)
+        self._instance.raise_requested.connect(self._bring_to_front)
 
     def open(self, path: Path, *, title: str | None = None) -> bool:
-        """Open `path` in a window (replacing the current one). On failure, say why and keep what is open."""
+        """Open `path` in a window (replacing the current one). On failure, say why and keep what is open;
+        a damaged or missing journal is offered its newest good backup, never replaced by an empty one."""
+        path = path.absolute()
+        if not path.exists() and (self._known(path) or list_backups(path)):
+            return self._recover(
+                path,
+                title,
+                f"The journal {path} is missing. If you moved your data folder, open the journal where it is now.",
+                missing=True,
+            )
         try:
-            journal = open_journal(path)
+            journal = open_journal(path, read_only_ok=True)
+        except (JournalTooNewError, JournalUnreadableError, JournalReadOnlyError) as error:
+            return self._cannot_open(str(error))
+        except JournalError as error:  # damaged, truncated, not a journal
+            return self._recover(path, title, str(error))
+        return self._show(journal, title or path.stem)
+
+    def _recover(self, path: Path, title: str | None, problem: str, *, missing: bool = False) -> bool:
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # backups are checked before one is offered
+        try:
+            backup = newest_good_backup(path)
+        finally:
+            QApplication.restoreOverrideCursor()
+        if backup is None and not missing:
+            return self._cannot_open(problem)
+        choice = ask_recovery(
+            self.window, problem, backup, offer_new=missing and backup is None, window_open=self.window is not None
+        )
+        if choice is Choice.OTHER:
+            return self.choose_and_open()
+        if choice is Choice.NEW:
+            try:
+                return self._show(open_journal(path), title or path.stem)
+            except JournalError as error:
+                return self._cannot_open(str(error))
+        if choice is Choice.RESTORE and backup is not None:
+            return self._restore_closed(path, backup.path, title)
+        return False
+
+    def _restore_closed(self, path: Path, backup: Path, title: str | None) -> bool:
+        """Put `backup` in place of the journal at `path`, which no window has open, and open it."""
+        try:
+            aside = restore(path, backup)
         except JournalError as error:
             return self._cannot_open(str(error))
-        return self._show(journal, title or path.stem)
+        if not self.open(path, title=title):
+            return False
+        assert self.window is not None
+        kept = f" The file as it was is kept as {aside.name}." if aside else ""
+        self.window.statusBar().showMessage(f"Restored the backup {backup.name}.{kept}", 30_000)
+        return True
+
+    def restore_backup(self, backup: Path) -> bool:
+        """File ▸ Restore from backup…: close the open journal (saving the last edit), restore, reopen."""
+        if self.journal is None or self.window is None or not self.window.close():
+            return False
+        path, title = self.journal.path, self._title
+        wait_for_background_work()
+        self.journal.close()
+        self.journal = None
+        return self._restore_closed(path, backup, title)
+
+    def recover_open_journal(self, problem: str) -> None:
+        """The open journal turned out damaged (the daily check, or a page that cannot be read)."""
+        if self.journal is None:
+            return
+        backup = newest_good_backup(self.journal.path)
+        choice = ask_recovery(self.window, problem, backup, window_open=True)
+        if choice is Choice.RESTORE and backup is not None:
+            self.restore_backup(backup.path)
+        elif choice is Choice.OTHER:
+            self.choose_and_open()
+
+    def _known(self, path: Path) -> bool:
+        """This journal was opened here before (so a missing file is news, not a first start)."""
+        return self.settings.value(f"journals/{journal_key(path)}/path") is not None
+
+    def _bring_to_front(self) -> None:
+        if self.window is not None:
+            self.window.showNormal() if self.window.isMinimized() else self.window.show()
+            self.window.raise_()
+            self.window.activateWindow()
 
     def _cannot_open(self, message: str) -> bool:
         """Say why; at start-up (no window yet) offer to open another journal instead of just quitting."""
@@ -87,13 +171,18 @@ class JournalApp(QObject):
             wait_for_background_work()
             self.journal.close()
         service = StoryService(journal)
-        service.purge_deleted()  # deletions of the last session can no longer be undone
+        if not journal.read_only:
+            service.purge_deleted()  # deletions of the last session can no longer be undone
         window = MainWindow(service, self.settings, title=title)
         window.open_sample_requested.connect(self.open_sample)
         window.open_default_requested.connect(self.open_default)
         window.open_journal_requested.connect(self.choose_and_open)
+        safety_of(window).restore_requested.connect(self.restore_backup)
+        safety_of(window).damaged.connect(self.recover_open_journal)
         old = self.window
-        self.window, self.journal = window, journal
+        self.window, self.journal, self._title = window, journal, title
+        self.settings.setValue(f"journals/{journal_key(journal.path)}/path", str(journal.path))
+        self._instance.listen(journal.path)
         window.show()
         if old is not None:
             old.deleteLater()
@@ -106,6 +195,7 @@ class JournalApp(QObject):
             wait_for_background_work()
             self.journal.close()
             self.journal = None
+        self._instance.close()
         self._collector.stop()
 
 
@@ -129,6 +219,8 @@ def run_window(path: Path, *, is_default: bool, argv: list[str]) -> int:
     qapp.setWindowIcon(app_icon())
     apply_theme(qapp, os.environ.get(THEME_ENV, ""))
     settings = QSettings(str(settings_path()), QSettings.Format.IniFormat)
+    if ask_running_window(path):
+        return 0  # a window has this journal open already: it came to the front
     app = JournalApp(settings)
     opened = app.open_default() if is_default else app.open(path)
     if not opened:

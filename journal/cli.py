@@ -157,6 +157,10 @@ def check_arguments(parser: argparse.ArgumentParser, args: argparse.Namespace) -
 def run_command(args: argparse.Namespace, path: Path, *, create: bool, out: TextIO | None = None) -> int:
     """Run a command on the journal at `path`. Reading commands create a journal only when `create` says so
     (the default journal), so a mistyped --journal path is reported rather than made."""
+    from sqlite3 import DatabaseError
+
+    from sqlalchemy.exc import DBAPIError
+
     from journal.store.database import open_journal
     from journal.store.errors import JournalError, StoryNotFoundError
 
@@ -178,8 +182,24 @@ def run_command(args: argparse.Namespace, path: Path, *, create: bool, out: Text
     except (StoryNotFoundError, JournalError) as error:
         print(f"journal: {error}", file=sys.stderr)
         return 1
+    except (DatabaseError, DBAPIError) as error:  # met while reading or writing: damaged, locked, disk full
+        print(f"journal: {database_problem(path, getattr(error, 'orig', error))}", file=sys.stderr)
+        return 1
     finally:
         journal.close()
+
+
+def database_problem(path: Path, reason: object) -> str:
+    """SQLite's complaint as a sentence that says what to do."""
+    from journal.store.errors import write_problem
+
+    text = str(reason)
+    if "malformed" in text or "not a database" in text or "corrupt" in text:
+        return (
+            f"{path} is damaged ({text}). See `journal check`; `journal restore 1` puts the newest backup in its "
+            "place (the damaged file is kept beside it)."
+        )
+    return f"{path}: {write_problem(text)}. Nothing was changed; try again."
 
 
 def _add(args: argparse.Namespace, journal: Any, out: TextIO) -> int:

@@ -8,9 +8,9 @@ backup copy is made with SQLite's backup API if a migration is due, and Alembic 
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
@@ -20,6 +20,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
+from sqlalchemy.orm import SessionTransaction
 from sqlmodel import Session
 
 from journal.store.errors import (
@@ -34,6 +35,7 @@ from journal.store.errors import (
 APPLICATION_ID = int.from_bytes(b"SJnl", "big")
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
+LOCK_RETRY_PAUSES = (0.5, 1.0, 2.0)  # seconds between further tries after a busy timeout, for writers
 # The newest schema revision. Kept here so that opening an up-to-date journal does not import Alembic
 # (a tenth of a second at start-up); tests/store/test_migrations.py checks it against the scripts.
 SCHEMA_HEAD = "0006"
@@ -79,7 +81,8 @@ def inspect_file(path: Path) -> FileState:
     except sqlite3.DatabaseError as exc:
         raise NotAJournalError(
             path,
-            f"{path} is damaged or is not a Story Journal file ({exc}). Choose another journal file.",
+            f"{path} is damaged or is not a Story Journal file ({exc}). Restore a backup of it "
+            "(`journal backups` lists them), or choose another journal file; this file was not changed.",
         ) from None
     if app_id != APPLICATION_ID:
         if tables:
@@ -122,17 +125,10 @@ def _check_writable(path: Path, state: FileState) -> None:
 
 
 def backup_file(path: Path, label: str) -> Path:
-    """A consistent copy of the journal with SQLite's online backup API, in `<file>.backups/`."""
-    folder = path.with_name(path.name + ".backups")
-    folder.mkdir(exist_ok=True)
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
-    target = folder / f"{path.stem}-{stamp}-{label}{path.suffix or '.journal'}"
-    with (
-        closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as source,
-        closing(sqlite3.connect(target)) as copy,
-    ):
-        source.backup(copy)
-    return target
+    """A verified copy of the journal with SQLite's online backup API, in `<file>.backups/`."""
+    from journal.store.backups import make_backup
+
+    return make_backup(path, label).path
 
 
 def _make_engine(path: Path, *, read_only: bool) -> sa.Engine:
@@ -187,8 +183,25 @@ class Journal:
         """A write transaction: committed when the block ends, rolled back if it raises."""
         if self.read_only:
             raise JournalReadOnlyError(self.path, f"{self.path} is open read-only; nothing can be changed.")
-        with Session(self._writer, expire_on_commit=False) as session, session.begin():
+        session, transaction = self._begin_writing()
+        with session, transaction:
             yield session
+
+    def _begin_writing(self) -> tuple[Session, SessionTransaction]:
+        """BEGIN IMMEDIATE now, before the block runs: another process writing (the command line beside the
+        window) is waited for (the busy timeout), then tried again after a growing pause, not reported at once."""
+        for pause in (*LOCK_RETRY_PAUSES, None):
+            session = Session(self._writer, expire_on_commit=False)
+            transaction = session.begin()
+            try:
+                session.connection()
+                return session, transaction
+            except sa.exc.OperationalError as exc:
+                session.close()
+                if pause is None or "locked" not in str(exc.orig):
+                    raise
+                time.sleep(pause)
+        raise AssertionError("unreachable")
 
     def close(self) -> None:
         self.engine.dispose()
@@ -222,6 +235,9 @@ def open_journal(path: Path, *, read_only_ok: bool = False, create: bool = True)
             if state.revision is not None:
                 backup_file(path, f"before-{SCHEMA_HEAD}")
             _run_migrations(engine, path)
+    except JournalError:
+        engine.dispose()
+        raise
     except (sqlite3.Error, sa.exc.DBAPIError) as exc:
         engine.dispose()
         reason = exc.orig if isinstance(exc, sa.exc.DBAPIError) else exc

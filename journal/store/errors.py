@@ -31,3 +31,17 @@ class JournalReadOnlyError(JournalError):
 
 class StoryNotFoundError(LookupError):
     """No story with that id (or id prefix)."""
+
+
+def write_problem(reason: object) -> str:
+    """What SQLite's complaint about a failed write means, and what to do, as a phrase."""
+    text = str(reason)
+    if "full" in text:
+        return f"the disk is full ({text}); free some space on it"
+    if "locked" in text or "busy" in text:
+        return f"another program is writing to the journal ({text}); it usually finishes in a moment"
+    if "I/O" in text or "disk" in text:
+        return f"the disk reported an error ({text}); check that the drive is still connected"
+    if "readonly" in text or "read-only" in text:
+        return f"the journal file cannot be written ({text}); check its permissions"
+    return f"the journal could not be written ({text})"

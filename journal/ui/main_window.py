@@ -186,8 +186,8 @@ class MainWindow(QMainWindow):
     def _selection_changed(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
         indexes = selected.indexes()
         story_id = indexes[0].data(StoryIdRole) if indexes else None
-        if story_id != self.editor.story_id:
-            self.editor.load(story_id)
+        if story_id != self.editor.story_id and not self.editor.load(story_id) and self.editor.story_id:
+            self.select_story(self.editor.story_id)  # the story could not be saved: it stays in view
 
     def save_search(self) -> None:
         """Keep the current search and filters as a named smart list in the sidebar."""

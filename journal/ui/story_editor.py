@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from journal.store.errors import JournalError, StoryNotFoundError
+from journal.store.errors import JournalError, StoryNotFoundError, write_problem
 from journal.store.fields import (
     CHANNELS,
     CONSENT_LABELS,
@@ -48,7 +48,8 @@ from journal.ui.service import StoryService
 from journal.ui.tag_field import TagField
 
 SAVE_DELAY_MS = 500
-RETRY_DELAY_MS = 3000
+RETRY_DELAY_MS = 3000  # after a failed save (disk full, I/O error, locked): doubled each time, up to the maximum
+MAX_RETRY_DELAY_MS = 60_000
 CURRENCIES = ("USD", "EUR", "GBP", "CAD", "AUD", "NZD", "JPY", "CHF", "SEK", "NOK", "DKK", "INR")
 
 
@@ -109,6 +110,12 @@ class StoryEditor(QScrollArea):
         self._timer.setSingleShot(True)
         self._timer.setInterval(SAVE_DELAY_MS)
         self._timer.timeout.connect(self.flush)
+        self._retry = QTimer(self)
+        self._retry.setSingleShot(True)
+        self._retry.timeout.connect(self.flush)
+        self._retry_ms = RETRY_DELAY_MS
+        self.save_problem = InlineMessage()
+        self.save_problem.setObjectName("saveProblem")
 
         self.title = _line("title", "A short headline: what was remarkable")
         self.title.setAccessibleName("Title")
@@ -198,6 +205,7 @@ class StoryEditor(QScrollArea):
         page.setObjectName("editorPage")
         outer = QVBoxLayout(page)
         outer.setContentsMargins(16, 8, 16, 16)
+        outer.addWidget(self.save_problem)
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -306,9 +314,10 @@ class StoryEditor(QScrollArea):
     def story_id(self) -> str | None:
         return self._story_id
 
-    def load(self, story_id: str | None) -> None:
-        """Show another story (saving this one first)."""
-        self.flush()
+    def load(self, story_id: str | None) -> bool:
+        """Show another story (saving this one first). False, staying on this story, if it cannot be saved."""
+        if not self.flush():
+            return False
         self._story_id = None
         self._loading = True
         try:
@@ -320,6 +329,7 @@ class StoryEditor(QScrollArea):
         self._dirty = False
         self.setEnabled(story is not None)
         self.loaded.emit(self._story_id)
+        return True
 
     def _fill(self, story: StoryRead | None) -> None:
         for name, binding in self._bindings.items():
@@ -347,6 +357,7 @@ class StoryEditor(QScrollArea):
     def flush(self) -> bool:
         """Save now. Returns False if something could not be written (it stays in the window, and is retried)."""
         self._timer.stop()
+        self._retry.stop()
         if not self._dirty or self._story_id is None:
             return True
         changes: dict[str, Any] = {}
@@ -376,16 +387,27 @@ class StoryEditor(QScrollArea):
             self._dirty = False  # deleted in another window or process meanwhile: nothing left to save into
             self.save_state_changed.emit("This story was deleted elsewhere; the last changes could not be saved.")
             return True
-        except (sa.exc.OperationalError, JournalError) as error:
-            reason = error.orig if isinstance(error, sa.exc.DBAPIError) else error
-            self.save_state_changed.emit(f"Not saved yet ({reason}); your text is kept and saving is retried.")
-            self._timer.start(RETRY_DELAY_MS)
+        except (sa.exc.DBAPIError, JournalError) as error:
+            self._save_failed(error.orig if isinstance(error, sa.exc.DBAPIError) else error)
             return False
         self._dirty = False
+        self._retry_ms = RETRY_DELAY_MS
+        self.save_problem.clear()
         self.save_state_changed.emit(
             "Saved" if not refused and tags is not None else "Saved, except the fields marked in red"
         )
         return True
+
+    def _save_failed(self, reason: object) -> None:
+        """Keep everything in the fields, say why, and try again later (and after the next change)."""
+        seconds = self._retry_ms // 1000
+        self.save_problem.show_error(
+            f"Not saved yet: {write_problem(reason)}. Your text is kept here; saving is tried again in "
+            f"{seconds} s and after your next change."
+        )
+        self.save_state_changed.emit("Not saved yet; retrying")
+        self._retry.start(self._retry_ms)
+        self._retry_ms = min(self._retry_ms * 2, MAX_RETRY_DELAY_MS)
 
 
 def _empty(name: str) -> Any:

@@ -11,6 +11,7 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
+import sqlalchemy as sa
 from PySide6.QtCore import QMimeData, QModelIndex, Qt, QTimer, Signal
 
 from journal.store.fields import status_label
@@ -106,7 +107,11 @@ class StoryListModel(FlatTableModel):
         page_number, offset = divmod(row, PAGE_SIZE)
         page = self._pages.get(page_number)
         if page is None:
-            page = self._service.rows(page_number * PAGE_SIZE, PAGE_SIZE, self._query, with_snippets=0)
+            try:
+                page = self._service.rows(page_number * PAGE_SIZE, PAGE_SIZE, self._query, with_snippets=0)
+            except sa.exc.DBAPIError as error:  # a damaged page: said once (the window offers a backup)
+                page = []
+                self.search_failed.emit(str(error.orig))
             self._pages[page_number] = page
             while len(self._pages) > MAX_PAGES:
                 self._pages.popitem(last=False)
