@@ -225,13 +225,12 @@ def test_a_damaged_journal_is_offered_its_newest_good_backup(
     assert app.open(journal_path)
     window = app.window
     assert window is not None
-    qtbot.addWidget(window)
     if damage is flip_bytes:  # the header is fine: the first page read finds the damage, then the dialog
         qtbot.waitUntil(lambda: bool(seen), timeout=10_000)
         qtbot.waitUntil(lambda: app.window is not window, timeout=10_000)
-        window = app.window
+        window = app.window  # the first window is replaced (and deleted): only this one is left to close
         assert window is not None
-        qtbot.addWidget(window)
+    qtbot.addWidget(window)
     assert seen and str(journal_path) in seen[0]
     assert "damaged" in seen[0] or "not a Story Journal" in seen[0]
     settle(window)
