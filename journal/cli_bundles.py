@@ -44,7 +44,11 @@ def register(commands: Any) -> None:
     export = actions.add_parser("export", help="write the chosen stories to one bundle file")
     export.add_argument("file", metavar="FILE", type=Path)
     export.add_argument(
-        "--tag", action="append", default=[], metavar="NAME", type=_checked(parse_tag),
+        "--tag",
+        action="append",
+        default=[],
+        metavar="NAME",
+        type=_checked(parse_tag),
         help="only stories with this tag (or one nested under it); repeat for any of several",
     )
     export.add_argument("--since", metavar="YYYY-MM-DD", type=_checked(parse_date), help="only stories changed since")
@@ -58,7 +62,11 @@ def register(commands: Any) -> None:
     sheet = commands.add_parser("import-csv", help="add stories from a spreadsheet saved as CSV")
     sheet.add_argument("file", metavar="FILE", type=Path)
     sheet.add_argument(
-        "--map", action="append", default=[], metavar="COLUMN=FIELD", type=_mapping,
+        "--map",
+        action="append",
+        default=[],
+        metavar="COLUMN=FIELD",
+        type=_mapping,
         help="which field a column fills (FIELD may be ignore); the rest is guessed from the column names",
     )
     sheet.add_argument("--dry-run", action="store_true", help="check the rows, import nothing")
@@ -117,7 +125,7 @@ def _import(args: argparse.Namespace, path: Path, out: TextIO) -> int:
     verb = "Would import" if args.dry_run else "Imported"
     print(f"{verb} {bundle.source}: {plan.summary()}.", file=out)
     for step in changes:
-        print(f"  {str(step.action):<12} {step.story_id[:8]}  {step.title}", file=out)
+        print(f"  {step.action!s:<12} {step.story_id[:8]}  {step.title}", file=out)
     if plan.counts()["conflicts"]:
         print("Conflicts keep both versions; open the window to resolve them.", file=out)
     if args.dry_run:

@@ -59,7 +59,11 @@ def export_bundle(
         if since is not None:
             graves_query = graves_query.where(col(Tombstone.deleted_at) >= _start_of(since))
         graves = [
-            {"story_id": grave.story_id, "deleted_at": to_json(grave.deleted_at), "version": versioning.loads(grave.version)}
+            {
+                "story_id": grave.story_id,
+                "deleted_at": to_json(grave.deleted_at),
+                "version": versioning.loads(grave.version),
+            }
             for grave in session.exec(graves_query).all()
         ]
         replica = versioning.replica_id(session.connection())
@@ -94,7 +98,9 @@ def _write_zip(target: Path, document: dict[str, object], texts: dict[str, str])
         os.replace(temporary, target)
     except OSError as exc:
         Path(temporary).unlink(missing_ok=True)
-        raise BundleError(f"The bundle could not be written to {target} ({exc.strerror}); nothing was left behind.") from None
+        raise BundleError(
+            f"The bundle could not be written to {target} ({exc.strerror}); nothing was left behind."
+        ) from None
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise

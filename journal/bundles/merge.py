@@ -22,10 +22,20 @@ from sqlmodel import Session
 
 from journal.bundles.format import BundleError
 from journal.bundles.read import Bundle
-from journal.bundles.records import LINK_COLUMNS, column_kind, READING_COLUMNS, SNAPSHOT_COLUMNS, content, story_records
+from journal.bundles.records import LINK_COLUMNS, READING_COLUMNS, SNAPSHOT_COLUMNS, column_kind, content, story_records
 from journal.store import versioning
 from journal.store.database import Journal
-from journal.store.models import EDITABLE_FIELDS, CoverageLink, LinkSnapshot, Reading, Story, StoryTag, Tag, new_id, utcnow
+from journal.store.models import (
+    EDITABLE_FIELDS,
+    CoverageLink,
+    LinkSnapshot,
+    Reading,
+    Story,
+    StoryTag,
+    Tag,
+    new_id,
+    utcnow,
+)
 from journal.store.sync_models import StoryConflict, Tombstone
 from journal.store.versioning import Order, compare
 
@@ -146,22 +156,25 @@ def _plan(session: Session, bundle: Bundle) -> Plan:
         by_id = {record["id"]: record for record in records}
         for record, mine in concurrent:
             same = content(by_id[mine.id], texts) == content(record, bundle.texts)
-            known = any(compare(record["version"], seen) in (Order.EQUAL, Order.BEFORE) for seen in pending.get(mine.id, []))
+            known = any(
+                compare(record["version"], seen) in (Order.EQUAL, Order.BEFORE) for seen in pending.get(mine.id, [])
+            )
             action = Action.ABSORB if same else Action.UNCHANGED if known else Action.CONFLICT
             plan.steps.append(Step(action, mine.id, mine.title, record))
-    for grave in bundle.tombstones:
-        story_id, vector = grave["story_id"], grave["version"]
-        mine = local.get(story_id)
+    for tomb in bundle.tombstones:
+        grave_id: str = tomb["story_id"]
+        grave_vector: dict[str, int] = tomb["version"]
+        mine = local.get(grave_id)
         if mine is None:
-            known_grave = graves.get(story_id)
-            covered = known_grave is not None and compare(vector, known_grave) in (Order.EQUAL, Order.BEFORE)
-            plan.steps.append(Step(Action.UNCHANGED if covered else Action.FORGET, story_id, "", grave=grave))
+            known_grave = graves.get(grave_id)
+            covered = known_grave is not None and compare(grave_vector, known_grave) in (Order.EQUAL, Order.BEFORE)
+            plan.steps.append(Step(Action.UNCHANGED if covered else Action.FORGET, grave_id, "", grave=tomb))
             continue
-        if compare(vector, versioning.loads(mine.version)) in (Order.EQUAL, Order.AFTER):
-            plan.steps.append(Step(Action.DELETE, story_id, mine.title, grave=grave))
+        if compare(grave_vector, versioning.loads(mine.version)) in (Order.EQUAL, Order.AFTER):
+            plan.steps.append(Step(Action.DELETE, grave_id, mine.title, grave=tomb))
             continue
-        known = any(compare(vector, seen) in (Order.EQUAL, Order.BEFORE) for seen in pending.get(story_id, []))
-        plan.steps.append(Step(Action.UNCHANGED if known else Action.CONFLICT, story_id, mine.title, grave=grave))
+        known = any(compare(grave_vector, seen) in (Order.EQUAL, Order.BEFORE) for seen in pending.get(grave_id, []))
+        plan.steps.append(Step(Action.UNCHANGED if known else Action.CONFLICT, grave_id, mine.title, grave=tomb))
     return plan
 
 
@@ -219,13 +232,18 @@ def _store_conflict(session: Session, step: Step, bundle: Bundle) -> None:
         assert step.grave is not None
         incoming = {"version": step.grave["version"], "deleted": step.grave}
     # A conflict this one supersedes (an older version from the same side) is replaced, not piled up.
-    for row in session.execute(sa.select(CONFLICT.c.id, CONFLICT.c.incoming).where(CONFLICT.c.story_id == step.story_id)).all():
+    for row in session.execute(
+        sa.select(CONFLICT.c.id, CONFLICT.c.incoming).where(CONFLICT.c.story_id == step.story_id)
+    ).all():
         if compare(json.loads(row.incoming)["version"], incoming["version"]) == Order.BEFORE:
             session.execute(CONFLICT.delete().where(CONFLICT.c.id == row.id))
     session.execute(
         CONFLICT.insert().values(
-            id=new_id(), story_id=step.story_id, incoming=json.dumps(incoming, ensure_ascii=False),
-            received_at=utcnow(), source=bundle.source,
+            id=new_id(),
+            story_id=step.story_id,
+            incoming=json.dumps(incoming, ensure_ascii=False),
+            received_at=utcnow(),
+            source=bundle.source,
         )
     )
 
@@ -268,7 +286,8 @@ def _write_tags(session: Session, story_id: str, tags: list[dict[str, Any]]) -> 
     session.execute(STORY_TAG.delete().where(STORY_TAG.c.story_id == story_id))
     for tag in tags:
         found = session.execute(
-            sa.select(TAG.c.id, TAG.c.color).where(sa.func.lower(TAG.c.name) == tag["name"].lower())
+            # The column's NOCASE collation: exactly the rule that makes tag names unique.
+            sa.select(TAG.c.id, TAG.c.color).where(TAG.c.name == tag["name"])
         ).first()
         if found is None:
             tag_id = new_id()
@@ -297,7 +316,9 @@ def _write_links(session: Session, story_id: str, links: list[dict[str, Any]], t
         if "snapshot" in link:
             text = link["snapshot"].get("text", texts.get(link["id"], ""))
             session.execute(
-                SNAPSHOT.insert().values(link_id=link["id"], text=text, **_values(SNAPSHOT, link["snapshot"], SNAPSHOT_COLUMNS))
+                SNAPSHOT.insert().values(
+                    link_id=link["id"], text=text, **_values(SNAPSHOT, link["snapshot"], SNAPSHOT_COLUMNS)
+                )
             )
 
 

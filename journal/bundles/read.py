@@ -16,7 +16,7 @@ from typing import Any
 
 from journal.bundles import format as fmt
 from journal.bundles.format import BundleError
-from journal.bundles.records import LINK_COLUMNS, column_kind, READING_COLUMNS, SNAPSHOT_COLUMNS
+from journal.bundles.records import LINK_COLUMNS, READING_COLUMNS, SNAPSHOT_COLUMNS, column_kind
 from journal.store.fields import (
     MAX_COST_CENTS,
     Consent,
@@ -53,7 +53,9 @@ def read_bundle(path: Path) -> Bundle:
     except IsADirectoryError:
         raise BundleError(f"{path} is a folder; choose a bundle file.") from None
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise BundleError(f"{path.name} is not a Story Journal bundle (it is not a readable zip file: {exc}).") from None
+        raise BundleError(
+            f"{path.name} is not a Story Journal bundle (it is not a readable zip file: {exc})."
+        ) from None
     with archive:
         infos = _checked_entries(archive, path.name)
         document = _parse_document(_read_entry(archive, infos[fmt.DOCUMENT], fmt.MAX_DOCUMENT_BYTES))
@@ -75,7 +77,9 @@ def read_bundle(path: Path) -> Bundle:
 def _checked_entries(archive: zipfile.ZipFile, file_name: str) -> dict[str, zipfile.ZipInfo]:
     infos = archive.infolist()
     if len(infos) > fmt.MAX_ENTRIES:
-        raise BundleError(f"{file_name} has {len(infos):,} entries, more than a bundle ever holds; it was not imported.")
+        raise BundleError(
+            f"{file_name} has {len(infos):,} entries, more than a bundle ever holds; it was not imported."
+        )
     entries: dict[str, zipfile.ZipInfo] = {}
     total = 0
     for info in infos:
@@ -114,7 +118,9 @@ def _checked_entries(archive: zipfile.ZipFile, file_name: str) -> dict[str, zipf
 def _read_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes:
     """The entry's bytes, reading no more than `limit` whatever its header claims."""
     if info.file_size > limit:
-        raise BundleError(f"The bundle entry {info.filename!r} is larger than {limit // 2**20} MB; it was not imported.")
+        raise BundleError(
+            f"The bundle entry {info.filename!r} is larger than {limit // 2**20} MB; it was not imported."
+        )
     chunks = []
     size = 0
     try:
@@ -250,7 +256,9 @@ def _validated(document: Any, texts: dict[str, str], file_name: str) -> Bundle:
         grave["deleted_at"] = _datetime(grave["deleted_at"], grave_where, "deleted_at")
         grave["version"] = _vector(grave["version"], grave_where)
         if grave["story_id"] in story_ids:
-            raise BundleError(f"The bundle holds the story {grave['story_id']} twice (also as deleted); it was not imported.")
+            raise BundleError(
+                f"The bundle holds the story {grave['story_id']} twice (also as deleted); it was not imported."
+            )
         story_ids.add(grave["story_id"])
         graves.append(grave)
     with_snapshot = {link["id"] for story in checked for link in story["links"] if "snapshot" in link}
@@ -411,7 +419,9 @@ def _link(link: Any, where: _Where) -> str:
     return link_id
 
 
-def _generic(record: Any, where: _Where, model: Any, columns: tuple[str, ...], optional: frozenset[str] = frozenset()) -> str:
+def _generic(
+    record: Any, where: _Where, model: Any, columns: tuple[str, ...], optional: frozenset[str] = frozenset()
+) -> str:
     """A record with exactly these columns, each of the column's type; returns its id."""
     checked = _record(record, where, set(columns), optional)
     table_columns = model.__table__.columns

@@ -66,7 +66,9 @@ def _records(session: Session, ids: list[str], texts: dict[str, str]) -> list[di
     for row in session.execute(sa.select(reading_t).where(reading_t.c.story_id.in_(ids)).order_by(reading_t.c.id)):
         readings[row.story_id].append({name: to_json(getattr(row, name)) for name in READING_COLUMNS})
     records = []
-    for row in session.execute(sa.select(story_t).where(story_t.c.id.in_(ids)).order_by(story_t.c.created_at, story_t.c.id)):
+    for row in session.execute(
+        sa.select(story_t).where(story_t.c.id.in_(ids)).order_by(story_t.c.created_at, story_t.c.id)
+    ):
         records.append(
             {
                 "id": row.id,

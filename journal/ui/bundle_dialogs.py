@@ -152,7 +152,14 @@ class ExportBundleDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        for widget in (QLabel("Put these stories in the bundle:"), self.all, self.search, self.tagged, self.tag, buttons):
+        for widget in (
+            QLabel("Put these stories in the bundle:"),
+            self.all,
+            self.search,
+            self.tagged,
+            self.tag,
+            buttons,
+        ):
             layout.addWidget(widget)
 
     def choice(self) -> tuple[str, str, Any]:
@@ -203,7 +210,9 @@ def ask_export(window: MainWindow) -> None:
     dialog = ExportBundleDialog(window)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return
-    name, _filter = QFileDialog.getSaveFileName(window, "Export bundle", str(Path.home() / "stories.sjbundle"), BUNDLE_FILTER)
+    name, _filter = QFileDialog.getSaveFileName(
+        window, "Export bundle", str(Path.home() / "stories.sjbundle"), BUNDLE_FILTER
+    )
     if name:
         path = Path(name)
         export_bundle_to(window, dialog, path if path.suffix else path.with_suffix(".sjbundle"))

@@ -74,7 +74,10 @@ class ConflictDialog(QDialog):
             self.delete_button.clicked.connect(lambda: self._decide({"story": THEIRS}))
         else:
             layout.addWidget(
-                QLabel(f"This story was changed here and in {conflict.source}. Choose, for each field, the version to keep.")
+                QLabel(
+                    f"This story was changed here and in {conflict.source}. "
+                    "Choose, for each field, the version to keep."
+                )
             )
             grid = QGridLayout()
             grid.addWidget(QLabel("<b>Field</b>"), 0, 0)

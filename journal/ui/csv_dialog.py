@@ -127,7 +127,9 @@ class CsvImportDialog(QDialog):
         self.import_button.setEnabled(False)
         self.progress.setVisible(True)
         self.progress.setRange(0, len(rows))
-        self._worker = run_with_progress(self, lambda step: import_rows(journal, rows, step), self._step, self._imported)
+        self._worker = run_with_progress(
+            self, lambda step: import_rows(journal, rows, step), self._step, self._imported
+        )
 
     def _step(self, done: int, total: int) -> None:
         self.progress.setValue(done)

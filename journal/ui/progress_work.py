@@ -16,7 +16,9 @@ class Progress(QObject):
     step = Signal(int, int)  # done, total
 
 
-def run_with_progress(owner: QObject, work: Callable[[Callable[[int, int], None]], Any], on_step: Callable[[int, int], None], done: Done) -> Progress:
+def run_with_progress(
+    owner: QObject, work: Callable[[Callable[[int, int], None]], Any], on_step: Callable[[int, int], None], done: Done
+) -> Progress:
     progress = Progress(owner)
     progress.step.connect(on_step)
     run_in_background(owner, lambda: work(progress.step.emit), done)

@@ -51,7 +51,9 @@ def test_bad_rows_are_reported_by_line_and_nothing_is_imported_without_yes(tmp_p
     out = succeeded(run(["--journal", str(journal), "import-csv", str(sheet), "--yes"], env=env, cwd=tmp_path))
     assert "Imported 2 stories." in out
     assert titles(journal, env, tmp_path) == ["Already here", 'Café "crème" replaced', "Refund given twice"]
-    listed = json.loads(succeeded(run(["--journal", str(journal), "list", "--json", "--tag", "vip"], env=env, cwd=tmp_path)))
+    listed = json.loads(
+        succeeded(run(["--journal", str(journal), "list", "--json", "--tag", "vip"], env=env, cwd=tmp_path))
+    )
     assert [record["title"] for record in listed] == ["Refund given twice"]
     assert listed[0]["coverage"] == 1
 
@@ -70,11 +72,17 @@ def test_map_overrides_the_guess(tmp_path: Path, env: dict[str, str]) -> None:
     sheet.write_text("Story,Notes\nLost luggage found,call back\n", encoding="utf-8")
     journal = tmp_path / "j.journal"
     out = succeeded(
-        run(["--journal", str(journal), "import-csv", str(sheet), "--map", "Notes=outcome", "--yes"], env=env, cwd=tmp_path)
+        run(
+            ["--journal", str(journal), "import-csv", str(sheet), "--map", "Notes=outcome", "--yes"],
+            env=env,
+            cwd=tmp_path,
+        )
     )
     assert "'Notes'                  -> Outcome" in out
     shown = json.loads(succeeded(run(["--journal", str(journal), "list", "--json"], env=env, cwd=tmp_path)))
-    story = json.loads(succeeded(run(["--journal", str(journal), "show", shown[0]["id"], "--json"], env=env, cwd=tmp_path)))
+    story = json.loads(
+        succeeded(run(["--journal", str(journal), "show", shown[0]["id"], "--json"], env=env, cwd=tmp_path))
+    )
     assert (story["title"], story["outcome"], story["internal_notes"]) == ("Lost luggage found", "call back", "")
     result = run(["--journal", str(journal), "import-csv", str(sheet), "--map", "Nope=title"], env=env, cwd=tmp_path)
     assert result.returncode == 1 and "no column named 'Nope'" in result.stderr
@@ -97,11 +105,15 @@ def test_on_a_terminal_the_import_asks_first(tmp_path: Path, env: dict[str, str]
         leader, follower = pty.openpty()
         process = subprocess.Popen(
             [sys.executable, "-m", "journal", "--journal", str(journal), "import-csv", str(sheet)],
-            stdin=follower, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=tmp_path,
+            stdin=follower,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+            cwd=tmp_path,
         )
         os.close(follower)
         os.write(leader, answer)
-        out, err = process.communicate(timeout=60)
+        _out, err = process.communicate(timeout=60)
         os.close(leader)
         assert process.returncode == 0, err
         assert titles(journal, env, tmp_path) == expected if journal.exists() else expected == []

@@ -3,11 +3,8 @@ and the journal file is byte for byte what it was."""
 
 from __future__ import annotations
 
-import io
 import json
 import stat
-import subprocess
-import sys
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -27,7 +24,9 @@ def good_document(journal: Path, tmp_path: Path, env: dict[str, str]) -> dict[st
         return dict(json.loads(archive.read(fmt.DOCUMENT)))
 
 
-def zipped(path: Path, entries: list[tuple[str | zipfile.ZipInfo, bytes]], compression: int = zipfile.ZIP_DEFLATED) -> None:
+def zipped(
+    path: Path, entries: list[tuple[str | zipfile.ZipInfo, bytes]], compression: int = zipfile.ZIP_DEFLATED
+) -> None:
     with zipfile.ZipFile(path, "w", compression=compression) as archive:
         for name, data in entries:
             archive.writestr(name, data)
@@ -119,7 +118,11 @@ def prepared(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, 
     env = user_env(folder / "home")
     journal = folder / "target.journal"
     succeeded(
-        run(["--journal", str(journal), "add", "--title", "Kept safe", "--link", "https://example.com/a"], env=env, cwd=folder)
+        run(
+            ["--journal", str(journal), "add", "--title", "Kept safe", "--link", "https://example.com/a"],
+            env=env,
+            cwd=folder,
+        )
     )
     return journal, env, good_document(journal, folder, env)
 
@@ -135,17 +138,23 @@ def test_a_hostile_bundle_is_refused_with_a_clear_error_and_the_journal_unchange
     except TypeError:  # a maker of documents, not of files
         zipped(bundle, [(fmt.DOCUMENT, json.dumps(make(document)).encode())])
     before = file_hash(journal)
-    message = one_line_error(run(["--journal", str(journal), "bundle", "import", str(bundle)], env=env, cwd=tmp_path), 1)
+    message = one_line_error(
+        run(["--journal", str(journal), "bundle", "import", str(bundle)], env=env, cwd=tmp_path), 1
+    )
     assert expected in message, message
     assert "Traceback" not in message
     assert file_hash(journal) == before
     assert not list(tmp_path.glob("../**/evil*"))
 
 
-def test_the_good_document_itself_imports(prepared: tuple[Path, dict[str, str], dict[str, Any]], tmp_path: Path) -> None:
+def test_the_good_document_itself_imports(
+    prepared: tuple[Path, dict[str, str], dict[str, Any]], tmp_path: Path
+) -> None:
     """The corpus is made by spoiling this bundle, which is fine as it is."""
     _journal, env, document = prepared
     bundle = tmp_path / "fine.sjbundle"
     zipped(bundle, [(fmt.DOCUMENT, json.dumps(document).encode())])
-    out = succeeded(run(["--journal", str(tmp_path / "new.journal"), "bundle", "import", str(bundle)], env=env, cwd=tmp_path))
+    out = succeeded(
+        run(["--journal", str(tmp_path / "new.journal"), "bundle", "import", str(bundle)], env=env, cwd=tmp_path)
+    )
     assert "1 new" in out

@@ -7,7 +7,6 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -130,7 +129,8 @@ def test_three_journals_merge_in_random_order_without_losing_an_edit(tmp_path: P
                 choices = {n: rng.choice([MINE, THEIRS]) for n in FIELDS}
                 with journal.write() as session:
                     conflict = next(
-                        c for c in conflicts_of(session, story)
+                        c
+                        for c in conflicts_of(session, story)
                         if c.theirs and {n: c.theirs["fields"][n] for n in FIELDS} == theirs.fields
                     )
                     resolve(session, conflict.id, choices)

@@ -51,7 +51,9 @@ def links(draw: Any) -> dict[str, Any]:
         "final_url": draw(text),
         "checked_at": draw(st.none() | moment),
         "snapshot": draw(st.none() | st.tuples(moment, text, text, st.text(max_size=300))),
-        "readings": draw(st.lists(st.tuples(st.sampled_from(["comments", "views"]), st.integers(-5, 10**9), moment), max_size=2)),
+        "readings": draw(
+            st.lists(st.tuples(st.sampled_from(["comments", "views"]), st.integers(-5, 10**9), moment), max_size=2)
+        ),
     }
 
 
@@ -103,7 +105,16 @@ def fill(journal: Any, drawn: list[dict[str, Any]]) -> None:
                 session.flush()
                 if link_data["snapshot"] is not None:
                     fetched, url, content_type, body = link_data["snapshot"]
-                    session.add(LinkSnapshot(link_id=link.id, fetched_at=fetched, url=url or "https://example.com/x", content_type=content_type, title=url, text=body))
+                    session.add(
+                        LinkSnapshot(
+                            link_id=link.id,
+                            fetched_at=fetched,
+                            url=url or "https://example.com/x",
+                            content_type=content_type,
+                            title=url,
+                            text=body,
+                        )
+                    )
                 for metric, value, taken in link_data["readings"]:
                     session.add(Reading(story_id=story.id, link_id=link.id, metric=metric, value=value, taken_at=taken))
             for value, taken in data["story_readings"]:

@@ -127,7 +127,10 @@ def test_the_spreadsheet_dialog_maps_columns_previews_and_imports(
     launch: Launch, journal_path: Path, tmp_path: Path, qtbot: QtBot
 ) -> None:
     sheet = tmp_path / "team.csv"
-    sheet.write_text("Story,When,Notes\nFree coffee for a year,2024-05-01,ask Sam\nNo title here,,x\n,2024-13-01,\n", encoding="utf-8")
+    sheet.write_text(
+        "Story,When,Notes\nFree coffee for a year,2024-05-01,ask Sam\nNo title here,,x\n,2024-13-01,\n",
+        encoding="utf-8",
+    )
     window = launch(journal_path)
     dialog = CsvImportDialog(window, sheet)
     qtbot.addWidget(dialog)
@@ -152,6 +155,10 @@ def test_the_spreadsheet_dialog_maps_columns_previews_and_imports(
     window.close()
     journal = open_journal(journal_path)
     with journal.session() as session:
-        rows = session.connection().exec_driver_sql("SELECT title, outcome, internal_notes FROM story ORDER BY title").all()
+        rows = (
+            session.connection()
+            .exec_driver_sql("SELECT title, outcome, internal_notes FROM story ORDER BY title")
+            .all()
+        )
     journal.close()
     assert [tuple(row) for row in rows] == [("Free coffee for a year", "ask Sam", ""), ("No title here", "x", "")]

@@ -30,7 +30,9 @@ def upgrade() -> None:
     )
     bind = op.get_bind()
     replica = str(uuid.uuid4())
-    bind.execute(sa.text("INSERT INTO journal_meta (key, value) VALUES (:key, :value)"), {"key": "replica_id", "value": replica})
+    bind.execute(
+        sa.text("INSERT INTO journal_meta (key, value) VALUES (:key, :value)"), {"key": "replica_id", "value": replica}
+    )
     # Every story already here was written in this journal: one change, by this replica.
     bind.execute(sa.text("UPDATE story SET version = json_object(:replica, 1)"), {"replica": replica})
     op.create_table(
