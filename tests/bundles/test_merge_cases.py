@@ -1,0 +1,158 @@
+"""Merge rules one by one on real journal files: deletions travel only as tombstones, an edit made after a
+deletion elsewhere is kept as a conflict, an import is everything or nothing, export picks by tag and date."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from journal.bundles import format as fmt
+from journal.bundles.conflicts import THEIRS, conflicts_of, resolve
+from journal.bundles.export import chosen_ids, export_bundle
+from journal.bundles.format import BundleError
+from journal.bundles.merge import apply_import, plan_import
+from journal.bundles.read import read_bundle
+from journal.store import stories
+from journal.store.database import Journal, open_journal
+from tests.bundles.helpers import dump, transfer
+
+
+@pytest.fixture
+def pair(tmp_path: Path) -> tuple[Journal, Journal]:
+    anna, ben = open_journal(tmp_path / "anna.journal"), open_journal(tmp_path / "ben.journal")
+    yield anna, ben
+    anna.close()
+    ben.close()
+
+
+def add(journal: Journal, title: str, tags: list[str] | None = None) -> str:
+    with journal.write() as session:
+        return stories.create_story(stories.StoryCreate(title=title, tags=tags or []), session=session).id
+
+
+def purge(journal: Journal, story_id: str) -> None:
+    with journal.write() as session:
+        stories.delete_story(story_id, session=session)
+    with journal.write() as session:
+        stories.purge_deleted(session=session)
+
+
+def live(journal: Journal) -> set[str]:
+    with journal.session() as session:
+        return set(session.connection().exec_driver_sql("SELECT title FROM story").scalars())
+
+
+def test_a_story_missing_from_a_bundle_is_never_deleted(pair: tuple[Journal, Journal], tmp_path: Path) -> None:
+    anna, ben = pair
+    add(anna, "Shared")
+    transfer(anna, ben, tmp_path)
+    add(ben, "Only Ben's")
+    bundle = tmp_path / "tagged.sjbundle"
+    export_bundle(anna, bundle, [])  # an empty selection
+    assert plan_import(ben, read_bundle(bundle)).counts()["deletions"] == 0
+    apply_import(ben, read_bundle(bundle))
+    assert live(ben) == {"Shared", "Only Ben's"}
+
+
+def test_a_deletion_travels_as_a_tombstone(pair: tuple[Journal, Journal], tmp_path: Path) -> None:
+    anna, ben = pair
+    story = add(anna, "Going away")
+    transfer(anna, ben, tmp_path)
+    purge(anna, story)
+    plan = transfer(anna, ben, tmp_path)
+    assert plan.counts()["deletions"] == 1
+    assert live(ben) == set()
+    # and the old bundle, arriving late, does not bring it back
+    add(anna, "Unrelated")
+    assert transfer(ben, anna, tmp_path).counts()["new"] == 0
+    assert live(anna) == {"Unrelated"}
+
+
+def test_a_story_edited_after_its_deletion_elsewhere_becomes_a_conflict(
+    pair: tuple[Journal, Journal], tmp_path: Path
+) -> None:
+    anna, ben = pair
+    story = add(anna, "Disputed")
+    transfer(anna, ben, tmp_path)
+    purge(anna, story)
+    with ben.write() as session:
+        stories.update_story(story, {"outcome": "a thank-you card"}, session=session)
+    plan = transfer(anna, ben, tmp_path)
+    assert plan.counts() == {"new": 0, "updated": 0, "unchanged": 0, "conflicts": 1, "deletions": 0}
+    assert live(ben) == {"Disputed"}
+    with ben.session() as session:
+        [conflict] = conflicts_of(session, story)
+    assert conflict.theirs is None and conflict.source == "handover.sjbundle"
+    # Ben's edit travels back to Anna: edited after the deletion, so it is restored there, not lost.
+    assert transfer(ben, anna, tmp_path).counts()["new"] == 1
+    assert live(anna) == {"Disputed"}
+    with ben.write() as session:
+        resolve(session, conflict.id, {"story": THEIRS})
+    assert live(ben) == set()
+
+
+def test_an_import_that_fails_midway_changes_nothing(pair: tuple[Journal, Journal], tmp_path: Path) -> None:
+    anna, ben = pair
+    add(anna, "First")  # written before the failure, then rolled back
+    second = add(anna, "Second")
+    with anna.write() as session:
+        stories.add_link(second, stories.CoverageLinkBase(url="https://example.com/a"), session=session)
+    bundle = tmp_path / "b.sjbundle"
+    export_bundle(anna, bundle, chosen_ids(anna))
+    # Ben already has that link id on a story of his own: the bundle contradicts his journal.
+    with zipfile.ZipFile(bundle) as archive:
+        document = json.loads(archive.read(fmt.DOCUMENT))
+    link_id = next(link["id"] for record in document["stories"] for link in record["links"])
+    own = add(ben, "Ben's own")
+    with ben.write() as session:
+        link = stories.add_link(own, stories.CoverageLinkBase(url="https://example.com/b"), session=session)
+        session.connection().exec_driver_sql("UPDATE coverage_link SET id = ? WHERE id = ?", (link_id, link.id))
+    before = dump(ben)
+    with pytest.raises(BundleError, match="another story"):
+        apply_import(ben, read_bundle(bundle))
+    assert dump(ben) == before
+
+
+def test_export_chooses_by_tag_and_date(pair: tuple[Journal, Journal], tmp_path: Path) -> None:
+    anna, _ben = pair
+    add(anna, "Refund", ["billing/refunds"])
+    add(anna, "Flowers", ["kindness"])
+    old = add(anna, "Old one", ["billing"])
+    with anna.write() as session:
+        session.connection().exec_driver_sql(
+            "UPDATE story SET updated_at = '2020-01-01 00:00:00', version = version WHERE id = ?", (old,)
+        )
+
+    def titles(ids: list[str]) -> set[str]:
+        with anna.session() as session:
+            return {stories.get_story(i, session=session).title for i in ids}
+
+    assert titles(chosen_ids(anna, tags=["billing"])) == {"Refund", "Old one"}
+    assert titles(chosen_ids(anna, tags=["BILLING"], since=dt.date(2024, 1, 1))) == {"Refund"}
+    assert titles(chosen_ids(anna, tags=["kindness", "billing/refunds"])) == {"Refund", "Flowers"}
+
+
+def test_local_changes_bump_the_version_and_imports_do_not(pair: tuple[Journal, Journal], tmp_path: Path) -> None:
+    anna, ben = pair
+    story = add(anna, "Counted")
+
+    def vector(journal: Journal) -> dict[str, int]:
+        with journal.session() as session:
+            text = session.connection().exec_driver_sql("SELECT version FROM story WHERE id = ?", (story,)).scalar()
+        return dict(json.loads(text))
+
+    start = vector(anna)
+    with anna.write() as session:
+        stories.set_story_tags(story, ["new tag"], session=session)
+    tagged = vector(anna)
+    assert sum(tagged.values()) == sum(start.values()) + 1
+    with anna.write() as session:
+        stories.delete_story(story, session=session)
+        stories.restore_story(story, session=session)
+    assert vector(anna) == tagged, "deleting and restoring (undo) is not an edit"
+    transfer(anna, ben, tmp_path)
+    assert vector(ben) == tagged
