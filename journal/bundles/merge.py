@@ -147,7 +147,9 @@ def _plan(session: Session, bundle: Bundle) -> Plan:
         order = compare(vector, versioning.loads(mine.version))
         if order == Order.AFTER:
             plan.steps.append(Step(Action.UPDATE, story_id, title, record))
-        elif order == Order.CONCURRENT:
+        elif order in (Order.CONCURRENT, Order.EQUAL):
+            # Equal vectors with different content only happen when a journal's counter went back (a copy
+            # or an old backup put in place): kept as a conflict rather than trusted.
             concurrent.append((record, mine))
         else:
             plan.steps.append(Step(Action.UNCHANGED, story_id, mine.title, record))
@@ -159,7 +161,14 @@ def _plan(session: Session, bundle: Bundle) -> Plan:
             known = any(
                 compare(record["version"], seen) in (Order.EQUAL, Order.BEFORE) for seen in pending.get(mine.id, [])
             )
-            action = Action.ABSORB if same else Action.UNCHANGED if known else Action.CONFLICT
+            equal = compare(record["version"], versioning.loads(mine.version)) == Order.EQUAL
+            action = (
+                (Action.UNCHANGED if equal else Action.ABSORB)
+                if same
+                else Action.UNCHANGED
+                if known
+                else Action.CONFLICT
+            )
             plan.steps.append(Step(action, mine.id, mine.title, record))
     for tomb in bundle.tombstones:
         grave_id: str = tomb["story_id"]

@@ -13,6 +13,7 @@ drop_triggers() before and install_triggers() after.
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Mapping
 from enum import Enum
 
@@ -93,3 +94,12 @@ def replica_id(connection: sa.Connection) -> str:
     row = connection.exec_driver_sql(f"SELECT value FROM journal_meta WHERE key = '{REPLICA_KEY}'").first()
     assert row is not None, "the journal has no replica id (migration 0006 makes one)"
     return str(row[0])
+
+
+def renew_replica_id(connection: sa.Connection) -> str:
+    """Give this journal a new replica id. Call it when a file takes the place of the journal (a backup put
+    back, a copy opened as a second journal): its counters may repeat numbers other journals have already
+    seen, and a new id keeps its next changes from being mistaken for those."""
+    replica = str(uuid.uuid4())
+    connection.exec_driver_sql("INSERT OR REPLACE INTO journal_meta (key, value) VALUES (?, ?)", (REPLICA_KEY, replica))
+    return replica

@@ -156,3 +156,37 @@ def test_local_changes_bump_the_version_and_imports_do_not(pair: tuple[Journal, 
     assert vector(anna) == tagged, "deleting and restoring (undo) is not an edit"
     transfer(anna, ben, tmp_path)
     assert vector(ben) == tagged
+
+
+def test_a_journal_put_back_from_an_old_copy_cannot_hide_an_edit(pair: tuple[Journal, Journal], tmp_path: Path) -> None:
+    """A copy's counter repeats numbers: equal vectors with different content are a conflict, not skipped;
+    with a new replica id given when the copy is put in place, its edits are plainly concurrent."""
+    import shutil
+
+    from journal.store import versioning
+
+    anna, ben = pair
+    story = add(anna, "Original")
+    transfer(anna, ben, tmp_path)
+    anna.close()
+    for name in ("copy.journal", "renewed.journal"):
+        shutil.copy(tmp_path / "anna.journal", tmp_path / name)
+    anna = open_journal(tmp_path / "anna.journal")
+    with anna.write() as session:
+        stories.update_story(story, {"title": "Edited before the copy came back"}, session=session)
+    transfer(anna, ben, tmp_path)
+    anna.close()
+    for name, renew in (("copy.journal", False), ("renewed.journal", True)):
+        copy = open_journal(tmp_path / name)
+        with copy.write() as session:
+            if renew:
+                versioning.renew_replica_id(session.connection())
+            stories.update_story(story, {"title": f"Edited in {name}"}, session=session)
+        plan = transfer(copy, ben, tmp_path)
+        copy.close()
+        assert plan.counts()["conflicts"] == 1, name
+    with ben.session() as session:
+        kept = stories.get_story(story, session=session).title
+        theirs = sorted(c.theirs["fields"]["title"] for c in conflicts_of(session, story) if c.theirs)
+    assert kept == "Edited before the copy came back"
+    assert theirs == ["Edited in copy.journal", "Edited in renewed.journal"]
