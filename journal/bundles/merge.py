@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import string
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -23,7 +24,7 @@ from sqlmodel import Session
 from journal.bundles.format import BundleError
 from journal.bundles.read import Bundle
 from journal.bundles.records import LINK_COLUMNS, READING_COLUMNS, SNAPSHOT_COLUMNS, column_kind, content, story_records
-from journal.store import versioning
+from journal.store import search, versioning
 from journal.store.database import Journal
 from journal.store.models import (
     EDITABLE_FIELDS,
@@ -107,11 +108,93 @@ def apply_import(journal: Journal, bundle: Bundle, progress: Callable[[int, int]
     with journal.write() as session:
         plan = _plan(session, bundle)
         changes = plan.changes
-        for done, step in enumerate(changes, start=1):
-            _apply(session, step, bundle)
-            if progress is not None:
-                progress(done, len(changes))
+        # Stories are written with the search triggers off (each would index the story again for every tag
+        # and link row) and indexed once each at the end; in the same transaction, so a failure undoes all.
+        written = [step for step in changes if step.action in (Action.NEW, Action.UPDATE)]
+        others = [step for step in changes if step.action not in (Action.NEW, Action.UPDATE)]
+        connection = session.connection()
+        tags = TagCache(session)
+        batch = _NewStories(session, tags)
+        try:
+            for done, step in enumerate([*others, *written], start=1):
+                if written and step is written[0]:
+                    search.drop_triggers(connection)
+                if step.action == Action.NEW:
+                    assert step.record is not None
+                    batch.add(step.record, bundle.texts)
+                else:
+                    _apply(session, step, bundle, tags)
+                if progress is not None:
+                    progress(done, len(changes))
+            batch.flush()
+        except sa.exc.IntegrityError:
+            raise BundleError(
+                "The bundle gives an id that already belongs to another story, link or reading in this journal."
+            ) from None
+        if written:
+            search.refresh_stories(connection, [step.story_id for step in written])
+            search.install_triggers(connection)
     return plan
+
+
+class TagCache:
+    """Tag ids by name, under the rule the `tag.name` column's NOCASE collation uses (ASCII letters fold)."""
+
+    _FOLD = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.tags = {self.key(row.name): [row.id, row.color] for row in session.execute(sa.select(TAG))}
+
+    def key(self, name: str) -> str:
+        return name.translate(self._FOLD)
+
+    def id_for(self, tag: dict[str, Any]) -> str:
+        found = self.tags.get(self.key(tag["name"]))
+        if found is None:
+            found = self.tags[self.key(tag["name"])] = [new_id(), tag["color"]]
+            self.session.execute(
+                TAG.insert().values(id=found[0], name=tag["name"], color=tag["color"], created_at=utcnow())
+            )
+        elif found[1] is None and tag["color"] is not None:
+            found[1] = tag["color"]
+            self.session.execute(TAG.update().where(TAG.c.id == found[0]).values(color=tag["color"]))
+        return str(found[0])
+
+
+class _NewStories:
+    """Stories this journal has never had, inserted many rows per statement."""
+
+    SIZE = 500
+
+    def __init__(self, session: Session, tags: TagCache) -> None:
+        self.session = session
+        self.tags = tags
+        self.rows: dict[sa.Table, list[dict[str, Any]]] = {
+            table: [] for table in (STORY, STORY_TAG, LINK, SNAPSHOT, READING)
+        }
+        self.count = 0
+
+    def add(self, record: dict[str, Any], texts: dict[str, str]) -> None:
+        story_id = record["id"]
+        self.rows[STORY].append({"id": story_id, **_story_row(record)})
+        for tag in record["tags"]:
+            self.rows[STORY_TAG].append({"story_id": story_id, "tag_id": self.tags.id_for(tag)})
+        for link in record["links"]:
+            self.rows[LINK].append({"story_id": story_id, **_values(LINK, link, LINK_COLUMNS)})
+            if "snapshot" in link:
+                self.rows[SNAPSHOT].append(_snapshot_row(link, texts))
+        for reading in record["readings"]:
+            self.rows[READING].append({"story_id": story_id, **_values(READING, reading, READING_COLUMNS)})
+        self.count += 1
+        if self.count % self.SIZE == 0:
+            self.flush()
+
+    def flush(self) -> None:
+        for table, rows in self.rows.items():  # in the order of the foreign keys
+            if rows:
+                self.session.execute(table.insert(), rows)
+                rows.clear()
 
 
 # ---------------------------------------------------------------- planning
@@ -190,10 +273,10 @@ def _plan(session: Session, bundle: Bundle) -> Plan:
 # ---------------------------------------------------------------- applying
 
 
-def _apply(session: Session, step: Step, bundle: Bundle) -> None:
+def _apply(session: Session, step: Step, bundle: Bundle, tags: TagCache) -> None:
     if step.action in (Action.NEW, Action.UPDATE):
         assert step.record is not None
-        write_record(session, step.record, bundle.texts)
+        write_record(session, step.record, bundle.texts, tags)
     elif step.action == Action.ABSORB:
         assert step.record is not None
         current = session.execute(sa.select(STORY.c.version).where(STORY.c.id == step.story_id)).scalar_one()
@@ -272,40 +355,39 @@ def _values(table: sa.Table, record: dict[str, Any], names: Iterable[str]) -> di
     return {name: _value(table.c[name], record[name]) for name in names}
 
 
-def write_record(session: Session, record: dict[str, Any], texts: dict[str, str]) -> None:
-    """Make the story exactly `record` (fields, tags, links, snapshots, readings), with its vector."""
-    story_id = record["id"]
-    row = {
+def _story_row(record: dict[str, Any]) -> dict[str, Any]:
+    return {
         **_values(STORY, record["fields"], EDITABLE_FIELDS),
         "created_at": _time(record["created_at"]),
         "updated_at": _time(record["updated_at"]),
         "version": versioning.dumps(record["version"]),
     }
+
+
+def _snapshot_row(link: dict[str, Any], texts: dict[str, str]) -> dict[str, Any]:
+    text = link["snapshot"].get("text", texts.get(link["id"], ""))
+    return {"link_id": link["id"], "text": text, **_values(SNAPSHOT, link["snapshot"], SNAPSHOT_COLUMNS)}
+
+
+def write_record(session: Session, record: dict[str, Any], texts: dict[str, str], tags: TagCache | None = None) -> None:
+    """Make the story exactly `record` (fields, tags, links, snapshots, readings), with its vector."""
+    story_id = record["id"]
+    row = _story_row(record)
     exists = session.execute(sa.select(STORY.c.id).where(STORY.c.id == story_id)).first() is not None
     if exists:
         session.execute(STORY.update().where(STORY.c.id == story_id).values(**row))
     else:
         session.execute(STORY.insert().values(id=story_id, **row))
-    _write_tags(session, story_id, record["tags"])
+    _write_tags(session, story_id, record["tags"], tags or TagCache(session))
     _write_links(session, story_id, record["links"], texts)
     _write_readings(session, story_id, record["readings"])
 
 
-def _write_tags(session: Session, story_id: str, tags: list[dict[str, Any]]) -> None:
+def _write_tags(session: Session, story_id: str, tags: list[dict[str, Any]], cache: TagCache) -> None:
     session.execute(STORY_TAG.delete().where(STORY_TAG.c.story_id == story_id))
-    for tag in tags:
-        found = session.execute(
-            # The column's NOCASE collation: exactly the rule that makes tag names unique.
-            sa.select(TAG.c.id, TAG.c.color).where(TAG.c.name == tag["name"])
-        ).first()
-        if found is None:
-            tag_id = new_id()
-            session.execute(TAG.insert().values(id=tag_id, name=tag["name"], color=tag["color"], created_at=utcnow()))
-        else:
-            tag_id = found.id
-            if found.color is None and tag["color"] is not None:
-                session.execute(TAG.update().where(TAG.c.id == tag_id).values(color=tag["color"]))
-        session.execute(STORY_TAG.insert().values(story_id=story_id, tag_id=tag_id))
+    rows = [{"story_id": story_id, "tag_id": cache.id_for(tag)} for tag in tags]
+    if rows:
+        session.execute(STORY_TAG.insert(), rows)
 
 
 def _write_links(session: Session, story_id: str, links: list[dict[str, Any]], texts: dict[str, str]) -> None:
@@ -323,12 +405,7 @@ def _write_links(session: Session, story_id: str, links: list[dict[str, Any]], t
             session.execute(LINK.insert().values(story_id=story_id, **values))
         session.execute(SNAPSHOT.delete().where(SNAPSHOT.c.link_id == link["id"]))
         if "snapshot" in link:
-            text = link["snapshot"].get("text", texts.get(link["id"], ""))
-            session.execute(
-                SNAPSHOT.insert().values(
-                    link_id=link["id"], text=text, **_values(SNAPSHOT, link["snapshot"], SNAPSHOT_COLUMNS)
-                )
-            )
+            session.execute(SNAPSHOT.insert(), [_snapshot_row(link, texts)])
 
 
 def _write_readings(session: Session, story_id: str, readings: list[dict[str, Any]]) -> None:
