@@ -190,3 +190,24 @@ def test_a_journal_put_back_from_an_old_copy_cannot_hide_an_edit(pair: tuple[Jou
         theirs = sorted(c.theirs["fields"]["title"] for c in conflicts_of(session, story) if c.theirs)
     assert kept == "Edited before the copy came back"
     assert theirs == ["Edited in copy.journal", "Edited in renewed.journal"]
+
+
+def test_imported_and_updated_stories_are_found_by_search(pair: tuple[Journal, Journal], tmp_path: Path) -> None:
+    from journal.store.listing import StoryQuery, list_rows
+
+    anna, ben = pair
+    story = add(anna, "Umbrella lent in the storm", ["weather"])
+    transfer(anna, ben, tmp_path)
+
+    def found(words: str) -> list[str]:
+        with ben.session() as session:
+            return [row.id for row in list_rows(session=session, query=StoryQuery(text=words), limit=-1)]
+
+    assert found("umbrella") == [story]
+    assert found("weather") == [story]
+    with anna.write() as session:
+        stories.update_story(story, {"outcome": "returned with a cake"}, session=session)
+    transfer(anna, ben, tmp_path)
+    assert found("cake") == [story]
+    add(ben, "Typed after the import, umbrella again")
+    assert len(found("umbrella")) == 2, "the search triggers are back after an import"
