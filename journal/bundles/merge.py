@@ -94,8 +94,12 @@ class Plan:
         c = self.counts()
         return (
             f"{c['new']} new, {c['updated']} updated, {c['unchanged']} unchanged, "
-            f"{c['conflicts']} conflicts, {c['deletions']} deletions"
+            f"{plural(c['conflicts'], 'conflict')}, {plural(c['deletions'], 'deletion')}"
         )
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
 def plan_import(journal: Journal, bundle: Bundle) -> Plan:

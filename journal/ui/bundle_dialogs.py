@@ -86,8 +86,7 @@ class ImportBundleDialog(QDialog):
         assert self.plan is not None
         counts = self.plan.counts()
         self.summary.setText(
-            f"{counts['new']} new, {counts['updated']} updated, {counts['unchanged']} unchanged, "
-            f"{counts['conflicts']} conflicts, {counts['deletions']} deletions."
+            f"{self.plan.summary()}."
             + ("\nA conflict keeps both versions; you choose later, story by story." if counts["conflicts"] else "")
         )
         for step in self.plan.changes:

@@ -97,6 +97,9 @@ class ConflictDialog(QDialog):
                 grid.addWidget(QLabel(LABELS[name]), row, 0)
                 grid.addWidget(mine, row, 1)
                 grid.addWidget(theirs, row, 2)
+            grid.setRowStretch(grid.rowCount(), 1)  # rows at the top, not spread over the height
+            grid.setColumnStretch(1, 1)
+            grid.setColumnStretch(2, 1)
             inner = QWidget()
             inner.setLayout(grid)
             scroll = QScrollArea()
