@@ -123,6 +123,7 @@ def apply_import(journal: Journal, bundle: Bundle, progress: Callable[[int, int]
             for done, step in enumerate([*others, *written], start=1):
                 if written and step is written[0]:
                     search.drop_triggers(connection)
+                    versioning.drop_triggers(connection)
                 if step.action == Action.NEW:
                     assert step.record is not None
                     batch.add(step.record, bundle.texts)
@@ -138,6 +139,7 @@ def apply_import(journal: Journal, bundle: Bundle, progress: Callable[[int, int]
         if written:
             search.refresh_stories(connection, [step.story_id for step in written])
             search.install_triggers(connection)
+            versioning.install_triggers(connection)
     return plan
 
 
