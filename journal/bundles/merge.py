@@ -21,6 +21,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from journal.bundles.automerge import auto_merge
 from journal.bundles.format import BundleError
 from journal.bundles.read import Bundle
 from journal.bundles.records import LINK_COLUMNS, READING_COLUMNS, SNAPSHOT_COLUMNS, column_kind, content, story_records
@@ -57,6 +58,7 @@ class Action(StrEnum):
     CONFLICT = "conflict"
     DELETE = "deleted"
     ABSORB = "same content"  # changed on both sides to the same thing: only the vectors are merged
+    AUTOMERGE = "merged"  # changed on both sides only in what the program fills in (journal/bundles/automerge.py)
     FORGET = "deletion noted"  # a tombstone for a story this journal never had (kept so it travels on)
 
 
@@ -84,7 +86,7 @@ class Plan:
     def counts(self) -> dict[str, int]:
         return {
             "new": self.count(Action.NEW),
-            "updated": self.count(Action.UPDATE),
+            "updated": self.count(Action.UPDATE) + self.count(Action.AUTOMERGE),
             "unchanged": self.count(Action.UNCHANGED) + self.count(Action.ABSORB),
             "conflicts": self.count(Action.CONFLICT),
             "deletions": self.count(Action.DELETE),
@@ -114,8 +116,9 @@ def apply_import(journal: Journal, bundle: Bundle, progress: Callable[[int, int]
         changes = plan.changes
         # Stories are written with the search triggers off (each would index the story again for every tag
         # and link row) and indexed once each at the end; in the same transaction, so a failure undoes all.
-        written = [step for step in changes if step.action in (Action.NEW, Action.UPDATE)]
-        others = [step for step in changes if step.action not in (Action.NEW, Action.UPDATE)]
+        rewrites = (Action.NEW, Action.UPDATE, Action.AUTOMERGE)
+        written = [step for step in changes if step.action in rewrites]
+        others = [step for step in changes if step.action not in rewrites]
         connection = session.connection()
         tags = TagCache(session)
         batch = _NewStories(session, tags)
@@ -251,6 +254,11 @@ def _plan(session: Session, bundle: Bundle) -> Plan:
                 compare(record["version"], seen) in (Order.EQUAL, Order.BEFORE) for seen in pending.get(mine.id, [])
             )
             equal = compare(record["version"], versioning.loads(mine.version)) == Order.EQUAL
+            merged_record = None if same or known or equal else auto_merge(by_id[mine.id], record, texts, bundle.texts)
+            if merged_record is not None:
+                merged_record["version"] = record["version"]  # the local one is merged in when it is written
+                plan.steps.append(Step(Action.AUTOMERGE, mine.id, mine.title, merged_record))
+                continue
             action = (
                 (Action.UNCHANGED if equal else Action.ABSORB)
                 if same
@@ -283,6 +291,12 @@ def _apply(session: Session, step: Step, bundle: Bundle, tags: TagCache) -> None
     if step.action in (Action.NEW, Action.UPDATE):
         assert step.record is not None
         write_record(session, step.record, bundle.texts, tags)
+    elif step.action == Action.AUTOMERGE:
+        assert step.record is not None
+        current = session.execute(sa.select(STORY.c.version).where(STORY.c.id == step.story_id)).scalar_one()
+        vector = versioning.merged(versioning.loads(current), step.record["version"])
+        replica = versioning.replica_id(session.connection())
+        write_record(session, {**step.record, "version": versioning.bumped(vector, replica)}, {}, tags)
     elif step.action == Action.ABSORB:
         assert step.record is not None
         current = session.execute(sa.select(STORY.c.version).where(STORY.c.id == step.story_id)).scalar_one()

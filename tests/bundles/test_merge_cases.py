@@ -225,3 +225,41 @@ def test_a_tag_renamed_in_the_library_travels_without_a_conflict(pair: tuple[Jou
     assert (plan.counts()["updated"], plan.counts()["conflicts"]) == (1, 0)
     with ben.session() as session:
         assert stories.get_story(story, session=session).tags == ["new name"]
+
+
+def test_fetches_and_readings_on_both_sides_merge_without_a_conflict(
+    pair: tuple[Journal, Journal], tmp_path: Path
+) -> None:
+    from journal.store.models import CoverageLink, LinkSnapshot, Reading, utcnow
+
+    anna, ben = pair
+    story = add(anna, "Fetched twice")
+    with anna.write() as session:
+        link_id = stories.add_link(story, stories.CoverageLinkBase(url="https://example.com/post"), session=session).id
+    transfer(anna, ben, tmp_path)
+
+    def fetched(journal: Journal, when: dt.datetime, description: str, reading: int) -> None:
+        with journal.write() as session:
+            link = session.get(CoverageLink, link_id)
+            assert link is not None
+            link.fetch_state, link.fetched_at, link.description = "fetched", when, description
+            session.merge(
+                LinkSnapshot(link_id=link_id, fetched_at=when, url=link.url, text=f"page as of {description}")
+            )
+            session.add(Reading(story_id=story, link_id=link_id, metric="comments", value=reading, taken_at=when))
+            link.story.updated_at = utcnow()
+
+    fetched(anna, dt.datetime(2026, 1, 1, tzinfo=dt.UTC), "older", 10)
+    fetched(ben, dt.datetime(2026, 2, 1, tzinfo=dt.UTC), "newer", 25)
+    plan = transfer(anna, ben, tmp_path)
+    assert (plan.counts()["updated"], plan.counts()["conflicts"]) == (1, 0)
+    back = transfer(ben, anna, tmp_path)
+    assert (back.counts()["updated"], back.counts()["conflicts"]) == (1, 0)
+    for journal in (anna, ben):
+        with journal.session() as session:
+            connection = session.connection()
+            description = connection.exec_driver_sql("SELECT description FROM coverage_link").scalar()
+            text = connection.exec_driver_sql("SELECT text FROM link_snapshot").scalar()
+            values = sorted(connection.exec_driver_sql("SELECT value FROM reading").scalars())
+        assert (description, text, values) == ("newer", "page as of newer", [10, 25])
+    assert dump(anna, with_tag_ids=False) == dump(ben, with_tag_ids=False)
