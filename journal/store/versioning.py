@@ -50,7 +50,7 @@ _TRIGGERS = {
     END""",
     "version_story_delete": """AFTER DELETE ON story BEGIN
         INSERT OR REPLACE INTO tombstone (story_id, deleted_at, version)
-            VALUES (OLD.id, strftime('%Y-%m-%d %H:%M:%S', 'now'), OLD.version);
+            VALUES (OLD.id, strftime('%Y-%m-%d %H:%M:%f', 'now') || '000', OLD.version);  -- as SQLAlchemy writes
     END""",
 }
 
