@@ -55,7 +55,11 @@ def export_bundle(
 ) -> ExportResult:
     with journal.session() as session:
         records, texts = story_records(session, list(story_ids))
-        graves_query = select(Tombstone).order_by(col(Tombstone.story_id))
+        # A story brought back by an edit made after its deletion elsewhere is live again: its old tombstone
+        # stays home (the story itself says more than the deletion it outlived).
+        graves_query = (
+            select(Tombstone).where(col(Tombstone.story_id).not_in(select(Story.id))).order_by(col(Tombstone.story_id))
+        )
         if since is not None:
             graves_query = graves_query.where(col(Tombstone.deleted_at) >= _start_of(since))
         graves = [
