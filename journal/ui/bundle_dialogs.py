@@ -121,7 +121,8 @@ class ImportBundleDialog(QDialog):
         service = self.window_.service
         service.stories_changed.emit()
         service.library_changed.emit()
-        self.window_.statusBar().showMessage(f"Imported {self.path.name}: {plan.summary()}.", 10000)
+        hint = " Edit ▸ Next conflict to resolve shows them." if plan.counts()["conflicts"] else ""
+        self.window_.statusBar().showMessage(f"Imported {self.path.name}: {plan.summary()}.{hint}", 15000)
         self.finished_import.emit(plan)
         self.accept()
 

@@ -99,7 +99,8 @@ def test_a_conflict_shows_a_banner_and_the_dialog_resolves_it(
 
     window = launch(journal_path)
     settle(window)
-    window.select_story(story_id)
+    window.next_conflict_action.trigger()  # type: ignore[attr-defined]
+    assert window.editor.story_id == story_id
     banner = window.conflict_banner  # type: ignore[attr-defined]
     qtbot.waitUntil(banner.isVisible, timeout=5_000)
     assert "also changed in anna.sjbundle" in banner.label.text()
