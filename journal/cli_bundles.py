@@ -41,7 +41,9 @@ def register(commands: Any) -> None:
 
     bundle = commands.add_parser("bundle", help="hand stories to another journal: export or import a bundle file")
     actions = bundle.add_subparsers(dest="bundle_command", metavar="ACTION", required=True)
-    export = actions.add_parser("export", help="write the chosen stories to one bundle file")
+    export = actions.add_parser(
+        "export", help="write the chosen stories to one bundle file (every field, private ones included)"
+    )
     export.add_argument("file", metavar="FILE", type=Path)
     export.add_argument(
         "--tag",
