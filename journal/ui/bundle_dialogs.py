@@ -151,6 +151,11 @@ class ExportBundleDialog(QDialog):
         self.export_button = buttons.addButton("Export…", QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        warning = QLabel(
+            "A bundle carries every field, the private ones (customer, contact, internal notes) included, "
+            "so that the journal it goes to loses nothing. Hand it only to your own team."
+        )
+        warning.setWordWrap(True)
         layout = QVBoxLayout(self)
         for widget in (
             QLabel("Put these stories in the bundle:"),
@@ -158,6 +163,7 @@ class ExportBundleDialog(QDialog):
             self.search,
             self.tagged,
             self.tag,
+            warning,
             buttons,
         ):
             layout.addWidget(widget)
