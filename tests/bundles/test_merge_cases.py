@@ -263,3 +263,29 @@ def test_fetches_and_readings_on_both_sides_merge_without_a_conflict(
             values = sorted(connection.exec_driver_sql("SELECT value FROM reading").scalars())
         assert (description, text, values) == ("newer", "page as of newer", [10, 25])
     assert dump(anna, with_tag_ids=False) == dump(ben, with_tag_ids=False)
+
+
+def test_a_large_bundle_keeps_its_stories_in_parts(
+    pair: tuple[Journal, Journal], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    anna, ben = pair
+    monkeypatch.setattr(fmt, "PART_SIZE", 2)
+    for number in range(5):
+        add(anna, f"Story {number}", ["parted"])
+    bundle = tmp_path / "parts.sjbundle"
+    export_bundle(anna, bundle, chosen_ids(anna))
+    with zipfile.ZipFile(bundle) as archive:
+        names = sorted(archive.namelist())
+        document = json.loads(archive.read(fmt.DOCUMENT))
+    assert names == ["bundle.json", "stories/00001.json", "stories/00002.json", "stories/00003.json"]
+    assert (document["story_parts"], document["stories"]) == (3, [])
+    assert apply_import(ben, read_bundle(bundle)).counts()["new"] == 5
+    assert dump(ben, with_tag_ids=False) == dump(anna, with_tag_ids=False)
+    # A part missing, or one more than the document says, is refused.
+    for keep in (names[:-1], [*names, "stories/00004.json"]):
+        broken = tmp_path / "broken.sjbundle"
+        with zipfile.ZipFile(bundle) as source, zipfile.ZipFile(broken, "w") as target:
+            for name in keep:
+                target.writestr(name, source.read(name) if name in names else b"[]")
+        with pytest.raises(BundleError, match="story parts do not match"):
+            read_bundle(broken)
