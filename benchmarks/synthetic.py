@@ -198,7 +198,7 @@ LINK_COLUMNS = (
 
 def build(path: Path, *, seed: int = DEFAULT_SEED, size: Size = Size(), log: bool = True) -> None:
     """Write a new synthetic journal at `path` (which must not exist)."""
-    from journal.store import search
+    from journal.store import search, versioning
     from journal.store.database import _make_engine, open_journal
 
     started = time.perf_counter()
@@ -269,6 +269,12 @@ def build(path: Path, *, seed: int = DEFAULT_SEED, size: Size = Size(), log: boo
             connection.exec_driver_sql("PRAGMA cache_size = -200000")
             search.rebuild(connection)
             search.install_triggers(connection)
+            # The bundle bookkeeping's version triggers were dropped with the rest: put them back, and give
+            # every bulk-loaded story the vector a story written here gets.
+            versioning.install_triggers(connection)
+            connection.exec_driver_sql(
+                "UPDATE story SET version = json_object((SELECT value FROM journal_meta WHERE key = 'replica_id'), 1)"
+            )
         say("full-text index rebuilt, triggers installed")
     finally:
         engine.dispose()

@@ -41,7 +41,9 @@ def register(commands: Any) -> None:
 
     bundle = commands.add_parser("bundle", help="hand stories to another journal: export or import a bundle file")
     actions = bundle.add_subparsers(dest="bundle_command", metavar="ACTION", required=True)
-    export = actions.add_parser("export", help="write the chosen stories to one bundle file")
+    export = actions.add_parser(
+        "export", help="write the chosen stories to one bundle file (every field, private ones included)"
+    )
     export.add_argument("file", metavar="FILE", type=Path)
     export.add_argument(
         "--tag",
@@ -125,7 +127,7 @@ def _import(args: argparse.Namespace, path: Path, out: TextIO) -> int:
     verb = "Would import" if args.dry_run else "Imported"
     print(f"{verb} {bundle.source}: {plan.summary()}.", file=out)
     for step in changes:
-        print(f"  {str(step.action):<12} {step.story_id[:8]}  {step.title}", file=out)
+        print(f"  {step.action!s:<12} {step.story_id[:8]}  {step.title}", file=out)
     if plan.counts()["conflicts"]:
         print("Conflicts keep both versions; open the window to resolve them.", file=out)
     if args.dry_run:

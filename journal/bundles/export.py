@@ -55,7 +55,11 @@ def export_bundle(
 ) -> ExportResult:
     with journal.session() as session:
         records, texts = story_records(session, list(story_ids))
-        graves_query = select(Tombstone).order_by(col(Tombstone.story_id))
+        # A story brought back by an edit made after its deletion elsewhere is live again: its old tombstone
+        # stays home (the story itself says more than the deletion it outlived).
+        graves_query = (
+            select(Tombstone).where(col(Tombstone.story_id).not_in(select(Story.id))).order_by(col(Tombstone.story_id))
+        )
         if since is not None:
             graves_query = graves_query.where(col(Tombstone.deleted_at) >= _start_of(since))
         graves = [
@@ -72,14 +76,22 @@ def export_bundle(
         "version": fmt.VERSION,
         "created_at": to_json(dt.datetime.now(dt.UTC)),
         "source": {"replica": replica, "name": journal.path.stem},
-        "stories": records,
+        "stories": records if len(records) <= fmt.PART_SIZE else [],
         "tombstones": graves,
+        "story_parts": 0 if len(records) <= fmt.PART_SIZE else -(-len(records) // fmt.PART_SIZE),
     }
-    _write_zip(target, document, texts)
+    parts = (
+        []
+        if len(records) <= fmt.PART_SIZE
+        else [records[start : start + fmt.PART_SIZE] for start in range(0, len(records), fmt.PART_SIZE)]
+    )
+    _write_zip(target, document, parts, texts)
     return ExportResult(path=target, stories=len(records), tombstones=len(graves))
 
 
-def _write_zip(target: Path, document: dict[str, object], texts: dict[str, str]) -> None:
+def _write_zip(
+    target: Path, document: dict[str, object], parts: list[list[dict[str, object]]], texts: dict[str, str]
+) -> None:
     folder = target.parent
     if not folder.is_dir():
         raise BundleError(f"The folder {folder} does not exist; choose another place for the bundle.")
@@ -91,6 +103,8 @@ def _write_zip(target: Path, document: dict[str, object], texts: dict[str, str])
         with os.fdopen(handle, "wb") as raw:
             with zipfile.ZipFile(raw, "w", compression=zipfile.ZIP_DEFLATED) as archive:
                 archive.writestr(fmt.DOCUMENT, json.dumps(document, ensure_ascii=False, indent=1))
+                for number, part in enumerate(parts, start=1):
+                    archive.writestr(fmt.part_entry(number), json.dumps(part, ensure_ascii=False, indent=1))
                 for link_id, text in sorted(texts.items()):
                     archive.writestr(fmt.snapshot_entry(link_id), text)
             raw.flush()

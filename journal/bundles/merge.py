@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import string
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -20,10 +21,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from journal.bundles.automerge import auto_merge
 from journal.bundles.format import BundleError
 from journal.bundles.read import Bundle
-from journal.bundles.records import LINK_COLUMNS, column_kind, READING_COLUMNS, SNAPSHOT_COLUMNS, content, story_records
-from journal.store import versioning
+from journal.bundles.records import LINK_COLUMNS, READING_COLUMNS, SNAPSHOT_COLUMNS, column_kind, content, story_records
+from journal.store import search, versioning
 from journal.store.database import Journal
 from journal.store.models import (
     EDITABLE_FIELDS,
@@ -56,6 +58,7 @@ class Action(StrEnum):
     CONFLICT = "conflict"
     DELETE = "deleted"
     ABSORB = "same content"  # changed on both sides to the same thing: only the vectors are merged
+    AUTOMERGE = "merged"  # changed on both sides only in what the program fills in (journal/bundles/automerge.py)
     FORGET = "deletion noted"  # a tombstone for a story this journal never had (kept so it travels on)
 
 
@@ -83,7 +86,7 @@ class Plan:
     def counts(self) -> dict[str, int]:
         return {
             "new": self.count(Action.NEW),
-            "updated": self.count(Action.UPDATE),
+            "updated": self.count(Action.UPDATE) + self.count(Action.AUTOMERGE),
             "unchanged": self.count(Action.UNCHANGED) + self.count(Action.ABSORB),
             "conflicts": self.count(Action.CONFLICT),
             "deletions": self.count(Action.DELETE),
@@ -93,8 +96,12 @@ class Plan:
         c = self.counts()
         return (
             f"{c['new']} new, {c['updated']} updated, {c['unchanged']} unchanged, "
-            f"{c['conflicts']} conflicts, {c['deletions']} deletions"
+            f"{plural(c['conflicts'], 'conflict')}, {plural(c['deletions'], 'deletion')}"
         )
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
 def plan_import(journal: Journal, bundle: Bundle) -> Plan:
@@ -107,11 +114,96 @@ def apply_import(journal: Journal, bundle: Bundle, progress: Callable[[int, int]
     with journal.write() as session:
         plan = _plan(session, bundle)
         changes = plan.changes
-        for done, step in enumerate(changes, start=1):
-            _apply(session, step, bundle)
-            if progress is not None:
-                progress(done, len(changes))
+        # Stories are written with the search triggers off (each would index the story again for every tag
+        # and link row) and indexed once each at the end; in the same transaction, so a failure undoes all.
+        rewrites = (Action.NEW, Action.UPDATE, Action.AUTOMERGE)
+        written = [step for step in changes if step.action in rewrites]
+        others = [step for step in changes if step.action not in rewrites]
+        connection = session.connection()
+        tags = TagCache(session)
+        batch = _NewStories(session, tags)
+        try:
+            for done, step in enumerate([*others, *written], start=1):
+                if written and step is written[0]:
+                    search.drop_triggers(connection)
+                    versioning.drop_triggers(connection)
+                if step.action == Action.NEW:
+                    assert step.record is not None
+                    batch.add(step.record, bundle.texts)
+                else:
+                    _apply(session, step, bundle, tags)
+                if progress is not None:
+                    progress(done, len(changes))
+            batch.flush()
+        except sa.exc.IntegrityError:
+            raise BundleError(
+                "The bundle gives an id that already belongs to another story, link or reading in this journal."
+            ) from None
+        if written:
+            search.refresh_stories(connection, [step.story_id for step in written])
+            search.install_triggers(connection)
+            versioning.install_triggers(connection)
     return plan
+
+
+class TagCache:
+    """Tag ids by name, under the rule the `tag.name` column's NOCASE collation uses (ASCII letters fold)."""
+
+    _FOLD = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.tags = {self.key(row.name): [row.id, row.color] for row in session.execute(sa.select(TAG))}
+
+    def key(self, name: str) -> str:
+        return name.translate(self._FOLD)
+
+    def id_for(self, tag: dict[str, Any]) -> str:
+        found = self.tags.get(self.key(tag["name"]))
+        if found is None:
+            found = self.tags[self.key(tag["name"])] = [new_id(), tag["color"]]
+            self.session.execute(
+                TAG.insert().values(id=found[0], name=tag["name"], color=tag["color"], created_at=utcnow())
+            )
+        elif found[1] is None and tag["color"] is not None:
+            found[1] = tag["color"]
+            self.session.execute(TAG.update().where(TAG.c.id == found[0]).values(color=tag["color"]))
+        return str(found[0])
+
+
+class _NewStories:
+    """Stories this journal has never had, inserted many rows per statement."""
+
+    SIZE = 500
+
+    def __init__(self, session: Session, tags: TagCache) -> None:
+        self.session = session
+        self.tags = tags
+        self.rows: dict[sa.Table, list[dict[str, Any]]] = {
+            table: [] for table in (STORY, STORY_TAG, LINK, SNAPSHOT, READING)
+        }
+        self.count = 0
+
+    def add(self, record: dict[str, Any], texts: dict[str, str]) -> None:
+        story_id = record["id"]
+        self.rows[STORY].append({"id": story_id, **_story_row(record)})
+        for tag in record["tags"]:
+            self.rows[STORY_TAG].append({"story_id": story_id, "tag_id": self.tags.id_for(tag)})
+        for link in record["links"]:
+            self.rows[LINK].append({"story_id": story_id, **_values(LINK, link, LINK_COLUMNS)})
+            if "snapshot" in link:
+                self.rows[SNAPSHOT].append(_snapshot_row(link, texts))
+        for reading in record["readings"]:
+            self.rows[READING].append({"story_id": story_id, **_values(READING, reading, READING_COLUMNS)})
+        self.count += 1
+        if self.count % self.SIZE == 0:
+            self.flush()
+
+    def flush(self) -> None:
+        for table, rows in self.rows.items():  # in the order of the foreign keys
+            if rows:
+                self.session.execute(table.insert(), rows)
+                rows.clear()
 
 
 # ---------------------------------------------------------------- planning
@@ -147,7 +239,9 @@ def _plan(session: Session, bundle: Bundle) -> Plan:
         order = compare(vector, versioning.loads(mine.version))
         if order == Order.AFTER:
             plan.steps.append(Step(Action.UPDATE, story_id, title, record))
-        elif order == Order.CONCURRENT:
+        elif order in (Order.CONCURRENT, Order.EQUAL):
+            # Equal vectors with different content only happen when a journal's counter went back (a copy
+            # or an old backup put in place): kept as a conflict rather than trusted.
             concurrent.append((record, mine))
         else:
             plan.steps.append(Step(Action.UNCHANGED, story_id, mine.title, record))
@@ -159,31 +253,50 @@ def _plan(session: Session, bundle: Bundle) -> Plan:
             known = any(
                 compare(record["version"], seen) in (Order.EQUAL, Order.BEFORE) for seen in pending.get(mine.id, [])
             )
-            action = Action.ABSORB if same else Action.UNCHANGED if known else Action.CONFLICT
+            equal = compare(record["version"], versioning.loads(mine.version)) == Order.EQUAL
+            merged_record = None if same or known or equal else auto_merge(by_id[mine.id], record, texts, bundle.texts)
+            if merged_record is not None:
+                merged_record["version"] = record["version"]  # the local one is merged in when it is written
+                plan.steps.append(Step(Action.AUTOMERGE, mine.id, mine.title, merged_record))
+                continue
+            action = (
+                (Action.UNCHANGED if equal else Action.ABSORB)
+                if same
+                else Action.UNCHANGED
+                if known
+                else Action.CONFLICT
+            )
             plan.steps.append(Step(action, mine.id, mine.title, record))
-    for grave in bundle.tombstones:
-        story_id, vector = grave["story_id"], grave["version"]
-        mine = local.get(story_id)
+    for tomb in bundle.tombstones:
+        grave_id: str = tomb["story_id"]
+        grave_vector: dict[str, int] = tomb["version"]
+        mine = local.get(grave_id)
         if mine is None:
-            known_grave = graves.get(story_id)
-            covered = known_grave is not None and compare(vector, known_grave) in (Order.EQUAL, Order.BEFORE)
-            plan.steps.append(Step(Action.UNCHANGED if covered else Action.FORGET, story_id, "", grave=grave))
+            known_grave = graves.get(grave_id)
+            covered = known_grave is not None and compare(grave_vector, known_grave) in (Order.EQUAL, Order.BEFORE)
+            plan.steps.append(Step(Action.UNCHANGED if covered else Action.FORGET, grave_id, "", grave=tomb))
             continue
-        if compare(vector, versioning.loads(mine.version)) in (Order.EQUAL, Order.AFTER):
-            plan.steps.append(Step(Action.DELETE, story_id, mine.title, grave=grave))
+        if compare(grave_vector, versioning.loads(mine.version)) in (Order.EQUAL, Order.AFTER):
+            plan.steps.append(Step(Action.DELETE, grave_id, mine.title, grave=tomb))
             continue
-        known = any(compare(vector, seen) in (Order.EQUAL, Order.BEFORE) for seen in pending.get(story_id, []))
-        plan.steps.append(Step(Action.UNCHANGED if known else Action.CONFLICT, story_id, mine.title, grave=grave))
+        known = any(compare(grave_vector, seen) in (Order.EQUAL, Order.BEFORE) for seen in pending.get(grave_id, []))
+        plan.steps.append(Step(Action.UNCHANGED if known else Action.CONFLICT, grave_id, mine.title, grave=tomb))
     return plan
 
 
 # ---------------------------------------------------------------- applying
 
 
-def _apply(session: Session, step: Step, bundle: Bundle) -> None:
+def _apply(session: Session, step: Step, bundle: Bundle, tags: TagCache) -> None:
     if step.action in (Action.NEW, Action.UPDATE):
         assert step.record is not None
-        write_record(session, step.record, bundle.texts)
+        write_record(session, step.record, bundle.texts, tags)
+    elif step.action == Action.AUTOMERGE:
+        assert step.record is not None
+        current = session.execute(sa.select(STORY.c.version).where(STORY.c.id == step.story_id)).scalar_one()
+        vector = versioning.merged(versioning.loads(current), step.record["version"])
+        replica = versioning.replica_id(session.connection())
+        write_record(session, {**step.record, "version": versioning.bumped(vector, replica)}, {}, tags)
     elif step.action == Action.ABSORB:
         assert step.record is not None
         current = session.execute(sa.select(STORY.c.version).where(STORY.c.id == step.story_id)).scalar_one()
@@ -262,39 +375,39 @@ def _values(table: sa.Table, record: dict[str, Any], names: Iterable[str]) -> di
     return {name: _value(table.c[name], record[name]) for name in names}
 
 
-def write_record(session: Session, record: dict[str, Any], texts: dict[str, str]) -> None:
-    """Make the story exactly `record` (fields, tags, links, snapshots, readings), with its vector."""
-    story_id = record["id"]
-    row = {
+def _story_row(record: dict[str, Any]) -> dict[str, Any]:
+    return {
         **_values(STORY, record["fields"], EDITABLE_FIELDS),
         "created_at": _time(record["created_at"]),
         "updated_at": _time(record["updated_at"]),
         "version": versioning.dumps(record["version"]),
     }
+
+
+def _snapshot_row(link: dict[str, Any], texts: dict[str, str]) -> dict[str, Any]:
+    text = link["snapshot"].get("text", texts.get(link["id"], ""))
+    return {"link_id": link["id"], "text": text, **_values(SNAPSHOT, link["snapshot"], SNAPSHOT_COLUMNS)}
+
+
+def write_record(session: Session, record: dict[str, Any], texts: dict[str, str], tags: TagCache | None = None) -> None:
+    """Make the story exactly `record` (fields, tags, links, snapshots, readings), with its vector."""
+    story_id = record["id"]
+    row = _story_row(record)
     exists = session.execute(sa.select(STORY.c.id).where(STORY.c.id == story_id)).first() is not None
     if exists:
         session.execute(STORY.update().where(STORY.c.id == story_id).values(**row))
     else:
         session.execute(STORY.insert().values(id=story_id, **row))
-    _write_tags(session, story_id, record["tags"])
+    _write_tags(session, story_id, record["tags"], tags or TagCache(session))
     _write_links(session, story_id, record["links"], texts)
     _write_readings(session, story_id, record["readings"])
 
 
-def _write_tags(session: Session, story_id: str, tags: list[dict[str, Any]]) -> None:
+def _write_tags(session: Session, story_id: str, tags: list[dict[str, Any]], cache: TagCache) -> None:
     session.execute(STORY_TAG.delete().where(STORY_TAG.c.story_id == story_id))
-    for tag in tags:
-        found = session.execute(
-            sa.select(TAG.c.id, TAG.c.color).where(sa.func.lower(TAG.c.name) == tag["name"].lower())
-        ).first()
-        if found is None:
-            tag_id = new_id()
-            session.execute(TAG.insert().values(id=tag_id, name=tag["name"], color=tag["color"], created_at=utcnow()))
-        else:
-            tag_id = found.id
-            if found.color is None and tag["color"] is not None:
-                session.execute(TAG.update().where(TAG.c.id == tag_id).values(color=tag["color"]))
-        session.execute(STORY_TAG.insert().values(story_id=story_id, tag_id=tag_id))
+    rows = [{"story_id": story_id, "tag_id": cache.id_for(tag)} for tag in tags]
+    if rows:
+        session.execute(STORY_TAG.insert(), rows)
 
 
 def _write_links(session: Session, story_id: str, links: list[dict[str, Any]], texts: dict[str, str]) -> None:
@@ -312,12 +425,7 @@ def _write_links(session: Session, story_id: str, links: list[dict[str, Any]], t
             session.execute(LINK.insert().values(story_id=story_id, **values))
         session.execute(SNAPSHOT.delete().where(SNAPSHOT.c.link_id == link["id"]))
         if "snapshot" in link:
-            text = link["snapshot"].get("text", texts.get(link["id"], ""))
-            session.execute(
-                SNAPSHOT.insert().values(
-                    link_id=link["id"], text=text, **_values(SNAPSHOT, link["snapshot"], SNAPSHOT_COLUMNS)
-                )
-            )
+            session.execute(SNAPSHOT.insert(), [_snapshot_row(link, texts)])
 
 
 def _write_readings(session: Session, story_id: str, readings: list[dict[str, Any]]) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 
 from journal.bundles import format as fmt
 from journal.bundles.format import BundleError
-from journal.bundles.records import LINK_COLUMNS, column_kind, READING_COLUMNS, SNAPSHOT_COLUMNS
+from journal.bundles.records import LINK_COLUMNS, READING_COLUMNS, SNAPSHOT_COLUMNS, column_kind
 from journal.store.fields import (
     MAX_COST_CENTS,
     Consent,
@@ -59,6 +59,21 @@ def read_bundle(path: Path) -> Bundle:
     with archive:
         infos = _checked_entries(archive, path.name)
         document = _parse_document(_read_entry(archive, infos[fmt.DOCUMENT], fmt.MAX_DOCUMENT_BYTES))
+        parts = document.get("story_parts", 0) if isinstance(document, dict) else 0
+        if not isinstance(parts, int) or isinstance(parts, bool) or not 0 <= parts <= fmt.MAX_PARTS:
+            raise BundleError("The bundle's number of story parts is not a count; it was not imported.")
+        present = {name for name in infos if fmt.PART_NAME.fullmatch(name)}
+        if present != {fmt.part_entry(number) for number in range(1, parts + 1)}:
+            raise BundleError("The bundle's story parts do not match its document; it was not imported.")
+        for number in range(1, parts + 1):
+            part = _parse_document(_read_entry(archive, infos[fmt.part_entry(number)], fmt.MAX_DOCUMENT_BYTES))
+            inline = document.get("stories", [])
+            if not isinstance(part, list) or not isinstance(inline, list):
+                raise BundleError(
+                    f"The bundle's {fmt.part_entry(number)} is not a list of stories; it was not imported."
+                )
+            inline.extend(part)
+            document["stories"] = inline
         texts = {}
         for name, info in infos.items():
             match = fmt.SNAPSHOT_NAME.fullmatch(name)
@@ -99,7 +114,7 @@ def _checked_entries(archive: zipfile.ZipFile, file_name: str) -> dict[str, zipf
             raise BundleError(f"The bundle entry {name!r} is encrypted; bundles are never encrypted.")
         if name in entries:
             raise BundleError(f"The bundle holds {name!r} twice; it was not imported.")
-        if name != fmt.DOCUMENT and not fmt.SNAPSHOT_NAME.fullmatch(name):
+        if name != fmt.DOCUMENT and not fmt.SNAPSHOT_NAME.fullmatch(name) and not fmt.PART_NAME.fullmatch(name):
             raise BundleError(f"The bundle holds an unexpected entry ({name!r}); it was not imported.")
         if info.file_size > fmt.RATIO_FLOOR and info.file_size > fmt.MAX_RATIO * max(info.compress_size, 1):
             raise BundleError(
@@ -233,6 +248,7 @@ def _validated(document: Any, texts: dict[str, str], file_name: str) -> Bundle:
     if version != fmt.VERSION:
         raise where.fail(f"its format version {version} is unknown.")
     stories = _list(document, "stories", where)
+    document.pop("story_parts", None)
     tombstones = _list(document, "tombstones", where)
     source = document.get("source", {})
     created_at = _text(document.get("created_at", ""), where, "created_at")

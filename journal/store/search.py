@@ -104,6 +104,25 @@ def drop_triggers(connection: sa.Connection) -> None:
         connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
 
 
+def refresh_stories(connection: sa.Connection, story_ids: list[str]) -> None:
+    """Index these stories again (after a bulk write made with the triggers dropped, such as an import)."""
+    connection.exec_driver_sql("CREATE TEMP TABLE IF NOT EXISTS refresh_ids (id TEXT PRIMARY KEY)")
+    connection.exec_driver_sql("DELETE FROM temp.refresh_ids")
+    for start in range(0, len(story_ids), 500):
+        chunk = story_ids[start : start + 500]
+        connection.exec_driver_sql(
+            f"INSERT OR IGNORE INTO temp.refresh_ids (id) VALUES {', '.join('(?)' for _ in chunk)}", tuple(chunk)
+        )
+    connection.exec_driver_sql(
+        f"INSERT OR IGNORE INTO {DOC_TABLE} (story_id) "
+        "SELECT id FROM temp.refresh_ids WHERE id IN (SELECT id FROM story)"
+    )
+    for statement in _refresh("SELECT id FROM temp.refresh_ids").split(";"):
+        if statement.strip():
+            connection.exec_driver_sql(statement)
+    connection.exec_driver_sql("DELETE FROM temp.refresh_ids")
+
+
 def rebuild(connection: sa.Connection) -> None:
     """Index every story from scratch."""
     connection.exec_driver_sql(f"DELETE FROM {FTS_TABLE}")

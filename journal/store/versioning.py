@@ -3,8 +3,10 @@
 Each journal has a replica id (table `journal_meta`). Each story carries a vector {replica id: number of
 changes made there} in `story.version`. SQLite triggers keep it, whoever writes (the window, the command
 line, a script): a new story gets {me: 1}; an update that changes a field or `updated_at` (which the store
-moves for tag and link changes too) adds one to my entry, unless the statement sets `version` itself, as
-a merge does. Deleting a story for good writes a tombstone with the vector it had.
+moves for tag and link changes too) adds one to my entry, unless the statement sets `version` itself;
+so does a change of its tags made from the tag library (rename, merge, delete). Deleting a story for good
+writes a tombstone with the vector it had. An import writes versions as they come, with these triggers
+dropped for the length of its transaction.
 
 Like the search triggers, these are dropped by a batch rebuild of `story`: such a migration calls
 drop_triggers() before and install_triggers() after.
@@ -13,6 +15,7 @@ drop_triggers() before and install_triggers() after.
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Mapping
 from enum import Enum
 
@@ -25,17 +28,29 @@ REPLICA_KEY = "replica_id"
 _REPLICA = f"(SELECT value FROM journal_meta WHERE key = '{REPLICA_KEY}')"
 _CHANGED = " OR ".join(f"NEW.{name} IS NOT OLD.{name}" for name in ("updated_at", *EDITABLE_FIELDS))
 
+_BUMP = f"""version = json_set(version, '$."' || {_REPLICA} || '"',
+    coalesce(json_extract(version, '$."' || {_REPLICA} || '"'), 0) + 1)"""
+
 _TRIGGERS = {
     "version_story_insert": f"""AFTER INSERT ON story WHEN NEW.version = '{{}}' BEGIN
         UPDATE story SET version = json_object({_REPLICA}, 1) WHERE id = NEW.id;
     END""",
     "version_story_update": f"""AFTER UPDATE ON story WHEN NEW.version IS OLD.version AND ({_CHANGED}) BEGIN
-        UPDATE story SET version = json_set(NEW.version, '$."' || {_REPLICA} || '"',
-            coalesce(json_extract(NEW.version, '$."' || {_REPLICA} || '"'), 0) + 1) WHERE id = NEW.id;
+        UPDATE story SET {_BUMP} WHERE id = NEW.id;
+    END""",
+    # Tag changes made from the tag library (rename, merge, delete) do not touch the stories' rows.
+    "version_story_tag_insert": f"""AFTER INSERT ON story_tag BEGIN
+        UPDATE story SET {_BUMP} WHERE id = NEW.story_id;
+    END""",
+    "version_story_tag_delete": f"""AFTER DELETE ON story_tag BEGIN
+        UPDATE story SET {_BUMP} WHERE id = OLD.story_id;
+    END""",
+    "version_tag_rename": f"""AFTER UPDATE OF name ON tag WHEN NEW.name IS NOT OLD.name BEGIN
+        UPDATE story SET {_BUMP} WHERE id IN (SELECT story_id FROM story_tag WHERE tag_id = NEW.id);
     END""",
     "version_story_delete": """AFTER DELETE ON story BEGIN
         INSERT OR REPLACE INTO tombstone (story_id, deleted_at, version)
-            VALUES (OLD.id, strftime('%Y-%m-%d %H:%M:%S', 'now'), OLD.version);
+            VALUES (OLD.id, strftime('%Y-%m-%d %H:%M:%f', 'now') || '000', OLD.version);  -- as SQLAlchemy writes
     END""",
 }
 
@@ -93,3 +108,12 @@ def replica_id(connection: sa.Connection) -> str:
     row = connection.exec_driver_sql(f"SELECT value FROM journal_meta WHERE key = '{REPLICA_KEY}'").first()
     assert row is not None, "the journal has no replica id (migration 0006 makes one)"
     return str(row[0])
+
+
+def renew_replica_id(connection: sa.Connection) -> str:
+    """Give this journal a new replica id. Call it when a file takes the place of the journal (a backup put
+    back, a copy opened as a second journal): its counters may repeat numbers other journals have already
+    seen, and a new id keeps its next changes from being mistaken for those."""
+    replica = str(uuid.uuid4())
+    connection.exec_driver_sql("INSERT OR REPLACE INTO journal_meta (key, value) VALUES (?, ?)", (REPLICA_KEY, replica))
+    return replica

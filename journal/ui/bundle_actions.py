@@ -30,6 +30,29 @@ def ask_csv(window: MainWindow) -> CsvImportDialog | None:
     return dialog
 
 
+def next_conflict(window: MainWindow) -> None:
+    """Show the next story (after the one being edited) that has a conflict to resolve."""
+    from journal.bundles.conflicts import conflicted_ids
+
+    with window.service.journal.session() as session:
+        ids = sorted(conflicted_ids(session))
+    if not ids:
+        window.statusBar().showMessage("No story has a conflict to resolve.", 8000)
+        return
+    current = window.editor.story_id
+    following = [story_id for story_id in ids if current is None or story_id > current] or ids
+    for story_id in [*following, *ids]:
+        if window.model.row_of(story_id) is not None:
+            window.select_story(story_id)
+            window.statusBar().showMessage(
+                f"{len(ids)} {'story has' if len(ids) == 1 else 'stories have'} a conflict.", 8000
+            )
+            return
+    window.statusBar().showMessage(
+        "The stories with a conflict are hidden by the current search or filters; show all stories to see them.", 10000
+    )
+
+
 def install(window: MainWindow) -> None:
     """Add this feature's actions and menus to `window`."""
     window.export_bundle_action = QAction("&Export bundle…", window)  # type: ignore[attr-defined]
@@ -41,6 +64,10 @@ def install(window: MainWindow) -> None:
     for action in (window.export_bundle_action, window.import_bundle_action, window.import_csv_action):  # type: ignore[attr-defined]
         window.file_menu.insertAction(window.quit_separator, action)
     window.file_menu.insertSeparator(window.quit_separator)
+    window.next_conflict_action = QAction("Next &conflict to resolve", window)  # type: ignore[attr-defined]
+    window.next_conflict_action.triggered.connect(lambda: next_conflict(window))  # type: ignore[attr-defined]
+    window.edit_menu.addSeparator()
+    window.edit_menu.addAction(window.next_conflict_action)  # type: ignore[attr-defined]
 
     banner = ConflictBanner(window)
     window.conflict_banner = banner  # type: ignore[attr-defined]

@@ -86,8 +86,7 @@ class ImportBundleDialog(QDialog):
         assert self.plan is not None
         counts = self.plan.counts()
         self.summary.setText(
-            f"{counts['new']} new, {counts['updated']} updated, {counts['unchanged']} unchanged, "
-            f"{counts['conflicts']} conflicts, {counts['deletions']} deletions."
+            f"{self.plan.summary()}."
             + ("\nA conflict keeps both versions; you choose later, story by story." if counts["conflicts"] else "")
         )
         for step in self.plan.changes:
@@ -122,7 +121,8 @@ class ImportBundleDialog(QDialog):
         service = self.window_.service
         service.stories_changed.emit()
         service.library_changed.emit()
-        self.window_.statusBar().showMessage(f"Imported {self.path.name}: {plan.summary()}.", 10000)
+        hint = " Edit ▸ Next conflict to resolve shows them." if plan.counts()["conflicts"] else ""
+        self.window_.statusBar().showMessage(f"Imported {self.path.name}: {plan.summary()}.{hint}", 15000)
         self.finished_import.emit(plan)
         self.accept()
 
@@ -151,6 +151,11 @@ class ExportBundleDialog(QDialog):
         self.export_button = buttons.addButton("Export…", QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        warning = QLabel(
+            "A bundle carries every field, the private ones (customer, contact, internal notes) included, "
+            "so that the journal it goes to loses nothing. Hand it only to your own team."
+        )
+        warning.setWordWrap(True)
         layout = QVBoxLayout(self)
         for widget in (
             QLabel("Put these stories in the bundle:"),
@@ -158,6 +163,7 @@ class ExportBundleDialog(QDialog):
             self.search,
             self.tagged,
             self.tag,
+            warning,
             buttons,
         ):
             layout.addWidget(widget)

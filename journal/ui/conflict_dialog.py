@@ -75,7 +75,8 @@ class ConflictDialog(QDialog):
         else:
             layout.addWidget(
                 QLabel(
-                    f"This story was changed here and in {conflict.source}. Choose, for each field, the version to keep."
+                    f"This story was changed here and in {conflict.source}. "
+                    "Choose, for each field, the version to keep."
                 )
             )
             grid = QGridLayout()
@@ -96,6 +97,9 @@ class ConflictDialog(QDialog):
                 grid.addWidget(QLabel(LABELS[name]), row, 0)
                 grid.addWidget(mine, row, 1)
                 grid.addWidget(theirs, row, 2)
+            grid.setRowStretch(grid.rowCount(), 1)  # rows at the top, not spread over the height
+            grid.setColumnStretch(1, 1)
+            grid.setColumnStretch(2, 1)
             inner = QWidget()
             inner.setLayout(grid)
             scroll = QScrollArea()

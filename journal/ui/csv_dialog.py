@@ -44,6 +44,8 @@ class CsvImportDialog(QDialog):
         self.combos: list[QComboBox] = []
         self.preview = QTableWidget()
         self.preview.setAccessibleName("Preview")
+        self.preview.verticalHeader().setVisible(False)  # the Line column says where each row is
+        self.preview.horizontalHeader().setStretchLastSection(True)
         self.summary = QLabel()
         self.summary.setAccessibleName("Rows summary")
         self.progress = QProgressBar()
@@ -109,13 +111,14 @@ class CsvImportDialog(QDialog):
                 item = QTableWidgetItem(text)
                 if row.errors:
                     item.setForeground(bad)
+                    item.setToolTip(cells[-1])
                 self.preview.setItem(row_number, column, item)
         good = len(sheet.good)
         self.summary.setText(
             f"{good} good rows, {len(sheet.bad)} bad rows"
             + (" (the bad rows are left out; fix them in the spreadsheet to import them)." if sheet.bad else ".")
         )
-        self.import_button.setText(f"Import {good} stories")
+        self.import_button.setText(f"Import {good} {'story' if good == 1 else 'stories'}")
         self.import_button.setEnabled(good > 0)
 
     def start_import(self) -> None:

@@ -21,5 +21,11 @@ def run_with_progress(
 ) -> Progress:
     progress = Progress(owner)
     progress.step.connect(on_step)
-    run_in_background(owner, lambda: work(progress.step.emit), done)
+
+    def report(count: int, total: int) -> None:
+        # About two hundred updates in all: a signal per row of a 100,000-row import would flood the GUI.
+        if count == total or count % max(1, total // 200) == 0:
+            progress.step.emit(count, total)
+
+    run_in_background(owner, lambda: work(report), done)
     return progress

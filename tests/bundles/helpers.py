@@ -16,9 +16,10 @@ def dump(journal: Journal, *, with_tag_ids: bool = True) -> dict[str, list[tuple
     """Every row of the tables a bundle carries, as stored (tags by name and colour unless asked)."""
     queries = {
         "story": "SELECT * FROM story ORDER BY id",
+        # Across journals: the tags stories carry (a bundle holds no tag that no story of it has).
         "tag": "SELECT id, name, color FROM tag ORDER BY name"
         if with_tag_ids
-        else "SELECT name, color FROM tag ORDER BY name",
+        else "SELECT name, color FROM tag WHERE id IN (SELECT tag_id FROM story_tag) ORDER BY name",
         "story_tag": "SELECT st.story_id, t.name FROM story_tag st JOIN tag t ON t.id = st.tag_id ORDER BY 1, 2",
         "coverage_link": "SELECT * FROM coverage_link ORDER BY id",
         "link_snapshot": "SELECT * FROM link_snapshot ORDER BY link_id",

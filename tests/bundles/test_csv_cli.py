@@ -113,7 +113,7 @@ def test_on_a_terminal_the_import_asks_first(tmp_path: Path, env: dict[str, str]
         )
         os.close(follower)
         os.write(leader, answer)
-        out, err = process.communicate(timeout=60)
+        _out, err = process.communicate(timeout=60)
         os.close(leader)
         assert process.returncode == 0, err
         assert titles(journal, env, tmp_path) == expected if journal.exists() else expected == []

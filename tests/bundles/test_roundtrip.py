@@ -1,5 +1,6 @@
 """Export a bundle, import it into an empty journal: every story, tag, link (every column), snapshot and
-reading arrives identical, as stored; importing the same bundle again changes nothing. Real files."""
+reading arrives identical, as stored, and so do the tombstones of stories deleted for good; importing the
+same bundle again changes nothing. Real files."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from journal.store import stories as story_store
 from journal.store.database import open_journal
 from journal.store.fields import Consent, LinkKind, Status
 from journal.store.models import CoverageLink, LinkSnapshot, Reading, Story, StoryTag, Tag, new_id
@@ -81,6 +83,7 @@ def stories(draw: Any) -> dict[str, Any]:
         "tags": draw(st.lists(st.tuples(tag_name, color), max_size=3, unique_by=lambda t: t[0].casefold())),
         "links": draw(st.lists(links(), max_size=3)),
         "story_readings": draw(st.lists(st.tuples(st.integers(0, 100), moment), max_size=2)),
+        "purged": draw(st.booleans()),  # deleted for good before the export: travels as a tombstone
     }
 
 
@@ -88,7 +91,7 @@ def fill(journal: Any, drawn: list[dict[str, Any]]) -> None:
     with journal.write() as session:
         tags: dict[str, Tag] = {}
         for data in drawn:
-            story = Story(**{k: v for k, v in data.items() if k not in ("tags", "links", "story_readings")})
+            story = Story(**{k: v for k, v in data.items() if k not in ("tags", "links", "story_readings", "purged")})
             session.add(story)
             session.flush()
             for name, tag_color in data["tags"]:
@@ -119,6 +122,10 @@ def fill(journal: Any, drawn: list[dict[str, Any]]) -> None:
                     session.add(Reading(story_id=story.id, link_id=link.id, metric=metric, value=value, taken_at=taken))
             for value, taken in data["story_readings"]:
                 session.add(Reading(story_id=story.id, metric="search_rank", query="q", value=value, taken_at=taken))
+            if data["purged"]:
+                story.deleted_at = story.created_at
+    with journal.write() as session:
+        story_store.purge_deleted(session=session)
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -132,9 +139,11 @@ def test_export_then_import_into_an_empty_journal_is_identical_and_a_second_impo
         try:
             fill(source, drawn)
             plan = transfer(source, target, folder)
-            assert plan.counts()["new"] == len(drawn)
+            kept = sum(1 for data in drawn if not data["purged"])
+            assert plan.counts()["new"] == kept
             assert dump(target, with_tag_ids=False) == dump(source, with_tag_ids=False)
-            assert dump(target)["story"], "the stories arrived"
+            assert len(dump(target)["story"]) == kept
+            assert len(dump(target)["tombstone"]) == len(drawn) - kept
             before = dump(target)
             again = transfer(source, target, folder)
             assert again.counts() == {"new": 0, "updated": 0, "unchanged": len(drawn), "conflicts": 0, "deletions": 0}

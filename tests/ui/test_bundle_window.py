@@ -99,7 +99,8 @@ def test_a_conflict_shows_a_banner_and_the_dialog_resolves_it(
 
     window = launch(journal_path)
     settle(window)
-    window.select_story(story_id)
+    window.next_conflict_action.trigger()  # type: ignore[attr-defined]
+    assert window.editor.story_id == story_id
     banner = window.conflict_banner  # type: ignore[attr-defined]
     qtbot.waitUntil(banner.isVisible, timeout=5_000)
     assert "also changed in anna.sjbundle" in banner.label.text()
@@ -162,3 +163,34 @@ def test_the_spreadsheet_dialog_maps_columns_previews_and_imports(
         )
     journal.close()
     assert [tuple(row) for row in rows] == [("Free coffee for a year", "ask Sam", ""), ("No title here", "x", "")]
+
+
+def test_export_bundle_of_one_tag_from_the_window(
+    launch: Launch, journal_path: Path, tmp_path: Path, qtbot: QtBot
+) -> None:
+    from journal.ui.bundle_dialogs import ExportBundleDialog, export_bundle_to
+
+    journal = open_journal(journal_path)
+    with journal.write() as session:
+        stories.create_story(stories.StoryCreate(title="Tagged", tags=["pick me"]), session=session)
+        stories.create_story(stories.StoryCreate(title="Not tagged"), session=session)
+    journal.close()
+    window = launch(journal_path)
+    dialog = ExportBundleDialog(window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    qtbot.mouseClick(dialog.tagged, Qt.MouseButton.LeftButton)
+    assert dialog.tag.isEnabled() and dialog.tag.currentText() == "pick me"
+    results: list[object] = []
+    target = tmp_path / "picked.sjbundle"
+    export_bundle_to(window, dialog, target, lambda result, error: results.append(error or result))
+    qtbot.waitUntil(lambda: bool(results), timeout=10_000)
+    assert "Wrote 1 stories" in window.statusBar().currentMessage()
+    other = open_journal(tmp_path / "other.journal")
+    from journal.bundles.merge import apply_import
+    from journal.bundles.read import read_bundle
+
+    apply_import(other, read_bundle(target))
+    other.close()
+    assert sorted(titles(tmp_path / "other.journal").values()) == ["Tagged"]
