@@ -12,6 +12,7 @@ import datetime as dt
 import os
 import re
 import sqlite3
+import uuid
 from collections.abc import Callable, Iterable
 from contextlib import closing, suppress
 from dataclasses import dataclass
@@ -193,6 +194,7 @@ def restore(journal: Path, backup: Path) -> Path | None:
         problem = quick_check(incoming)
         if problem:
             raise JournalError(journal, f"The backup {backup} is damaged ({problem}); nothing was changed.")
+        _new_replica(incoming)
         _fsync(incoming)
         aside = _move_aside(journal, f"{journal.stem}.before-restore-{stamp}.journal")
         os.replace(incoming, journal)
@@ -204,6 +206,19 @@ def restore(journal: Path, backup: Path) -> Path | None:
     finally:
         incoming.unlink(missing_ok=True)
     return aside
+
+
+def _new_replica(path: Path) -> None:
+    """A journal put back from a backup may repeat version numbers its bundles already handed out: it gets
+    a new replica id, so its next changes are never taken for ones other journals have seen."""
+    from journal.store.versioning import REPLICA_KEY
+
+    with closing(sqlite3.connect(path)) as db:
+        if db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'journal_meta'").fetchone():
+            db.execute(
+                "INSERT OR REPLACE INTO journal_meta (key, value) VALUES (?, ?)", (REPLICA_KEY, str(uuid.uuid4()))
+            )
+            db.commit()
 
 
 def _move_aside(journal: Path, name: str) -> Path | None:

@@ -246,7 +246,7 @@ class StoryEditor(QScrollArea):
         row("What was &done", self.action)
         row("&Cost", with_message(self.cost, self.cost_message, self.currency), self.cost)
         row("Out&come", self.outcome)
-        form.addRow(_section("The customer: private, never exported"))
+        form.addRow(_section("The customer: private, never in case studies"))
         row("Customer &name", self.customer_name)
         row("Con&tact", self.customer_contact)
         row("Conse&nt", self.consent)

@@ -111,6 +111,9 @@ def test_restore_puts_the_backup_in_place_and_keeps_the_current_file(journal_pat
     assert not journal_path.with_name("test.journal-wal").exists()
     reopened = open_journal(journal_path)
     reopened.close()
+    replica = "SELECT value FROM journal_meta WHERE key = 'replica_id'"
+    with closing(sqlite3.connect(info.path)) as old, closing(sqlite3.connect(journal_path)) as new:
+        assert old.execute(replica).fetchone() != new.execute(replica).fetchone(), "a put-back journal gets a new id"
 
 
 def test_a_damaged_backup_is_refused_and_nothing_changes(journal_path: Path) -> None:
