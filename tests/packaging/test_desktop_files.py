@@ -16,7 +16,15 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
 import journal
-from journal.ui.icon import APP_ID, ICON_SIZES, app_icon, icon_file, icon_source, render_icon
+from journal.ui.icon import (
+    APP_ID,
+    ICON_SIZES,
+    app_icon,
+    icon_file,
+    icon_source,
+    image_difference,
+    render_icon,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 RESOURCES = ROOT / "resources"
@@ -70,8 +78,53 @@ def test_every_screenshot_url_names_a_screenshot_in_the_repository() -> None:
 def test_each_icon_png_is_a_fresh_render_of_the_svg(qapp: QApplication, size: int) -> None:
     committed = QImage(str(icon_file(size)))
     assert committed.width() == committed.height() == size
-    fresh = render_icon(size, icon_source())
-    assert committed.convertToFormat(fresh.format()) == fresh, "run packaging/render_icons.py and commit the PNGs"
+    difference = image_difference(committed, render_icon(size, icon_source()))
+    assert difference.same_picture, f"{difference}: run packaging/render_icons.py and commit the PNGs"
+
+
+def _edited_svg(tmp_path: Path, old: str, new: str) -> Path:
+    source = icon_source().read_text(encoding="utf-8")
+    assert source.count(old) == 1, f"the icon's SVG no longer holds {old!r}: update this test"
+    edited = tmp_path / "edited.svg"
+    edited.write_text(source.replace(old, new), encoding="utf-8")
+    return edited
+
+
+# One shape changed at a time: the heart recoloured, the heart moved 4 units (of 128) right, one handwritten line
+# moved 4 units down. Each is a small real change; the comparison must still call it a different picture (measured
+# here: 1.5–7 % of the pixels differ, against 0.5 % allowed). At 16 pixels a line moved by a quarter of a pixel
+# really does look the same, so that one edit starts at 32.
+EDITS = {
+    "heart recoloured": ('fill="#ffffff"/>', 'fill="#ffd23f"/>', 16),
+    "heart moved": ('<path d="M93 50 C80 41', '<path transform="translate(4 0)" d="M93 50 C80 41', 16),
+    "line moved": ('<path d="M22 84 Q38 79 54 84"/>', '<path d="M22 88 Q38 83 54 88"/>', 32),
+}
+
+
+@pytest.mark.parametrize(
+    ("edit", "size"),
+    [(edit, size) for edit, (*_, smallest) in EDITS.items() for size in ICON_SIZES if size >= smallest],
+)
+def test_a_changed_shape_is_not_taken_for_a_fresh_render(
+    qapp: QApplication, tmp_path: Path, edit: str, size: int
+) -> None:
+    old, new, _smallest = EDITS[edit]
+    changed = render_icon(size, _edited_svg(tmp_path, old, new))
+    difference = image_difference(QImage(str(icon_file(size))), changed)
+    assert not difference.same_picture, f"{edit} at {size}px passed as the same picture: {difference}"
+
+
+def test_the_comparison_ignores_what_another_processor_renders_differently(qapp: QApplication) -> None:
+    """A few pixels off by a few levels (what SSE and AVX blending paths make) is the same picture."""
+    fresh = render_icon(256, icon_source())
+    nudged = fresh.copy()
+    for x, y in [(10, 10), (128, 40), (200, 220)]:
+        colour = nudged.pixelColor(x, y)
+        colour.setAlpha(max(0, colour.alpha() - 3))
+        nudged.setPixelColor(x, y, colour)
+    difference = image_difference(fresh, nudged)
+    assert difference.largest_channel_delta == 3
+    assert difference.same_picture
 
 
 def test_the_window_icon_has_every_size(qapp: QApplication) -> None:
