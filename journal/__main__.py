@@ -10,7 +10,10 @@ import sys
 
 def main(argv: list[str] | None = None) -> int:
     from journal.cli import build_parser, check_arguments, run_command
+    from journal.locale_env import prefer_utf8_locale
     from journal.paths import default_journal_path, resolve_journal_path
+
+    prefer_utf8_locale()  # before Qt starts: under LC_ALL=C it would say so on stderr
 
     # A terminal that cannot show a character gets a replacement, never a traceback.
     for stream in (sys.stdout, sys.stderr):

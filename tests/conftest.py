@@ -6,6 +6,10 @@ import os
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before anything imports Qt
 
+from journal.locale_env import prefer_utf8_locale
+
+prefer_utf8_locale()  # as `journal` does: under LC_ALL=C, Qt would warn (and the warning would fail a test)
+
 from collections.abc import Iterator
 from pathlib import Path
 

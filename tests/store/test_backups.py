@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import sqlite3
+import time
+from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
 
@@ -63,8 +65,24 @@ def _fake(path: Path, created: dt.datetime, label: str = "daily") -> BackupInfo:
     return BackupInfo(path / f"{created:%Y%m%d%H%M}-{label}", created, label, 1, 1)
 
 
-def test_rotation_keeps_seven_days_four_weeks_recent_migrations_and_the_newest() -> None:
-    now = dt.datetime(2026, 11, 23, 12, tzinfo=dt.UTC)
+# Days and weeks are the user's own (local) ones; the rotation must hold in any time zone, including ones far
+# from UTC on either side and one with a daylight-saving change inside the 60 days below.
+TIME_ZONES = ["UTC", "Pacific/Kiritimati", "Pacific/Pago_Pago", "Europe/Berlin", "America/St_Johns"]
+
+
+@pytest.fixture(params=TIME_ZONES)
+def local_zone(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    if not Path("/usr/share/zoneinfo", request.param).exists() and request.param != "UTC":
+        pytest.fail(f"time zone {request.param} missing: install the tzdata package")
+    monkeypatch.setenv("TZ", request.param)
+    time.tzset()
+    yield request.param
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_rotation_keeps_seven_days_four_weeks_recent_migrations_and_the_newest(local_zone: str) -> None:
+    now = dt.datetime(2026, 11, 23, 12).astimezone()  # noon, local time
     folder = Path("/nowhere")
     daily = [_fake(folder, now - dt.timedelta(days=day, hours=hour)) for day in range(60) for hour in (0, 5)]
     migrations = [_fake(folder, now - dt.timedelta(days=days), "before-0005") for days in (2, 40, 90)]
@@ -73,7 +91,7 @@ def test_rotation_keeps_seven_days_four_weeks_recent_migrations_and_the_newest()
     kept_daily = sorted((info.created for info in kept if info.label == "daily"), reverse=True)
     # The newest of each of the last 7 days, and of each of the last 4 weeks (some weeks share a day).
     assert kept_daily[:7] == [now - dt.timedelta(days=day) for day in range(7)]
-    weeks = {info.isocalendar()[:2] for info in kept_daily}
+    weeks = {info.astimezone().isocalendar()[:2] for info in kept_daily}
     assert len(weeks) == 4 and len(kept_daily) <= 7 + 4
     assert {info.created for info in kept if info.label != "daily"} == {now - dt.timedelta(days=2)}
     # Alone, the only (old) migration copy is kept.
