@@ -6,17 +6,16 @@ import os
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before anything imports Qt
 
-from journal.locale_env import prefer_utf8_locale
-
-prefer_utf8_locale()  # as `journal` does: under LC_ALL=C, Qt would warn (and the warning would fail a test)
-
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
 
+from journal.locale_env import prefer_utf8_locale
 from journal.store.database import Journal, open_journal
+
+prefer_utf8_locale()  # as `journal` does, before any QApplication: under LC_ALL=C, Qt would warn on stderr
 
 
 @pytest.fixture(autouse=True)
