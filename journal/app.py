@@ -16,14 +16,14 @@ from journal.store.backups import list_backups, newest_good_backup, restore
 from journal.store.database import Journal, open_journal
 from journal.store.errors import JournalError, JournalReadOnlyError, JournalTooNewError, JournalUnreadableError
 from journal.store.sample import fill_with_sample
-from journal.ui.background import wait_for_background_work
-from journal.ui.collector import MainThreadCollector
-from journal.ui.icon import APP_ID, app_icon
-from journal.ui.main_window import MainWindow
-from journal.ui.recovery_dialog import Choice, ask_recovery
-from journal.ui.safety_actions import journal_key, safety_of
-from journal.ui.service import StoryService
-from journal.ui.theme import THEME_ENV, apply_theme
+from journal.ui.safety.feature import journal_key, safety_of
+from journal.ui.safety.recovery_dialog import Choice, ask_recovery
+from journal.ui.services.background import wait_for_background_work
+from journal.ui.services.stories import StoryService
+from journal.ui.shell.collector import MainThreadCollector
+from journal.ui.shell.icon import APP_ID, app_icon
+from journal.ui.shell.main_window import MainWindow
+from journal.ui.shell.theme import THEME_ENV, apply_theme
 
 SAMPLE_JOURNAL_NAME = "sample.journal"
 

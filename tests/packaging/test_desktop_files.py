@@ -16,7 +16,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
 import journal
-from journal.ui.icon import APP_ID, ICON_SIZES, app_icon, icon_file, icon_source, render_icon
+from journal.ui.shell.icon import APP_ID, ICON_SIZES, app_icon, icon_file, icon_source, render_icon
 
 ROOT = Path(__file__).resolve().parents[2]
 RESOURCES = ROOT / "resources"

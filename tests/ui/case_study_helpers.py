@@ -13,9 +13,9 @@ from journal.store import stories
 from journal.store.database import open_journal
 from journal.store.models import CoverageLinkBase
 from journal.store.stories import StoryCreate
-from journal.ui.case_study_actions import CaseStudyActions
-from journal.ui.case_study_window import CaseStudyWindow
-from journal.ui.main_window import MainWindow
+from journal.ui.case_studies.feature import CaseStudyActions
+from journal.ui.case_studies.window import CaseStudyWindow
+from journal.ui.shell.main_window import MainWindow
 
 COURIER = "Courier pickup for a bereaved customer"
 REFUND = "A refund at midnight"

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from journal.app import JournalApp
-from journal.ui.main_window import MainWindow
+from journal.ui.shell.main_window import MainWindow
 
 Launch = Callable[[Path], MainWindow]
 

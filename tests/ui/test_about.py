@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from journal import __version__
 from journal.paths import default_journal_path, settings_path
-from journal.ui.about import AboutDialog, licence_text
+from journal.ui.shell.about import AboutDialog, licence_text
 from tests.ui.conftest import Launch
 
 

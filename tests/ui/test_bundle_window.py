@@ -12,9 +12,9 @@ from pytestqt.qtbot import QtBot
 
 from journal.store import stories
 from journal.store.database import open_journal
-from journal.ui.bundle_dialogs import ImportBundleDialog
-from journal.ui.conflict_dialog import ConflictDialog
-from journal.ui.csv_dialog import CsvImportDialog
+from journal.ui.bundles.conflict_dialog import ConflictDialog
+from journal.ui.bundles.csv_dialog import CsvImportDialog
+from journal.ui.bundles.dialogs import ImportBundleDialog
 from tests.bundles.helpers import transfer
 from tests.ui.conftest import Launch, settle
 
@@ -73,7 +73,7 @@ def test_a_hostile_bundle_is_refused_in_plain_words(
     bad.write_bytes(b"not a zip at all")
     window = launch(journal_path)
     warnings: list[str] = []
-    monkeypatch.setattr("journal.ui.bundle_dialogs.QMessageBox.warning", lambda _p, _t, text: warnings.append(text))
+    monkeypatch.setattr("journal.ui.bundles.dialogs.QMessageBox.warning", lambda _p, _t, text: warnings.append(text))
     dialog = ImportBundleDialog(window, bad)
     qtbot.waitUntil(lambda: bool(warnings), timeout=10_000)
     assert "not a Story Journal bundle" in warnings[0]
@@ -168,7 +168,7 @@ def test_the_spreadsheet_dialog_maps_columns_previews_and_imports(
 def test_export_bundle_of_one_tag_from_the_window(
     launch: Launch, journal_path: Path, tmp_path: Path, qtbot: QtBot
 ) -> None:
-    from journal.ui.bundle_dialogs import ExportBundleDialog, export_bundle_to
+    from journal.ui.bundles.dialogs import ExportBundleDialog, export_bundle_to
 
     journal = open_journal(journal_path)
     with journal.write() as session:

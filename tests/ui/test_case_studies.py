@@ -17,12 +17,12 @@ from pytestqt.qtbot import QtBot
 from journal.export.markdown import case_study_export
 from journal.store.database import open_journal
 from journal.store.stories import update_story
-from journal.ui.case_study_model import COVERAGE, HEADLINE, STORY, CaseStudyListModel, EntryModel
-from journal.ui.case_study_service import CaseStudyService
-from journal.ui.case_study_window import CaseStudyWindow
-from journal.ui.export_dialogs import Exporter
-from journal.ui.main_window import MainWindow
-from journal.ui.service import StoryService
+from journal.ui.case_studies.export_dialogs import Exporter
+from journal.ui.case_studies.model import COVERAGE, HEADLINE, STORY, CaseStudyListModel, EntryModel
+from journal.ui.case_studies.window import CaseStudyWindow
+from journal.ui.services.case_studies import CaseStudyService
+from journal.ui.services.stories import StoryService
+from journal.ui.shell.main_window import MainWindow
 from tests.ui.case_study_helpers import (
     COURIER,
     COVERAGE_URL,

@@ -13,9 +13,9 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from journal.ui.coverage_model import STATE_COLUMN
-from journal.ui.main_window import MainWindow
-from journal.ui.snapshot_dialog import SnapshotDialog
+from journal.ui.coverage.model import STATE_COLUMN
+from journal.ui.coverage.snapshot_dialog import SnapshotDialog
+from journal.ui.shell.main_window import MainWindow
 from tests.coverage.pages import PageServer, closed_port_url, serve
 from tests.ui.conftest import Launch
 from tests.ui.test_window import new_story, saved, type_into

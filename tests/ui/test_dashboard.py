@@ -15,9 +15,9 @@ from journal.store import readings, stories
 from journal.store.database import Journal
 from journal.store.models import CoverageLinkBase
 from journal.store.stories import StoryCreate
-from journal.ui.dashboard import DashboardWindow
-from journal.ui.dashboard_charts import ChartBox
-from journal.ui.main_window import MainWindow
+from journal.ui.reach.charts import ChartBox
+from journal.ui.reach.dashboard import DashboardWindow
+from journal.ui.shell.main_window import MainWindow
 from tests.ui.conftest import Launch, settle
 
 

@@ -12,9 +12,9 @@ from journal.store.database import Journal
 from journal.store.listing import StoryQuery
 from journal.store.models import CoverageLinkBase
 from journal.store.stories import StoryCreate
-from journal.ui.coverage_model import CoverageModel
-from journal.ui.service import StoryService
-from journal.ui.story_list_model import FIRST_SNIPPETS, PAGE_SIZE, SnippetRole, StoryIdRole, StoryListModel
+from journal.ui.coverage.model import CoverageModel
+from journal.ui.services.stories import StoryService
+from journal.ui.stories.list_model import FIRST_SNIPPETS, PAGE_SIZE, SnippetRole, StoryIdRole, StoryListModel
 
 
 def fill(journal: Journal, count: int) -> list[str]:

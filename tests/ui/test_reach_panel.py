@@ -14,8 +14,8 @@ from journal.store import readings, stories
 from journal.store.database import Journal
 from journal.store.models import CoverageLinkBase
 from journal.store.stories import StoryCreate
-from journal.ui.main_window import MainWindow
-from journal.ui.reach_model import QUERY, VALUE, ReadingsModel
+from journal.ui.reach.model import QUERY, VALUE, ReadingsModel
+from journal.ui.shell.main_window import MainWindow
 from tests.ui.conftest import Launch, settle
 
 

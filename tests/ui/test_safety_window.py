@@ -20,10 +20,10 @@ from sqlalchemy import event
 
 from journal.app import JournalApp
 from journal.store.backups import list_backups, make_backup
-from journal.ui.main_window import MainWindow
-from journal.ui.restore_dialog import RestoreDialog
-from journal.ui.safety_actions import safety_of
-from journal.ui.story_editor import StoryEditor
+from journal.ui.safety.feature import safety_of
+from journal.ui.safety.restore_dialog import RestoreDialog
+from journal.ui.shell.main_window import MainWindow
+from journal.ui.stories.editor import StoryEditor
 from tests.damage import digest, flip_bytes, make_journal, truncate, zero_header
 from tests.ui.conftest import Launch, settle
 

@@ -11,9 +11,9 @@ from pytestqt.qtbot import QtBot
 from journal.store.database import open_journal
 from journal.store.sample import fill_with_sample
 from journal.store.search import SNIPPET_START
-from journal.ui.main_window import MainWindow
-from journal.ui.snippet_delegate import extract_runs
-from journal.ui.story_list_model import SnippetRole
+from journal.ui.shell.main_window import MainWindow
+from journal.ui.stories.list_model import SnippetRole
+from journal.ui.stories.snippet_delegate import extract_runs
 from tests.ui.conftest import Launch, settle
 
 

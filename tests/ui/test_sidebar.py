@@ -13,8 +13,8 @@ from pytestqt.qtbot import QtBot
 from journal.store.database import open_journal
 from journal.store.listing import StoryQuery
 from journal.store.sample import fill_with_sample
-from journal.ui.main_window import MainWindow
-from journal.ui.sidebar import KeyRole, KindRole
+from journal.ui.shell.main_window import MainWindow
+from journal.ui.stories.sidebar import KeyRole, KindRole
 from tests.ui.conftest import Launch, settle
 
 

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from journal.app import JournalApp
-from journal.ui.main_window import MainWindow
+from journal.ui.shell.main_window import MainWindow
 from tests.ui.conftest import Launch
 
 SAVED_WITHIN_MS = 1000
