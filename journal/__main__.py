@@ -9,7 +9,7 @@ import sys
 
 
 def main(argv: list[str] | None = None) -> int:
-    from journal.cli import build_parser, check_arguments, run_command
+    from journal.cli.main import build_parser, check_arguments, run_command
     from journal.paths import default_journal_path, resolve_journal_path
 
     # A terminal that cannot show a character gets a replacement, never a traceback.

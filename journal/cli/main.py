@@ -39,11 +39,11 @@ READ, WRITE, ITSELF = "read", "write", "itself"
 # Modules with more commands: each has `register(commands)`, which adds its subparsers and sets their
 # `run` (handler) and `opens` defaults. They import nothing heavy at module level (`--help` stays instant).
 COMMAND_GROUPS: tuple[str, ...] = (
-    "journal.cli_case_studies",
-    "journal.cli_links",
-    "journal.cli_safety",
-    "journal.cli_bundles",
-    "journal.cli_reach",
+    "journal.cli.case_studies",
+    "journal.cli.links",
+    "journal.cli.safety",
+    "journal.cli.bundles",
+    "journal.cli.reach",
 )
 
 

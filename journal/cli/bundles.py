@@ -3,7 +3,7 @@
 `journal bundle export FILE [--tag T]... [--since DATE]`, `journal bundle import FILE [--dry-run] [--json]`,
 `journal import-csv FILE [--map COLUMN=FIELD]... [--dry-run] [--yes]`. A file is read and checked whole
 before the journal is opened, so a bad or hostile file never touches the journal.
-Registered through journal.cli.COMMAND_GROUPS.
+Registered through journal.cli.main.COMMAND_GROUPS.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ def _mapping(text: str) -> tuple[str, str]:
 
 def register(commands: Any) -> None:
     """Add this group's subparsers to `commands` (argparse's subparsers action)."""
-    from journal.cli import ITSELF, READ
+    from journal.cli.main import ITSELF, READ
 
     bundle = commands.add_parser("bundle", help="hand stories to another journal: export or import a bundle file")
     actions = bundle.add_subparsers(dest="bundle_command", metavar="ACTION", required=True)

@@ -1,7 +1,7 @@
 """Command-line commands for coverage capture and link health: `journal link add`, `journal links fetch`,
 `journal links check`.
 
-Registered through journal.cli.COMMAND_GROUPS. A network that cannot be reached is not an error of the
+Registered through journal.cli.main.COMMAND_GROUPS. A network that cannot be reached is not an error of the
 command: the links wait, the summary says so, and the exit status is 75 (EX_TEMPFAIL: try again later).
 """
 
@@ -17,7 +17,7 @@ EXIT_OFFLINE = 75  # sysexits' EX_TEMPFAIL: nothing is wrong with the journal; r
 
 def register(commands: Any) -> None:
     """Add this group's subparsers to `commands` (argparse's subparsers action)."""
-    from journal.cli import WRITE, _checked
+    from journal.cli.main import WRITE, _checked
     from journal.store.fields import LinkKind, enum_value, parse_comment_count, parse_date, parse_url
 
     link = commands.add_parser("link", help="one coverage link: `journal link add STORY_ID URL`")

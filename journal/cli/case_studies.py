@@ -17,7 +17,7 @@ FORMATS = ("markdown", "html")
 
 
 def register(commands: Any) -> None:
-    from journal.cli import READ, WRITE
+    from journal.cli.main import READ, WRITE
 
     group = commands.add_parser("case-study", help="create, list and fill case studies")
     actions = group.add_subparsers(dest="case_study_command", metavar="ACTION", required=True)

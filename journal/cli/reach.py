@@ -1,6 +1,6 @@
 """Command-line commands for reach and impact: `journal reach add|list` and `journal impact`.
 
-Registered through journal.cli.COMMAND_GROUPS. Nothing heavy is imported at module level.
+Registered through journal.cli.main.COMMAND_GROUPS. Nothing heavy is imported at module level.
 """
 
 from __future__ import annotations
