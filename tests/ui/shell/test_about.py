@@ -11,6 +11,7 @@ from pytestqt.qtbot import QtBot
 from journal import __version__
 from journal.paths import default_journal_path, settings_path
 from journal.ui.shell.about import AboutDialog, licence_text
+from journal.ui.shell.actions import Act
 from tests.ui.conftest import Launch
 
 
@@ -33,7 +34,7 @@ def test_about_shows_version_folders_and_licence(qtbot: QtBot, launch: Launch, j
                 dialog.close()
 
     QTimer.singleShot(0, inspect)
-    window.about_action.trigger()  # modal: returns once `inspect` has closed it
+    window.action(Act.ABOUT).trigger()  # modal: returns once `inspect` has closed it
 
     labels = str(seen["labels"])
     assert f"Story Journal {__version__}" in labels
@@ -49,5 +50,5 @@ def test_about_shows_version_folders_and_licence(qtbot: QtBot, launch: Launch, j
 
 
 def test_the_licence_is_the_repository_licence_file() -> None:
-    repository_licence = Path(__file__).resolve().parents[2] / "LICENSE"
+    repository_licence = Path(__file__).resolve().parents[3] / "LICENSE"
     assert licence_text() == repository_licence.read_text(encoding="utf-8")

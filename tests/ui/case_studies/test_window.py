@@ -23,7 +23,7 @@ from journal.ui.case_studies.window import CaseStudyWindow
 from journal.ui.services.case_studies import CaseStudyService
 from journal.ui.services.stories import StoryService
 from journal.ui.shell.main_window import MainWindow
-from tests.ui.case_study_helpers import (
+from tests.ui.case_studies.helpers import (
     COURIER,
     COVERAGE_URL,
     DRAFT,

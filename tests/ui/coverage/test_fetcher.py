@@ -18,7 +18,7 @@ from journal.ui.coverage.snapshot_dialog import SnapshotDialog
 from journal.ui.shell.main_window import MainWindow
 from tests.coverage.pages import PageServer, closed_port_url, serve
 from tests.ui.conftest import Launch
-from tests.ui.test_window import new_story, saved, type_into
+from tests.ui.shell.test_main_window import new_story, saved, type_into
 
 FETCHED_TITLE = "How the hotel saved our wedding"
 
