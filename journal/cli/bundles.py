@@ -12,20 +12,13 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from journal.store.fields import FieldError, parse_date, parse_tag
+from journal.cli.common import ITSELF, READ, Commands, checked
+from journal.store.fields import parse_date, parse_tag
 
-
-def _checked(parse: Any) -> Any:
-    def convert(text: str) -> Any:
-        try:
-            return parse(text)
-        except FieldError as error:
-            raise argparse.ArgumentTypeError(str(error)) from None
-
-    convert.__name__ = parse.__name__.removeprefix("parse_")
-    return convert
+if TYPE_CHECKING:
+    from journal.store.database import Journal
 
 
 def _mapping(text: str) -> tuple[str, str]:
@@ -35,10 +28,8 @@ def _mapping(text: str) -> tuple[str, str]:
     return column.strip(), target.strip()
 
 
-def register(commands: Any) -> None:
+def register(commands: Commands) -> None:
     """Add this group's subparsers to `commands` (argparse's subparsers action)."""
-    from journal.cli.main import ITSELF, READ
-
     bundle = commands.add_parser("bundle", help="hand stories to another journal: export or import a bundle file")
     actions = bundle.add_subparsers(dest="bundle_command", metavar="ACTION", required=True)
     export = actions.add_parser(
@@ -50,10 +41,10 @@ def register(commands: Any) -> None:
         action="append",
         default=[],
         metavar="NAME",
-        type=_checked(parse_tag),
+        type=checked(parse_tag),
         help="only stories with this tag (or one nested under it); repeat for any of several",
     )
-    export.add_argument("--since", metavar="YYYY-MM-DD", type=_checked(parse_date), help="only stories changed since")
+    export.add_argument("--since", metavar="YYYY-MM-DD", type=checked(parse_date), help="only stories changed since")
     export.set_defaults(run=_export, opens=READ)
     imports = actions.add_parser("import", help="merge a bundle into the journal (shows the plan first)")
     imports.add_argument("file", metavar="FILE", type=Path)
@@ -81,7 +72,7 @@ def _fail(message: str) -> int:
     return 1
 
 
-def _export(args: argparse.Namespace, journal: Any, out: TextIO) -> int:
+def _export(args: argparse.Namespace, journal: Journal, out: TextIO) -> int:
     from journal.bundles.export import chosen_ids, export_bundle
     from journal.bundles.format import BundleError
 

@@ -11,14 +11,19 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, TextIO
+
+from journal.cli.common import READ, WRITE, Commands
+
+if TYPE_CHECKING:
+    from journal.export.markdown import Export
+    from journal.store.database import Journal
 
 FORMATS = ("markdown", "html")
 
 
-def register(commands: Any) -> None:
-    from journal.cli.main import READ, WRITE
-
+def register(commands: Commands) -> None:
+    """Add `case-study` (with `create`, `list`, `add`) and the exports to `commands`."""
     group = commands.add_parser("case-study", help="create, list and fill case studies")
     actions = group.add_subparsers(dest="case_study_command", metavar="ACTION", required=True)
     create = actions.add_parser("create", help="make a case study and print its id")
@@ -60,7 +65,7 @@ def _output_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _create(args: argparse.Namespace, journal: Any, out: TextIO) -> int:
+def _create(args: argparse.Namespace, journal: Journal, out: TextIO) -> int:
     from journal.store.case_studies import create_case_study, update_case_study
     from journal.store.fields import FieldError
     from journal.store.stories import resolve_id
@@ -79,7 +84,7 @@ def _create(args: argparse.Namespace, journal: Any, out: TextIO) -> int:
     return 0
 
 
-def _list(args: argparse.Namespace, journal: Any, out: TextIO) -> int:
+def _list(args: argparse.Namespace, journal: Journal, out: TextIO) -> int:
     from journal.store.case_studies import list_case_studies
 
     with journal.session() as session:
@@ -106,7 +111,7 @@ def _list(args: argparse.Namespace, journal: Any, out: TextIO) -> int:
     return 0
 
 
-def _add(args: argparse.Namespace, journal: Any, out: TextIO) -> int:
+def _add(args: argparse.Namespace, journal: Journal, out: TextIO) -> int:
     from journal.store.case_studies import add_stories, resolve_case_study
     from journal.store.stories import resolve_id
 
@@ -122,7 +127,7 @@ def _add(args: argparse.Namespace, journal: Any, out: TextIO) -> int:
     return 0
 
 
-def _say(export: Any) -> None:
+def _say(export: Export) -> None:
     """What the person must know about an export, on stderr so that stdout stays the document."""
     for item in export.left_out:
         print(f"journal: left out “{item.title}”: {item.reason}.", file=sys.stderr)
@@ -134,7 +139,7 @@ def _say(export: Any) -> None:
             print(f"  {finding.sentence()}", file=sys.stderr)
 
 
-def _write(args: argparse.Namespace, export: Any, out: TextIO) -> int:
+def _write(args: argparse.Namespace, export: Export, out: TextIO) -> int:
     from journal.export.files import atomic_write
 
     text = export.markdown
@@ -151,7 +156,7 @@ def _write(args: argparse.Namespace, export: Any, out: TextIO) -> int:
     return 0
 
 
-def _export(args: argparse.Namespace, journal: Any, out: TextIO) -> int:
+def _export(args: argparse.Namespace, journal: Journal, out: TextIO) -> int:
     from journal.export.markdown import case_study_export
     from journal.store.case_studies import resolve_case_study
 
@@ -164,7 +169,7 @@ def _export(args: argparse.Namespace, journal: Any, out: TextIO) -> int:
     return _write(args, export, out)
 
 
-def _export_story(args: argparse.Namespace, journal: Any, out: TextIO) -> int:
+def _export_story(args: argparse.Namespace, journal: Journal, out: TextIO) -> int:
     from journal.export.markdown import story_export
     from journal.store.stories import resolve_id
 
@@ -175,7 +180,7 @@ def _export_story(args: argparse.Namespace, journal: Any, out: TextIO) -> int:
     return _write(args, export, out)
 
 
-def _export_site(args: argparse.Namespace, journal: Any, out: TextIO) -> int:
+def _export_site(args: argparse.Namespace, journal: Journal, out: TextIO) -> int:
     from journal.export.files import export_site
 
     with journal.session() as session:

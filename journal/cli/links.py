@@ -10,14 +10,19 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
+
+from journal.cli.common import WRITE, Commands, checked
+
+if TYPE_CHECKING:
+    from journal.coverage.fetch import FetchSettings
+    from journal.store.database import Journal
 
 EXIT_OFFLINE = 75  # sysexits' EX_TEMPFAIL: nothing is wrong with the journal; run again with a network
 
 
-def register(commands: Any) -> None:
+def register(commands: Commands) -> None:
     """Add this group's subparsers to `commands` (argparse's subparsers action)."""
-    from journal.cli.main import WRITE, _checked
     from journal.store.fields import LinkKind, enum_value, parse_comment_count, parse_date, parse_url
 
     link = commands.add_parser("link", help="one coverage link: `journal link add STORY_ID URL`")
@@ -29,17 +34,17 @@ def register(commands: Any) -> None:
         "`journal links fetch` (or the window); values given here are never replaced by fetched ones.",
     )
     add.add_argument("story", metavar="STORY_ID", help="a story id, or its first characters")
-    add.add_argument("url", metavar="URL", type=_checked(parse_url))
+    add.add_argument("url", metavar="URL", type=checked(parse_url))
     add.add_argument("--title", default="")
     add.add_argument("--outlet", default="", help="the site or publication")
     add.add_argument("--author", default="")
-    add.add_argument("--published", metavar="YYYY-MM-DD", type=_checked(parse_date))
+    add.add_argument("--published", metavar="YYYY-MM-DD", type=checked(parse_date))
     add.add_argument(
         "--kind",
-        type=_checked(lambda text: enum_value(LinkKind, text, "kind")),
+        type=checked(lambda text: enum_value(LinkKind, text, "kind")),
         help="customer_post, blog, news, social_post, forum or other",
     )
-    add.add_argument("--comments", metavar="N", type=_checked(parse_comment_count), help="the comment count")
+    add.add_argument("--comments", metavar="N", type=checked(parse_comment_count), help="the comment count")
     add.add_argument("--notes", default="")
     add.add_argument("--fetch", action="store_true", help="fetch the page now (it waits if there is no network)")
     add.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS", help=argparse.SUPPRESS)
@@ -75,13 +80,13 @@ def _check_numbers(parser: argparse.ArgumentParser, args: argparse.Namespace) ->
         parser.error("--concurrency must be between 1 and 32")
 
 
-def _settings(args: argparse.Namespace) -> Any:
+def _settings(args: argparse.Namespace) -> FetchSettings:
     from journal.coverage.fetch import FetchSettings
 
     return FetchSettings(connect_timeout=min(args.timeout, 5.0), read_timeout=args.timeout)
 
 
-def _link_add(args: argparse.Namespace, journal: Any, out: TextIO) -> int:
+def _link_add(args: argparse.Namespace, journal: Journal, out: TextIO) -> int:
     from journal.coverage.batch import fetch_pending
     from journal.store.models import CoverageLinkBase
     from journal.store.stories import add_link, resolve_id
@@ -142,7 +147,7 @@ def _progress(verb: str, args: argparse.Namespace) -> _ProgressLine:
     return _ProgressLine(verb, not args.json and sys.stderr.isatty())
 
 
-def _links_fetch(args: argparse.Namespace, journal: Any, out: TextIO) -> int:
+def _links_fetch(args: argparse.Namespace, journal: Journal, out: TextIO) -> int:
     from journal.coverage.batch import fetch_pending
 
     progress = _progress("Fetching", args)
@@ -179,7 +184,7 @@ def _links_fetch(args: argparse.Namespace, journal: Any, out: TextIO) -> int:
     return EXIT_OFFLINE if run.offline else 0
 
 
-def _links_check(args: argparse.Namespace, journal: Any, out: TextIO) -> int:
+def _links_check(args: argparse.Namespace, journal: Journal, out: TextIO) -> int:
     from journal.coverage.batch import check_all
 
     progress = _progress("Checking", args)

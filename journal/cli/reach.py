@@ -8,12 +8,17 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, TextIO
+
+from journal.cli.common import READ, WRITE, Commands
+
+if TYPE_CHECKING:
+    from journal.store.database import Journal
 
 METRIC_NAMES = ("comments", "shares", "views", "search_rank")
 
 
-def register(commands: Any) -> None:
+def register(commands: Commands) -> None:
     """Add `reach` (with `add` and `list`) and `impact` to `commands` (argparse's subparsers action)."""
     reach = commands.add_parser("reach", help="dated readings of a story's reach: comments, shares, search rank")
     actions = reach.add_subparsers(dest="reach_command", metavar="ACTION", required=True)
@@ -25,19 +30,19 @@ def register(commands: Any) -> None:
     add.add_argument("--link", metavar="LINK", help="one of the story's coverage links: its address or id")
     add.add_argument("--query", default="", metavar="TEXT", help="for search_rank: the search, e.g. 'Zappos service'")
     add.add_argument("--date", default="", metavar="YYYY-MM-DD", help="when it was read (default: now)")
-    add.set_defaults(run=_add, opens="write", check=_check_add)
+    add.set_defaults(run=_add, opens=WRITE, check=_check_add)
 
     listing = actions.add_parser("list", help="a story's readings, newest first")
     listing.add_argument("id", metavar="STORY_ID", help="a story id, or its first characters")
     listing.add_argument("--json", action="store_true", help="one JSON array on stdout")
-    listing.set_defaults(run=_list, opens="read")
+    listing.set_defaults(run=_list, opens=READ)
 
     impact = commands.add_parser("impact", help="what stories cost against what they earned")
     impact.add_argument("id", nargs="?", metavar="STORY_ID", help="one story (default: the dashboard figures)")
     impact.add_argument("--search", default="", metavar="TEXT", help="only the stories this search finds")
     impact.add_argument("--tag", action="append", default=[], metavar="NAME", help="only stories with this tag")
     impact.add_argument("--json", action="store_true", help="one JSON object on stdout")
-    impact.set_defaults(run=_impact, opens="read")
+    impact.set_defaults(run=_impact, opens=READ)
 
 
 def _check_add(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
@@ -53,7 +58,7 @@ def _check_add(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Non
         parser.error(str(error))
 
 
-def _add(args: argparse.Namespace, journal: Any, out: TextIO) -> int:
+def _add(args: argparse.Namespace, journal: Journal, out: TextIO) -> int:
     import sqlalchemy as sa
     from sqlmodel import col, select
 
@@ -89,7 +94,7 @@ def _add(args: argparse.Namespace, journal: Any, out: TextIO) -> int:
     return 0
 
 
-def _list(args: argparse.Namespace, journal: Any, out: TextIO) -> int:
+def _list(args: argparse.Namespace, journal: Journal, out: TextIO) -> int:
     from journal.store.readings import glance, history
     from journal.store.stories import resolve_id
 
@@ -122,7 +127,7 @@ def _list(args: argparse.Namespace, journal: Any, out: TextIO) -> int:
     return 0
 
 
-def _impact(args: argparse.Namespace, journal: Any, out: TextIO) -> int:
+def _impact(args: argparse.Namespace, journal: Journal, out: TextIO) -> int:
     import dataclasses
 
     from journal.store.impact import dashboard, story_impact

@@ -1,6 +1,6 @@
 """Command-line commands for backups, checks and recovery: `journal backup | backups | restore | check`.
 
-They open the file themselves (opens="itself"): a check or a restore must work on a journal that does not
+They open the file themselves (opens=ITSELF): a check or a restore must work on a journal that does not
 open, and none of them migrates or otherwise changes the journal they read.
 """
 
@@ -10,20 +10,22 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
+
+from journal.cli.common import ITSELF, Commands
 
 
-def register(commands: Any) -> None:
+def register(commands: Commands) -> None:
     """Add this group's subparsers to `commands` (argparse's subparsers action)."""
     backup = commands.add_parser("backup", help="make a verified backup copy now and print where it is")
     backup.add_argument(
         "file", metavar="FILE", nargs="?", help="where to write the copy (default: the journal's backups folder)"
     )
-    backup.set_defaults(run=_backup, opens="itself")
+    backup.set_defaults(run=_backup, opens=ITSELF)
 
     backups = commands.add_parser("backups", help="list the journal's backups, newest first")
     backups.add_argument("--json", action="store_true", help="one JSON array on stdout")
-    backups.set_defaults(run=_backups, opens="itself")
+    backups.set_defaults(run=_backups, opens=ITSELF)
 
     restore = commands.add_parser(
         "restore", help="put a backup in place of the journal (the current file is kept beside it)"
@@ -31,12 +33,12 @@ def register(commands: Any) -> None:
     restore.add_argument(
         "backup", metavar="BACKUP", help="a backup file, or its number in `journal backups` (1 = the newest)"
     )
-    restore.set_defaults(run=_restore, opens="itself")
+    restore.set_defaults(run=_restore, opens=ITSELF)
 
     check = commands.add_parser(
         "check", help="run SQLite's and the search index's integrity checks; exit 1 if the journal is damaged"
     )
-    check.set_defaults(run=_check, opens="itself")
+    check.set_defaults(run=_check, opens=ITSELF)
 
 
 def _backup(args: argparse.Namespace, path: Path, out: TextIO) -> int:
