@@ -1,4 +1,4 @@
-"""The composition root: opens journals, builds the service and the main window for each. No globals."""
+"""The composition root: opens journals, builds the services and the main window for each. No globals."""
 
 from __future__ import annotations
 
@@ -18,7 +18,13 @@ from journal.store.errors import JournalError, JournalReadOnlyError, JournalTooN
 from journal.store.sample import fill_with_sample
 from journal.ui.safety.feature import journal_key, safety_of
 from journal.ui.safety.recovery_dialog import Choice, ask_recovery
+from journal.ui.services.all import Services
 from journal.ui.services.background import wait_for_background_work
+from journal.ui.services.bundles import BundleService
+from journal.ui.services.case_studies import CaseStudyService
+from journal.ui.services.conflicts import ConflictService
+from journal.ui.services.links import LinkService
+from journal.ui.services.reach import ReachService
 from journal.ui.services.stories import StoryService
 from journal.ui.shell.collector import MainThreadCollector
 from journal.ui.shell.icon import APP_ID, app_icon
@@ -170,10 +176,10 @@ class JournalApp(QObject):
         if self.journal is not None:
             wait_for_background_work()
             self.journal.close()
-        service = StoryService(journal)
+        services = build_services(journal)
         if not journal.read_only:
-            service.purge_deleted()  # deletions of the last session can no longer be undone
-        window = MainWindow(service, self.settings, title=title)
+            services.stories.purge_deleted()  # deletions of the last session can no longer be undone
+        window = MainWindow(services, self.settings, title=title)
         window.open_sample_requested.connect(self.open_sample)
         window.open_default_requested.connect(self.open_default)
         window.open_journal_requested.connect(self.choose_and_open)
@@ -197,6 +203,19 @@ class JournalApp(QObject):
             self.journal = None
         self._instance.close()
         self._collector.stop()
+
+
+def build_services(journal: Journal) -> Services:
+    """Every service of one journal: the window and its features read and write only through these."""
+    stories = StoryService(journal)
+    return Services(
+        stories=stories,
+        case_studies=CaseStudyService(stories),
+        reach=ReachService(stories),
+        links=LinkService(stories),
+        bundles=BundleService(stories),
+        conflicts=ConflictService(stories),
+    )
 
 
 def _close_on_terminate(qapp: QApplication) -> None:

@@ -130,17 +130,8 @@ class ConflictDialog(QDialog):
         return {name: THEIRS if self.theirs_buttons[name].isChecked() else MINE for name in self.choices}
 
     def _decide(self, choices: dict[str, str]) -> None:
-        from journal.bundles.conflicts import resolve
-
         self.window_.editor.flush()
-        with self.window_.service.journal.write() as session:
-            resolve(session, self.conflict.id, choices)
-        service = self.window_.service
-        if choices.get("story") == THEIRS:
-            service.stories_changed.emit()
-        else:
-            service.story_updated.emit(self.conflict.story_id)
-        service.library_changed.emit()
+        self.window_.services.conflicts.resolve(self.conflict, choices)
         self.accept()
 
 
@@ -164,12 +155,7 @@ class ConflictBanner(QFrame):
         self.setVisible(False)
 
     def show_story(self, story_id: str | None) -> None:
-        from journal.bundles.conflicts import conflicts_of
-
-        self.conflicts = []
-        if story_id:
-            with self.window_.service.journal.session() as session:
-                self.conflicts = conflicts_of(session, story_id)
+        self.conflicts = self.window_.services.conflicts.of_story(story_id) if story_id else []
         if self.conflicts:
             first = self.conflicts[0]
             what = "deleted in" if first.theirs is None else "also changed in"

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
 from journal.bundles.csv_import import TARGETS, Sheet, guess_mapping
 from journal.ui.bundles.dialogs import plain_error
 from journal.ui.services.background import run_in_background
-from journal.ui.services.progress_work import run_with_progress
 
 if TYPE_CHECKING:
     from journal.ui.shell.main_window import MainWindow
@@ -122,17 +121,12 @@ class CsvImportDialog(QDialog):
         self.import_button.setEnabled(good > 0)
 
     def start_import(self) -> None:
-        from journal.bundles.csv_import import import_rows
-
         assert self.sheet is not None
         rows = list(self.sheet.good)
-        journal = self.window_.service.journal
         self.import_button.setEnabled(False)
         self.progress.setVisible(True)
         self.progress.setRange(0, len(rows))
-        self._worker = run_with_progress(
-            self, lambda step: import_rows(journal, rows, step), self._step, self._imported
-        )
+        self._worker = self.window_.services.bundles.start_csv_import(self, rows, self._step, self._imported)
 
     def _step(self, done: int, total: int) -> None:
         self.progress.setValue(done)
@@ -143,7 +137,5 @@ class CsvImportDialog(QDialog):
             QMessageBox.warning(self, "Nothing was imported", f"{plain_error(error)}\nNothing was imported.")
             self.import_button.setEnabled(True)
             return
-        self.window_.service.stories_changed.emit()
-        self.window_.service.library_changed.emit()
         self.window_.statusBar().showMessage(f"Imported {count} stories from {self.path.name}.", 10000)
         self.accept()

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
 )
 
 from journal.ui.services.background import run_in_background
-from journal.ui.services.progress_work import run_with_progress
 
 if TYPE_CHECKING:
     from journal.bundles.merge import Plan
@@ -71,11 +70,10 @@ class ImportBundleDialog(QDialog):
         run_in_background(self, self._read_and_plan, self._planned)
 
     def _read_and_plan(self) -> tuple[Bundle, Plan]:
-        from journal.bundles.merge import plan_import
         from journal.bundles.read import read_bundle
 
         bundle = read_bundle(self.path)
-        return bundle, plan_import(self.window_.service.journal, bundle)
+        return bundle, self.window_.services.bundles.plan(bundle)
 
     def _planned(self, result: Any, error: BaseException | None) -> None:
         if error is not None:
@@ -95,18 +93,12 @@ class ImportBundleDialog(QDialog):
         self.import_button.setEnabled(bool(self.plan.changes))
 
     def start_import(self) -> None:
-        from journal.bundles.merge import apply_import
-
         assert self.bundle is not None
         self.window_.editor.flush()
         self.import_button.setEnabled(False)
         self.progress.setVisible(True)
         self.progress.setRange(0, 0)
-        bundle = self.bundle
-        journal = self.window_.service.journal
-        self._worker = run_with_progress(
-            self, lambda step: apply_import(journal, bundle, step), self._step, self._imported
-        )
+        self._worker = self.window_.services.bundles.start_import(self, self.bundle, self._step, self._imported)
 
     def _step(self, done: int, total: int) -> None:
         self.progress.setRange(0, total)
@@ -118,9 +110,6 @@ class ImportBundleDialog(QDialog):
             self.summary.setText(plain_error(error))
             QMessageBox.warning(self, "The bundle was not imported", f"{plain_error(error)}\nNothing was changed.")
             return
-        service = self.window_.service
-        service.stories_changed.emit()
-        service.library_changed.emit()
         hint = " Edit ▸ Next conflict to resolve shows them." if plan.counts()["conflicts"] else ""
         self.window_.statusBar().showMessage(f"Imported {self.path.name}: {plan.summary()}.{hint}", 15000)
         self.finished_import.emit(plan)
@@ -143,7 +132,7 @@ class ExportBundleDialog(QDialog):
             group.addButton(button)
         self.tag = QComboBox()
         self.tag.setAccessibleName("Tag")
-        self.tag.addItems(window.service.tag_names())
+        self.tag.addItems(window.services.stories.tag_names())
         self.tag.setEnabled(False)
         self.tagged.toggled.connect(self.tag.setEnabled)
         self.tagged.setEnabled(self.tag.count() > 0)
@@ -174,31 +163,15 @@ class ExportBundleDialog(QDialog):
         return mode, self.tag.currentText(), self.window_.model.query
 
 
-def chosen_story_ids(journal: Any, choice: tuple[str, str, Any]) -> list[str]:
-    """Runs on a pool thread."""
-    from journal.bundles.export import chosen_ids
-    from journal.store.listing import list_rows
-
-    mode, tag, query = choice
-    if mode == "search":
-        with journal.session() as session:
-            return [row.id for row in list_rows(session=session, query=query, limit=-1, with_snippets=0)]
-    if mode == "tag":
-        return chosen_ids(journal, tags=[tag])
-    return chosen_ids(journal)
-
-
 def export_bundle_to(window: MainWindow, dialog: ExportBundleDialog, target: Path, done: Any = None) -> None:
     """Write the bundle off the GUI thread; say in the status bar (or a dialog for errors) how it went."""
-    from journal.bundles.export import export_bundle
-
     window.editor.flush()
-    journal = window.service.journal
+    bundles = window.services.bundles
     choice = dialog.choice()
     search = choice[0] == "search"
 
     def work() -> Any:
-        return export_bundle(journal, target, chosen_story_ids(journal, choice))
+        return bundles.export(target, choice)
 
     def finished(result: Any, error: BaseException | None) -> None:
         if error is not None:

@@ -32,10 +32,7 @@ def ask_csv(window: MainWindow) -> CsvImportDialog | None:
 
 def next_conflict(window: MainWindow) -> None:
     """Show the next story (after the one being edited) that has a conflict to resolve."""
-    from journal.bundles.conflicts import conflicted_ids
-
-    with window.service.journal.session() as session:
-        ids = sorted(conflicted_ids(session))
+    ids = window.services.conflicts.conflicted()
     if not ids:
         window.statusBar().showMessage("No story has a conflict to resolve.", 8000)
         return
@@ -76,6 +73,6 @@ def install(window: MainWindow) -> None:
     if layout is not None:
         layout.insertWidget(0, banner)  # type: ignore[attr-defined]
     window.editor.loaded.connect(banner.show_story)
-    window.service.story_updated.connect(
+    window.services.stories.story_updated.connect(
         lambda story_id: banner.show_story(story_id) if story_id == window.editor.story_id else None
     )

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import QInputDialog, QMenu
 from journal.store.errors import JournalError
 from journal.ui.case_studies.export_dialogs import Exporter, show_error
 from journal.ui.case_studies.window import CaseStudyWindow
-from journal.ui.services.case_studies import CaseStudyService
 
 if TYPE_CHECKING:
     from journal.ui.shell.main_window import MainWindow
@@ -24,7 +23,7 @@ class CaseStudyActions(QObject):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.main = window
-        self.service = CaseStudyService(window.service, self)
+        self.service = window.services.case_studies
         self.window: CaseStudyWindow | None = None
         self.exporter = Exporter(window, self.service, window.settings, self._say)
 

@@ -41,6 +41,7 @@ from journal.store.models import CoverageLinkBase
 from journal.store.stories import LinkRead, RemovedLink
 from journal.ui.coverage.model import KIND_COLUMN, CoverageModel
 from journal.ui.coverage.snapshot_dialog import SnapshotDialog
+from journal.ui.services.links import LinkService
 from journal.ui.services.stories import StoryService
 from journal.ui.widgets.inline_message import InlineMessage
 
@@ -88,9 +89,12 @@ def _dropped_url(mime: QMimeData) -> str:
 
 
 class CoverageEditor(QWidget):
-    def __init__(self, service: StoryService, undo_stack: QUndoStack, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, service: StoryService, links: LinkService, undo_stack: QUndoStack, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.service = service
+        self.links = links
         self._undo_stack = undo_stack
         self._story_id: str | None = None
         self._refresh_after_edit = False
@@ -242,7 +246,7 @@ class CoverageEditor(QWidget):
         link = self.selected_link()
         if link is None:
             return None
-        dialog = SnapshotDialog(self.service, link, self)
+        dialog = SnapshotDialog(self.links, link, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog

@@ -94,7 +94,7 @@ class LinkStatus(QObject):
 
 
 def install_links(window: MainWindow) -> None:
-    fetcher = LinkFetcher(window.service, parent=window)
+    fetcher = LinkFetcher(window.services.links, parent=window)
     status = LinkStatus(window, fetcher)
     fetch_action = QAction("&Fetch Waiting Links", window)
     fetch_action.setStatusTip("Fetch the pages of links saved while offline")

@@ -1,8 +1,8 @@
 """Fetching and checking coverage links from the window, never on the GUI thread.
 
 Links waiting to be fetched (new, or with a new address) are fetched in the background, a few at a time,
-as soon as they are added; each result is written in its own short transaction and announced through
-StoryService.links_changed, so the coverage table refreshes. When the network is down the links simply
+as soon as they are added (LinkService writes each result in its own short transaction); the stories they
+filled are announced a batch at a time, so the coverage table refreshes. When the network is down the links simply
 wait: no pop-up, a quiet count in the status bar, and another try later (5 s, 15 s, 1 min, then every
 5 min), or at once when the person asks.
 """
@@ -16,11 +16,11 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from journal.coverage import batch, metadata
-from journal.coverage.capture import Stored, pending_ids
+from journal.coverage.capture import Stored
 from journal.coverage.fetch import FetchSettings
 from journal.coverage.health import Checked
 from journal.ui.services.background import network_pool, run_in_background
-from journal.ui.services.stories import StoryService
+from journal.ui.services.links import LinkService
 
 RETRY_DELAYS_MS = (5_000, 15_000, 60_000, 300_000)
 ANNOUNCE_MS = 150
@@ -41,9 +41,9 @@ class LinkFetcher(QObject):
     check_progress = Signal(int, int)  # done, total
     check_finished = Signal(str)  # a sentence for the status bar
 
-    def __init__(self, service: StoryService, settings: FetchSettings | None = None, parent: Any = None) -> None:
+    def __init__(self, links: LinkService, settings: FetchSettings | None = None, parent: Any = None) -> None:
         super().__init__(parent)
-        self.service = service
+        self.links = links
         self.settings = settings or FetchSettings()
         self.retry_delays_ms = RETRY_DELAYS_MS
         self._queue: list[str] = []
@@ -66,8 +66,8 @@ class LinkFetcher(QObject):
         self._announce = QTimer(self, singleShot=True, interval=ANNOUNCE_MS)
         self._announce.timeout.connect(self._announce_changes)
         self._announcing = False
-        service.links_changed.connect(self._story_touched)
-        service.story_updated.connect(self._story_touched)
+        links.stories.links_changed.connect(self._story_touched)
+        links.stories.story_updated.connect(self._story_touched)
 
     # ------------------------------------------------------------ fetching
     @property
@@ -84,19 +84,14 @@ class LinkFetcher(QObject):
             return
         self._retry.stop()
         self._deferred.clear()
-        journal = self.service.journal
-
-        def find() -> list[str]:
-            with journal.session() as session:
-                return pending_ids(session=session)
-
-        run_in_background(self, find, lambda ids, error: self._enqueue(ids or [] if error is None else []))
+        run_in_background(
+            self, self.links.waiting, lambda ids, error: self._enqueue(ids or [] if error is None else [])
+        )
 
     def _story_touched(self, story_id: str) -> None:
         if self._closed or self._announcing:  # our own announcement: nothing new to fetch
             return
-        with self.service.journal.session() as session:  # an indexed look-up of one story's links
-            ids = pending_ids(session=session, story_id=story_id)
+        ids = self.links.waiting(story_id)  # an indexed look-up of one story's links
         self._enqueue([link_id for link_id in ids if link_id not in self._deferred])
 
     def _enqueue(self, ids: list[str]) -> None:
@@ -110,19 +105,12 @@ class LinkFetcher(QObject):
         ids, self._queue = self._queue, []
         self._in_flight = set(ids)
         self._fetching = True
-        journal, settings, relay, cancel = self.service.journal, self.settings, self._relay, self._cancel
+        links, settings, relay, cancel = self.links, self.settings, self._relay, self._cancel
 
         def work() -> tuple[batch.Run[Stored], int]:
             settle_long_lived_objects()
-            run = batch.fetch_pending(
-                journal,
-                settings,
-                link_ids=ids,
-                progress=relay.stored.emit,
-                cancel=cancel,
-            )
-            with journal.session() as session:
-                return run, len(pending_ids(session=session))
+            run = links.fetch(settings, ids, relay.stored.emit, cancel)
+            return run, len(links.waiting())
 
         run_in_background(self, work, self._batch_done, pool=network_pool())
 
@@ -142,8 +130,7 @@ class LinkFetcher(QObject):
         stories, self._changed_stories = self._changed_stories, set()
         self._announcing = True
         try:
-            for story_id in stories:
-                self.service.links_changed.emit(story_id)
+            self.links.announce(stories)
         finally:
             self._announcing = False
 
@@ -183,12 +170,10 @@ class LinkFetcher(QObject):
             return False
         self._checking = True
         self._check_cancel.clear()
-        journal, settings, relay, cancel = self.service.journal, self.settings, self._relay, self._check_cancel
+        links, settings, relay, cancel = self.links, self.settings, self._relay, self._check_cancel
 
         def work() -> batch.Run[Checked]:
-            return batch.check_all(
-                journal, settings, progress=lambda done, total, r: relay.checked.emit(done, total, r), cancel=cancel
-            )
+            return links.check(settings, lambda done, total, r: relay.checked.emit(done, total, r), cancel)
 
         run_in_background(self, work, self._check_done, pool=network_pool())
         return True

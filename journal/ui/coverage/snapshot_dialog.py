@@ -7,19 +7,18 @@ import html
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
-from journal.coverage.capture import describe_content, snapshot_of
+from journal.coverage.capture import describe_content
 from journal.store.stories import LinkRead
-from journal.ui.services.stories import StoryService
+from journal.ui.services.links import LinkService
 
 
 class SnapshotDialog(QDialog):
-    def __init__(self, service: StoryService, link: LinkRead, parent: QWidget | None = None) -> None:
+    def __init__(self, links: LinkService, link: LinkRead, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("snapshotDialog")
-        with service.journal.session() as session:  # one row by its key
-            snapshot = snapshot_of(link.id, session=session)
-            found = None if snapshot is None else (snapshot.title, snapshot.text, snapshot.url, snapshot.fetched_at)
-            content_type = "" if snapshot is None else snapshot.content_type
+        snapshot = links.saved_copy(link.id)
+        found = None if snapshot is None else (snapshot.title, snapshot.text, snapshot.url, snapshot.fetched_at)
+        content_type = "" if snapshot is None else snapshot.content_type
         title = (found[0] if found else "") or link.title or link.url
         self.setWindowTitle(f"Saved copy — {title}")
         self.heading = QLabel(f"<b>{html.escape(title)}</b>")

@@ -7,11 +7,11 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
-from journal.store import impact
 from journal.store.impact import Dashboard
 from journal.store.listing import StoryQuery
 from journal.ui.reach.charts import ChartBox, bar_chart, cost_chart, covered_chart, ranked_chart
 from journal.ui.services.background import run_in_background
+from journal.ui.services.reach import ReachService
 from journal.ui.services.stories import StoryService
 from journal.ui.stories.list_model import StoryListModel
 
@@ -19,12 +19,14 @@ REFRESH_DELAY_MS = 1500  # after edits, wait for a pause before reading the figu
 
 
 class DashboardWindow(QWidget):
-    def __init__(self, service: StoryService, model: StoryListModel, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, service: StoryService, reach: ReachService, model: StoryListModel, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setObjectName("impactDashboard")
         self.setWindowTitle("Impact dashboard")
         self.resize(1100, 760)
-        self._service = service
+        self._reach = reach
         self._model = model
         self._running = False  # a read is under way on a pool thread
         self._again = False  # asked for again while it ran
@@ -89,11 +91,10 @@ class DashboardWindow(QWidget):
         self._running, self._again = True, False
         query = self._model.query
         self.summary.setText("Updating…")
-        journal = self._service.journal
+        reach = self._reach
 
         def work() -> Dashboard:
-            with journal.session() as session:
-                return impact.dashboard(session=session, query=query)
+            return reach.dashboard(query)
 
         def done(figures: Dashboard | None, error: BaseException | None) -> None:
             self._running = False

@@ -24,7 +24,7 @@ def install(window: MainWindow) -> None:
 
         dashboard = window.findChild(DashboardWindow, "impactDashboard")
         if dashboard is None:
-            dashboard = DashboardWindow(window.service, window.model, window)
+            dashboard = DashboardWindow(window.services.stories, window.services.reach, window.model, window)
         dashboard.show()
         dashboard.raise_()
         dashboard.activateWindow()

@@ -81,9 +81,11 @@ class _EditReading(QUndoCommand):
 
 
 class ReachPanel(QWidget):
-    def __init__(self, service: StoryService, undo_stack: QUndoStack, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, service: StoryService, reach: ReachService, undo_stack: QUndoStack, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
-        self.reach = ReachService(service, self)
+        self.reach = reach
         self._undo_stack = undo_stack
         self._story_id: str | None = None
         self._link_titles: dict[str, str] = {}

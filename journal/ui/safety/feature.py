@@ -55,7 +55,7 @@ class SafetyActions(QObject):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
-        self.path = window.service.journal.path
+        self.path = window.services.stories.path
         self._damage_said = False
         self.backup_action = QAction("&Back up now", window)
         self.restore_action = QAction("&Restore from backup…", window)
@@ -207,7 +207,7 @@ def _make_read_only(window: MainWindow) -> None:
     column = QVBoxLayout(box)
     column.setContentsMargins(0, 0, 0, 0)
     column.setSpacing(0)
-    column.addWidget(ReadOnlyBanner(window.service.journal.path))
+    column.addWidget(ReadOnlyBanner(window.services.stories.path))
     column.addWidget(central)
     window.setCentralWidget(box)
     for line in window.editor.findChildren(QLineEdit):
@@ -229,7 +229,7 @@ def _make_read_only(window: MainWindow) -> None:
 def install(window: MainWindow) -> None:
     """Add this feature's actions and menus to `window`."""
     safety = SafetyActions(window)
-    if window.service.journal.read_only:
+    if window.services.stories.read_only:
         _make_read_only(window)
         safety.backup_action.setEnabled(False)  # its backups folder cannot be written either
         safety.restore_action.setEnabled(False)

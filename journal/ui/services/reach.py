@@ -1,6 +1,6 @@
 """The window's way to a story's readings and impact: store calls in transactions, then a signal.
 
-Writes also announce `story_updated` on the StoryService, so the story list and the dashboard refresh.
+Writes are also told to the StoryService (`story_updated`), so the story list and the dashboard refresh.
 """
 
 from __future__ import annotations
@@ -10,7 +10,8 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from journal.store import impact, readings
-from journal.store.impact import Impact
+from journal.store.impact import Dashboard, Impact
+from journal.store.listing import StoryQuery
 from journal.store.readings import ReadingRead
 from journal.ui.services.stories import StoryService
 
@@ -29,6 +30,11 @@ class ReachService(QObject):
     def impact(self, story_id: str) -> Impact | None:
         with self.stories.journal.session() as session:
             return impact.story_impact(story_id, session=session)
+
+    def dashboard(self, query: StoryQuery) -> Dashboard:
+        """The impact dashboard's figures for the stories `query` finds. Any thread."""
+        with self.stories.journal.session() as session:
+            return impact.dashboard(session=session, query=query)
 
     def add(self, story_id: str, **fields: Any) -> ReadingRead:
         with self.stories.journal.write() as session:
@@ -55,4 +61,4 @@ class ReachService(QObject):
 
     def _changed(self, story_id: str) -> None:
         self.readings_changed.emit(story_id)
-        self.stories.story_updated.emit(story_id)
+        self.stories.story_written(story_id)

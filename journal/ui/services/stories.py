@@ -1,12 +1,15 @@
 """The window's way into the journal: store calls with Qt signals, so views refresh when stories change.
 
-The SQL stays in journal.store; this object only opens transactions and announces what changed.
+The SQL stays in journal.store; this object only opens transactions and announces what changed. The other
+services (readings, links, conflicts, imports) write parts of stories too; they tell this one, which
+announces it, so that its signals have one emitter.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -32,6 +35,15 @@ class StoryService(QObject):
     def __init__(self, journal: Journal, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.journal = journal
+
+    @property
+    def path(self) -> Path:
+        return self.journal.path
+
+    @property
+    def read_only(self) -> bool:
+        """The journal could not be opened for writing: nothing can be saved."""
+        return self.journal.read_only
 
     # ------------------------------------------------------------ reading
     def count(self, query: StoryQuery = ALL) -> int:
@@ -182,6 +194,22 @@ class StoryService(QObject):
     def _library_changed(self) -> None:
         self.library_changed.emit()
         self.stories_changed.emit()  # tag names show in the list and are searched
+
+    # ------------------------------------------------------------ what the other services wrote
+    def story_written(self, story_id: str, *, tags: bool = False) -> None:
+        """Another service changed this story (a reading, a resolved conflict; `tags`: its tags too)."""
+        self.story_updated.emit(story_id)
+        if tags:
+            self.library_changed.emit()
+
+    def links_written(self, story_id: str) -> None:
+        """A fetch or a link check filled in this story's links."""
+        self.links_changed.emit(story_id)
+
+    def stories_written(self) -> None:
+        """Stories and tags were added, changed or deleted in bulk (an import, a resolved deletion)."""
+        self.stories_changed.emit()
+        self.library_changed.emit()
 
     def purge_deleted(self) -> int:
         with self.journal.write() as session:

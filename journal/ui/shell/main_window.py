@@ -22,7 +22,7 @@ from journal.ui.case_studies.feature import install as install_case_studies
 from journal.ui.coverage.feature import install_links as install_coverage
 from journal.ui.reach.feature import install as install_reach
 from journal.ui.safety.feature import install as install_safety
-from journal.ui.services.stories import StoryService
+from journal.ui.services.all import Services
 from journal.ui.shell.about import AboutDialog
 from journal.ui.shell.empty_state import EmptyState
 from journal.ui.stories.commands import DeleteStoryCommand, NewStoryCommand, StoryFocus
@@ -43,22 +43,21 @@ class MainWindow(QMainWindow):
     open_journal_requested = Signal()  # ask for a file
     open_default_requested = Signal()
 
-    def __init__(
-        self, service: StoryService, settings: QSettings, *, title: str, parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, services: Services, settings: QSettings, *, title: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.service = service
+        self.services = services
+        service = services.stories
         self.settings = settings
         self.setWindowTitle(f"{title} — {APP_NAME}")
         self.setObjectName("mainWindow")
-        self._journal_key = hashlib.sha1(str(service.journal.path).encode()).hexdigest()[:16]
+        self._journal_key = hashlib.sha1(str(service.path).encode()).hexdigest()[:16]
 
         self.undo_stack = QUndoStack(self)
         self.focus = StoryFocus(self)
         self.model = StoryListModel(service, self)
         self.list_panel = StoryListPanel(self.model)
         self.list_view = self.list_panel.list_view
-        self.editor = StoryEditor(service, self.undo_stack)
+        self.editor = StoryEditor(services, self.undo_stack)
         self.empty_state = EmptyState()
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
@@ -141,7 +140,7 @@ class MainWindow(QMainWindow):
         self.focus_list_action.triggered.connect(self.list_view.setFocus)
         self.save_search_action.triggered.connect(self.save_search)
         self.sidebar.query_chosen.connect(self.list_panel.show_query)
-        self.service.library_changed.connect(self._reload_editor)
+        self.services.stories.library_changed.connect(self._reload_editor)
         self.find_action.triggered.connect(self.focus_search)
         self.about_action.triggered.connect(self._about)
         self.empty_state.new_story_clicked.connect(self.new_story)
@@ -157,7 +156,7 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------ stories
     def new_story(self) -> None:
-        self.undo_stack.push(NewStoryCommand(self.service, self.focus))
+        self.undo_stack.push(NewStoryCommand(self.services.stories, self.focus))
         self.editor.title.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.editor.title.selectAll()
 
@@ -167,7 +166,7 @@ class MainWindow(QMainWindow):
             return
         row = self.model.row_of(story_id) or 0
         title = self.editor.title.text() or "story"
-        self.undo_stack.push(DeleteStoryCommand(self.service, self.focus, story_id, title))
+        self.undo_stack.push(DeleteStoryCommand(self.services.stories, self.focus, story_id, title))
         if self.model.rowCount():
             self.select_row(min(row, self.model.rowCount() - 1))
         undo_keys = QKeySequence(QKeySequence.StandardKey.Undo).toString(QKeySequence.SequenceFormat.NativeText)
@@ -213,7 +212,7 @@ class MainWindow(QMainWindow):
         if self.list_view.selectionModel().hasSelection():
             return
         current = self.editor.story_id
-        if current is not None and self.service.row(current) is None:
+        if current is not None and self.services.stories.row(current) is None:
             current = None  # deleted (or undone)
         if current is None:
             self.select_row(0)
@@ -236,7 +235,7 @@ class MainWindow(QMainWindow):
                 self.list_view.setFocus()  # arrow keys move through the stories, Tab goes to the editor
 
     def _about(self) -> None:
-        AboutDialog(self.service.journal.path, self).exec()
+        AboutDialog(self.services.stories.path, self).exec()
 
     # ------------------------------------------------------------ settings
     def _restore_settings(self) -> None:

@@ -43,7 +43,7 @@ from journal.store.fields import (
 from journal.store.stories import StoryRead
 from journal.ui.coverage.editor import CoverageEditor
 from journal.ui.reach.panel import ReachPanel
-from journal.ui.services.stories import StoryService
+from journal.ui.services.all import Services
 from journal.ui.widgets.inline_message import InlineMessage
 from journal.ui.widgets.tag_field import TagField
 
@@ -100,9 +100,9 @@ class StoryEditor(QScrollArea):
     save_state_changed = Signal(str)  # a short sentence for the status bar
     loaded = Signal(object)  # the id of the story now shown, or None
 
-    def __init__(self, service: StoryService, undo_stack: QUndoStack, parent: QWidget | None = None) -> None:
+    def __init__(self, services: Services, undo_stack: QUndoStack, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._service = service
+        self._service = service = services.stories
         self._story_id: str | None = None
         self._dirty = False
         self._loading = False
@@ -158,8 +158,8 @@ class StoryEditor(QScrollArea):
         self.customer_contact.setAccessibleName("Customer contact")
         self.consent = _combo(CONSENT_LABELS, "Consent to publish")
         self.internal_notes = _plain_text("Notes for the team only; never published", "Internal notes")
-        self.coverage = CoverageEditor(service, undo_stack)
-        self.reach = ReachPanel(service, undo_stack)
+        self.coverage = CoverageEditor(service, services.links, undo_stack)
+        self.reach = ReachPanel(service, services.reach, undo_stack)
 
         self._bindings: dict[str, _Binding] = {
             "title": _Binding(self.title.text, self.title.setText, parse_title, self.title_message),

@@ -272,7 +272,7 @@ def test_preview_shows_headline_overrides_coverage_choice_and_what_is_left_out(
     editor = QApplication.focusWidget()
     assert editor is not None and editor is not view
     qtbot.keyClicks(editor, "Shoes collected, flowers sent")
-    window.service.save(ids[COURIER], {"outcome": "Edited meanwhile."})  # the main window's autosave, say
+    window.services.stories.save(ids[COURIER], {"outcome": "Edited meanwhile."})  # the main window's autosave, say
     assert editor.isVisible() and view.state() == view.State.EditingState, "typing is not interrupted"
     qtbot.keyClick(editor, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: entries.index(0, HEADLINE).data() == "Shoes collected, flowers sent")  # committed

@@ -175,10 +175,10 @@ def test_a_fetched_reading_shows_when_the_story_is_announced_updated(
     window = launch(journal_path)
     open_story(qtbot, window)
     panel = window.editor.reach
-    with window.service.journal.write() as session:  # what fetching a link's page writes
+    with window.services.stories.journal.write() as session:  # what fetching a link's page writes
         link_id = stories.get_story(story_id, session=session).links[0].id
         readings.add_reading(story_id, metric="comments", value=77, link_id=link_id, source="fetched", session=session)
-    window.service.story_updated.emit(story_id)
+    window.services.stories.story_written(story_id)
     qtbot.waitUntil(lambda: panel.model.rowCount() == 1)
     assert [panel.model.index(0, column).data() for column in range(6)][1:] == [
         "Comments",

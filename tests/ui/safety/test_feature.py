@@ -133,7 +133,7 @@ def test_a_database_size_limit_gives_a_real_sqlite_full_and_the_edit_waits(
     window = launch(journal_path)
     settle(window)
     story_id = window.editor.story_id
-    engine = window.service.journal.engine
+    engine = window.services.stories.journal.engine
     pages = rows(journal_path, "PRAGMA page_count")[0][0]
 
     def limit(connection: sqlite3.Connection, _record: object) -> None:
@@ -168,7 +168,7 @@ def test_a_read_only_journal_opens_read_only_with_a_banner(qtbot: QtBot, launch:
         window = launch(journal_path)
     finally:
         journal_path.chmod(0o644)
-    assert window.service.journal.read_only
+    assert window.services.stories.journal.read_only
     banner = window.findChild(QFrame, "readOnlyBanner")
     assert banner is not None and banner.isVisible()
     assert "This journal is read-only" in banner.label.text()
