@@ -1,4 +1,5 @@
-"""The composition root: opens journals, builds the services and the main window for each. No globals."""
+"""The composition root: opens journals; for each, builds the services, the main window and the features
+(each feature receives the window as its Shell: journal/ui/shell/seam.py). No globals."""
 
 from __future__ import annotations
 
@@ -16,7 +17,11 @@ from journal.store.backups import list_backups, newest_good_backup, restore
 from journal.store.database import Journal, open_journal
 from journal.store.errors import JournalError, JournalReadOnlyError, JournalTooNewError, JournalUnreadableError
 from journal.store.sample import fill_with_sample
-from journal.ui.safety.feature import journal_key, safety_of
+from journal.ui.bundles.feature import BundlesFeature
+from journal.ui.case_studies.feature import CaseStudiesFeature
+from journal.ui.coverage.feature import CoverageFeature
+from journal.ui.reach.feature import ReachFeature
+from journal.ui.safety.feature import SafetyFeature, journal_key
 from journal.ui.safety.recovery_dialog import Choice, ask_recovery
 from journal.ui.services.all import Services
 from journal.ui.services.background import wait_for_background_work
@@ -183,8 +188,14 @@ class JournalApp(QObject):
         window.open_sample_requested.connect(self.open_sample)
         window.open_default_requested.connect(self.open_default)
         window.open_journal_requested.connect(self.choose_and_open)
-        safety_of(window).restore_requested.connect(self.restore_backup)
-        safety_of(window).damaged.connect(self.recover_open_journal)
+        CaseStudiesFeature(window)
+        CoverageFeature(window)
+        safety = SafetyFeature(window)
+        safety.restore_requested.connect(self.restore_backup)
+        safety.damaged.connect(self.recover_open_journal)
+        BundlesFeature(window)
+        ReachFeature(window)
+        window.start()
         old = self.window
         self.window, self.journal, self._title = window, journal, title
         self.settings.setValue(f"journals/{journal_key(journal.path)}/path", str(journal.path))

@@ -3,7 +3,7 @@ choose field by field (or all of one side). Nothing is decided without a person.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -21,9 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from journal.bundles.conflicts import MINE, THEIRS, Conflict, value_of
-
-if TYPE_CHECKING:
-    from journal.ui.shell.main_window import MainWindow
+from journal.ui.shell.seam import Shell
 
 LABELS = {
     "title": "Title",
@@ -57,8 +55,8 @@ def shown(value: Any, name: str) -> str:
 
 
 class ConflictDialog(QDialog):
-    def __init__(self, window: MainWindow, conflict: Conflict) -> None:
-        super().__init__(window)
+    def __init__(self, shell: Shell, conflict: Conflict) -> None:
+        super().__init__(shell.widget)
         self.conflict = conflict
         self.setWindowTitle("Resolve the conflict")
         self.choices: dict[str, QButtonGroup] = {}
@@ -120,7 +118,7 @@ class ConflictDialog(QDialog):
         buttons.addButton(QDialogButtonBox.StandardButton.Cancel).clicked.connect(self.reject)
         layout.addWidget(buttons)
         self.resize(760, 520)
-        self.window_ = window
+        self.shell = shell
 
     def _all(self, buttons: dict[str, QRadioButton]) -> None:
         for button in buttons.values():
@@ -130,17 +128,17 @@ class ConflictDialog(QDialog):
         return {name: THEIRS if self.theirs_buttons[name].isChecked() else MINE for name in self.choices}
 
     def _decide(self, choices: dict[str, str]) -> None:
-        self.window_.editor.flush()
-        self.window_.services.conflicts.resolve(self.conflict, choices)
+        self.shell.save_story()
+        self.shell.services.conflicts.resolve(self.conflict, choices)
         self.accept()
 
 
 class ConflictBanner(QFrame):
     """Over the editor while the story shown has an unresolved conflict."""
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, shell: Shell) -> None:
         super().__init__()
-        self.window_ = window
+        self.shell = shell
         self.setObjectName("conflictBanner")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setStyleSheet("#conflictBanner { border: 1px solid #e0a000; border-radius: 4px; }")
@@ -155,7 +153,7 @@ class ConflictBanner(QFrame):
         self.setVisible(False)
 
     def show_story(self, story_id: str | None) -> None:
-        self.conflicts = self.window_.services.conflicts.of_story(story_id) if story_id else []
+        self.conflicts = self.shell.services.conflicts.of_story(story_id) if story_id else []
         if self.conflicts:
             first = self.conflicts[0]
             what = "deleted in" if first.theirs is None else "also changed in"
@@ -166,7 +164,7 @@ class ConflictBanner(QFrame):
     def open_dialog(self) -> ConflictDialog | None:
         if not self.conflicts:
             return None
-        dialog = ConflictDialog(self.window_, self.conflicts[0])
-        dialog.finished.connect(lambda _result: self.show_story(self.window_.editor.story_id))
+        dialog = ConflictDialog(self.shell, self.conflicts[0])
+        dialog.finished.connect(lambda _result: self.show_story(self.shell.current_story()))
         dialog.open()
         return dialog

@@ -4,7 +4,7 @@ reason), then import the good rows off the GUI thread, all or none."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
@@ -23,17 +23,15 @@ from PySide6.QtWidgets import (
 from journal.bundles.csv_import import TARGETS, Sheet, guess_mapping
 from journal.ui.bundles.dialogs import plain_error
 from journal.ui.services.background import run_in_background
-
-if TYPE_CHECKING:
-    from journal.ui.shell.main_window import MainWindow
+from journal.ui.shell.seam import Shell
 
 PREVIEW_ROWS = 50
 
 
 class CsvImportDialog(QDialog):
-    def __init__(self, window: MainWindow, path: Path) -> None:
-        super().__init__(window)
-        self.window_ = window
+    def __init__(self, shell: Shell, path: Path) -> None:
+        super().__init__(shell.widget)
+        self.shell = shell
         self.path = path
         self.sheet: Sheet | None = None
         self.setWindowTitle(f"Import {path.name}")
@@ -126,7 +124,7 @@ class CsvImportDialog(QDialog):
         self.import_button.setEnabled(False)
         self.progress.setVisible(True)
         self.progress.setRange(0, len(rows))
-        self._worker = self.window_.services.bundles.start_csv_import(self, rows, self._step, self._imported)
+        self._worker = self.shell.services.bundles.start_csv_import(self, rows, self._step, self._imported)
 
     def _step(self, done: int, total: int) -> None:
         self.progress.setValue(done)
@@ -137,5 +135,5 @@ class CsvImportDialog(QDialog):
             QMessageBox.warning(self, "Nothing was imported", f"{plain_error(error)}\nNothing was imported.")
             self.import_button.setEnabled(True)
             return
-        self.window_.statusBar().showMessage(f"Imported {count} stories from {self.path.name}.", 10000)
+        self.shell.say(f"Imported {count} stories from {self.path.name}.", 10000)
         self.accept()

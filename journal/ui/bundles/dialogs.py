@@ -22,11 +22,12 @@ from PySide6.QtWidgets import (
 )
 
 from journal.ui.services.background import run_in_background
+from journal.ui.shell.seam import Shell
 
 if TYPE_CHECKING:
     from journal.bundles.merge import Plan
     from journal.bundles.read import Bundle
-    from journal.ui.shell.main_window import MainWindow
+    from journal.ui.services.bundles import Choice
 
 BUNDLE_FILTER = "Story Journal bundles (*.sjbundle);;All files (*)"
 
@@ -44,10 +45,10 @@ def plain_error(error: BaseException) -> str:
 class ImportBundleDialog(QDialog):
     finished_import = Signal(object)  # the Plan that was applied
 
-    def __init__(self, window: MainWindow, path: Path) -> None:
-        super().__init__(window)
+    def __init__(self, shell: Shell, path: Path) -> None:
+        super().__init__(shell.widget)
         self.setWindowTitle(f"Import {path.name}")
-        self.window_ = window
+        self.shell = shell
         self.path = path
         self.bundle: Bundle | None = None
         self.plan: Plan | None = None
@@ -73,7 +74,7 @@ class ImportBundleDialog(QDialog):
         from journal.bundles.read import read_bundle
 
         bundle = read_bundle(self.path)
-        return bundle, self.window_.services.bundles.plan(bundle)
+        return bundle, self.shell.services.bundles.plan(bundle)
 
     def _planned(self, result: Any, error: BaseException | None) -> None:
         if error is not None:
@@ -94,11 +95,11 @@ class ImportBundleDialog(QDialog):
 
     def start_import(self) -> None:
         assert self.bundle is not None
-        self.window_.editor.flush()
+        self.shell.save_story()
         self.import_button.setEnabled(False)
         self.progress.setVisible(True)
         self.progress.setRange(0, 0)
-        self._worker = self.window_.services.bundles.start_import(self, self.bundle, self._step, self._imported)
+        self._worker = self.shell.services.bundles.start_import(self, self.bundle, self._step, self._imported)
 
     def _step(self, done: int, total: int) -> None:
         self.progress.setRange(0, total)
@@ -111,7 +112,7 @@ class ImportBundleDialog(QDialog):
             QMessageBox.warning(self, "The bundle was not imported", f"{plain_error(error)}\nNothing was changed.")
             return
         hint = " Edit ▸ Next conflict to resolve shows them." if plan.counts()["conflicts"] else ""
-        self.window_.statusBar().showMessage(f"Imported {self.path.name}: {plan.summary()}.{hint}", 15000)
+        self.shell.say(f"Imported {self.path.name}: {plan.summary()}.{hint}", 15000)
         self.finished_import.emit(plan)
         self.accept()
 
@@ -119,10 +120,10 @@ class ImportBundleDialog(QDialog):
 class ExportBundleDialog(QDialog):
     """Which stories go into the bundle: all, the ones the list shows now, or those with a tag."""
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    def __init__(self, shell: Shell) -> None:
+        super().__init__(shell.widget)
         self.setWindowTitle("Export bundle")
-        self.window_ = window
+        self.shell = shell
         self.all = QRadioButton("&All stories")
         self.search = QRadioButton("The stories the list &shows now")
         self.tagged = QRadioButton("Stories with the &tag:")
@@ -132,7 +133,7 @@ class ExportBundleDialog(QDialog):
             group.addButton(button)
         self.tag = QComboBox()
         self.tag.setAccessibleName("Tag")
-        self.tag.addItems(window.services.stories.tag_names())
+        self.tag.addItems(shell.services.stories.tag_names())
         self.tag.setEnabled(False)
         self.tagged.toggled.connect(self.tag.setEnabled)
         self.tagged.setEnabled(self.tag.count() > 0)
@@ -157,16 +158,16 @@ class ExportBundleDialog(QDialog):
         ):
             layout.addWidget(widget)
 
-    def choice(self) -> tuple[str, str, Any]:
+    def choice(self) -> Choice:
         """Read on the GUI thread: (all | search | tag, the tag, the list's query)."""
         mode = "search" if self.search.isChecked() else "tag" if self.tagged.isChecked() else "all"
-        return mode, self.tag.currentText(), self.window_.model.query
+        return mode, self.tag.currentText(), self.shell.story_list.query
 
 
-def export_bundle_to(window: MainWindow, dialog: ExportBundleDialog, target: Path, done: Any = None) -> None:
+def export_bundle_to(shell: Shell, dialog: ExportBundleDialog, target: Path, done: Any = None) -> None:
     """Write the bundle off the GUI thread; say in the status bar (or a dialog for errors) how it went."""
-    window.editor.flush()
-    bundles = window.services.bundles
+    shell.save_story()
+    bundles = shell.services.bundles
     choice = dialog.choice()
     search = choice[0] == "search"
 
@@ -175,33 +176,33 @@ def export_bundle_to(window: MainWindow, dialog: ExportBundleDialog, target: Pat
 
     def finished(result: Any, error: BaseException | None) -> None:
         if error is not None:
-            QMessageBox.warning(window, "The bundle was not written", plain_error(error))
+            QMessageBox.warning(shell.widget, "The bundle was not written", plain_error(error))
         else:
             scope = " (the stories the list shows)" if search else ""
-            window.statusBar().showMessage(f"Wrote {result.stories} stories{scope} to {target.name}.", 10000)
+            shell.say(f"Wrote {result.stories} stories{scope} to {target.name}.", 10000)
         if done is not None:
             done(result, error)
 
-    run_in_background(window, work, finished)
+    run_in_background(shell.widget, work, finished)
 
 
-def ask_export(window: MainWindow) -> None:
-    dialog = ExportBundleDialog(window)
+def ask_export(shell: Shell) -> None:
+    dialog = ExportBundleDialog(shell)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return
     name, _filter = QFileDialog.getSaveFileName(
-        window, "Export bundle", str(Path.home() / "stories.sjbundle"), BUNDLE_FILTER
+        shell.widget, "Export bundle", str(Path.home() / "stories.sjbundle"), BUNDLE_FILTER
     )
     if name:
         path = Path(name)
-        export_bundle_to(window, dialog, path if path.suffix else path.with_suffix(".sjbundle"))
+        export_bundle_to(shell, dialog, path if path.suffix else path.with_suffix(".sjbundle"))
 
 
-def ask_import(window: MainWindow) -> ImportBundleDialog | None:
-    name, _filter = QFileDialog.getOpenFileName(window, "Import bundle", str(Path.home()), BUNDLE_FILTER)
+def ask_import(shell: Shell) -> ImportBundleDialog | None:
+    name, _filter = QFileDialog.getOpenFileName(shell.widget, "Import bundle", str(Path.home()), BUNDLE_FILTER)
     if not name:
         return None
-    dialog = ImportBundleDialog(window, Path(name))
+    dialog = ImportBundleDialog(shell, Path(name))
     dialog.setWindowModality(Qt.WindowModality.WindowModal)
     dialog.show()
     return dialog

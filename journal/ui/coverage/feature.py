@@ -1,47 +1,22 @@
-"""Coverage menu items for fetching and link health, and their quiet status-bar reports."""
+"""Coverage in the main window: pages of new links are fetched in the background (LinkFetcher), Coverage ▸
+Fetch Waiting Links and Check Links, and quiet reports in the status bar."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QLabel, QMenu, QProgressBar, QPushButton
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton
 
 from journal.ui.coverage.fetcher import LinkFetcher
-
-if TYPE_CHECKING:
-    from journal.ui.shell.main_window import MainWindow
-
-
-def coverage_menu(window: MainWindow) -> QMenu:
-    """The window's Coverage menu (before Help), made by whichever coverage feature asks first."""
-    found = window.menuBar().findChild(QMenu, "coverageMenu")
-    if isinstance(found, QMenu):
-        return found
-    menu = QMenu("&Coverage", window.menuBar())
-    menu.setObjectName("coverageMenu")
-    window.menuBar().insertMenu(window.help_menu.menuAction(), menu)
-    return menu
-
-
-class _StopOnClose(QObject):
-    def __init__(self, fetcher: LinkFetcher) -> None:
-        super().__init__(fetcher)
-        self._fetcher = fetcher
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Close:
-            self._fetcher.close()
-        return False
+from journal.ui.shell.actions import Act
+from journal.ui.shell.seam import Shell
 
 
 class LinkStatus(QObject):
     """The status-bar side: how many links wait, and the link check's progress with a Cancel button."""
 
-    def __init__(self, window: MainWindow, fetcher: LinkFetcher) -> None:
-        super().__init__(window)
-        self._window = window
+    def __init__(self, shell: Shell, fetcher: LinkFetcher) -> None:
+        super().__init__(shell.widget)
+        self._shell = shell
         self.fetcher = fetcher
         self.waiting = QLabel()
         self.waiting.setObjectName("linksWaiting")
@@ -54,10 +29,8 @@ class LinkStatus(QObject):
         self.cancel = QPushButton("Cancel")
         self.cancel.setObjectName("cancelLinkCheck")
         self.cancel.setVisible(False)
-        bar = window.statusBar()
-        bar.addPermanentWidget(self.waiting)
-        bar.addPermanentWidget(self.progress)
-        bar.addPermanentWidget(self.cancel)
+        for widget in (self.waiting, self.progress, self.cancel):
+            shell.add_status_widget(widget)
         self.cancel.clicked.connect(fetcher.cancel_check)
         fetcher.waiting_changed.connect(self._waiting)
         fetcher.fetch_progress.connect(self._fetching)
@@ -90,31 +63,24 @@ class LinkStatus(QObject):
     def _finished(self, summary: str) -> None:
         self.progress.setVisible(False)
         self.cancel.setVisible(False)
-        self._window.statusBar().showMessage(summary, 15_000)
+        self._shell.say(summary, 15_000)
 
 
-def install_links(window: MainWindow) -> None:
-    fetcher = LinkFetcher(window.services.links, parent=window)
-    status = LinkStatus(window, fetcher)
-    fetch_action = QAction("&Fetch Waiting Links", window)
-    fetch_action.setStatusTip("Fetch the pages of links saved while offline")
-    check_action = QAction("&Check Links", window)
-    check_action.setStatusTip("Ask every link's site whether the page is still there")
-    menu = coverage_menu(window)
-    menu.addActions([fetch_action, check_action])
-    fetch_action.triggered.connect(fetcher.retry_now)
+class CoverageFeature(QObject):
+    def __init__(self, shell: Shell) -> None:
+        super().__init__(shell.widget)
+        self.shell = shell
+        self.fetcher = LinkFetcher(shell.services.links, parent=self)
+        self.status = LinkStatus(shell, self.fetcher)
+        self.fetch_action = shell.action(Act.FETCH_LINKS)
+        self.check_action = shell.action(Act.CHECK_LINKS)
+        self.fetch_action.triggered.connect(self.fetcher.retry_now)
+        self.check_action.triggered.connect(self.check)
+        shell.when_closed(self.fetcher.close)  # stop asking for pages; what is written stays written
+        QTimer.singleShot(0, self.fetcher.retry_now)  # links saved while offline, or by the command line
 
-    def check() -> None:
-        if fetcher.check_links():
-            status.started()
+    def check(self) -> None:
+        if self.fetcher.check_links():
+            self.status.started()
         else:
-            window.statusBar().showMessage("The links are being checked already.", 5000)
-
-    check_action.triggered.connect(check)
-    stopper = _StopOnClose(fetcher)
-    window.installEventFilter(stopper)
-    window.link_fetcher = fetcher  # type: ignore[attr-defined]
-    window.link_status = status  # type: ignore[attr-defined]
-    window.fetch_links_action = fetch_action  # type: ignore[attr-defined]
-    window.check_links_action = check_action  # type: ignore[attr-defined]
-    QTimer.singleShot(0, fetcher.retry_now)  # links saved while offline, or by the command line
+            self.shell.say("The links are being checked already.", 5000)

@@ -1,32 +1,33 @@
-"""The main window's actions for reach: View ▸ Impact dashboard."""
+"""Reach in the main window: View ▸ Impact dashboard (Ctrl+Shift+D). The editor's readings are its panel."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QObject
+
+from journal.ui.shell.actions import Act
+from journal.ui.shell.seam import Shell
 
 if TYPE_CHECKING:
-    from journal.ui.shell.main_window import MainWindow
+    from journal.ui.reach.dashboard import DashboardWindow
 
 
-def install(window: MainWindow) -> None:
-    """Add View ▸ Impact dashboard (Ctrl+Shift+D); the dashboard is made when first asked for."""
-    action = QAction("Impact &dashboard", window)
-    action.setObjectName("impactDashboardAction")
-    action.setShortcut(QKeySequence("Ctrl+Shift+D"))
-    window.view_menu.addSeparator()
-    window.view_menu.addAction(action)
-    window.addAction(action)
+class ReachFeature(QObject):
+    def __init__(self, shell: Shell) -> None:
+        super().__init__(shell.widget)
+        self.shell = shell
+        self.dashboard: DashboardWindow | None = None
+        shell.action(Act.IMPACT_DASHBOARD).triggered.connect(self.show_dashboard)
 
-    def show_dashboard() -> None:
-        from journal.ui.reach.dashboard import DashboardWindow  # QtCharts is loaded only when the dashboard is opened
+    def show_dashboard(self) -> DashboardWindow:
+        """Made when first asked for: QtCharts is loaded only then."""
+        from journal.ui.reach.dashboard import DashboardWindow
 
-        dashboard = window.findChild(DashboardWindow, "impactDashboard")
-        if dashboard is None:
-            dashboard = DashboardWindow(window.services.stories, window.services.reach, window.model, window)
-        dashboard.show()
-        dashboard.raise_()
-        dashboard.activateWindow()
-
-    action.triggered.connect(show_dashboard)
+        if self.dashboard is None:
+            services = self.shell.services
+            self.dashboard = DashboardWindow(services.stories, services.reach, self.shell.story_list, self.shell.widget)
+        self.dashboard.show()
+        self.dashboard.raise_()
+        self.dashboard.activateWindow()
+        return self.dashboard

@@ -188,6 +188,13 @@ class ReachPanel(QWidget):
         )
         self._metric_chosen()
 
+    def set_read_only(self) -> None:
+        """The journal cannot be written: readings can be read, not typed."""
+        for line in (self.date_input, self.query_input, self.value_input):
+            line.setReadOnly(True)
+        for combo in (self.metric_input, self.on_input):
+            combo.setEnabled(False)
+
     # ------------------------------------------------------------ the story shown
     def set_story(self, story: StoryRead | None) -> None:
         self._story_id = story.id if story else None

@@ -1,41 +1,28 @@
-"""The main window's actions for safety: backups, restore, checks and the read-only banner.
+"""Safety in the main window: backups, restore, checks and the read-only banner.
 
 File ▸ Back up now, File ▸ Restore from backup…, File ▸ Check the journal. On the first start of a day a
 verified backup is made off the GUI thread (which also finds a damaged file); a page that cannot be read
-while the list loads says the same. Either way the window's SafetyActions emits `damaged`, and the app
-offers the newest good backup. A journal that cannot be written opens read-only, with a banner.
+while the list loads says the same. Either way SafetyFeature emits `damaged`, and the app offers the
+newest good backup. A journal that cannot be written opens read-only, with a banner.
 """
 
 from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QPalette
-from PySide6.QtWidgets import (
-    QComboBox,
-    QFileDialog,
-    QFrame,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QMessageBox,
-    QPlainTextEdit,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QFileDialog, QFrame, QHBoxLayout, QLabel, QMessageBox, QPushButton, QWidget
 
 from journal import APP_NAME
 from journal.store.backups import BackupInfo, daily_backup, list_backups, make_backup, prune, quick_check
 from journal.store.errors import JournalError
 from journal.ui.safety.restore_dialog import RestoreDialog
 from journal.ui.services.background import run_in_background
-
-if TYPE_CHECKING:
-    from journal.ui.shell.main_window import MainWindow
+from journal.ui.shell.actions import Act
+from journal.ui.shell.seam import Shell
 
 DAILY_BACKUP_DELAY_MS = 1500  # after the window shows, so the start is not slowed
 DAMAGE_WORDS = ("malformed", "not a database", "corrupt")
@@ -46,29 +33,34 @@ def journal_key(path: Path) -> str:
     return hashlib.sha1(str(path).encode()).hexdigest()[:16]
 
 
-class SafetyActions(QObject):
+class SafetyFeature(QObject):
     """One per window; the app listens to its signals (it owns opening and closing journals)."""
 
     restore_requested = Signal(object)  # Path of the backup to put in place of the open journal
     damaged = Signal(str)  # what is wrong with the open journal, in plain words
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
-        self.path = window.services.stories.path
+    def __init__(self, shell: Shell) -> None:
+        super().__init__(shell.widget)
+        self.shell = shell
+        self.path = shell.services.stories.path
         self._damage_said = False
-        self.backup_action = QAction("&Back up now", window)
-        self.restore_action = QAction("&Restore from backup…", window)
-        self.check_action = QAction("Chec&k the journal", window)
-        for action in (self.backup_action, self.restore_action, self.check_action):
-            window.file_menu.insertAction(window.quit_separator, action)
+        self.backup_action = shell.action(Act.BACK_UP)
+        self.restore_action = shell.action(Act.RESTORE_BACKUP)
+        self.check_action = shell.action(Act.CHECK_JOURNAL)
         self.backup_action.triggered.connect(self.back_up_now)
         self.restore_action.triggered.connect(self.choose_backup)
         self.check_action.triggered.connect(self.check_now)
-        window.model.search_failed.connect(self._read_failed)
+        shell.when_read_failed(self._read_failed)
+        if shell.services.stories.read_only:
+            shell.add_banner(ReadOnlyBanner(self.path))
+            shell.set_read_only()
+            self.backup_action.setEnabled(False)  # its backups folder cannot be written either
+            self.restore_action.setEnabled(False)
+        else:
+            QTimer.singleShot(DAILY_BACKUP_DELAY_MS, self, self.start_daily_backup)
 
     def _status(self, text: str) -> None:
-        self.window.statusBar().showMessage(text, 15_000)
+        self.shell.say(text, 15_000)
 
     # ------------------------------------------------------------ backups
     def back_up_now(self) -> None:
@@ -113,7 +105,7 @@ class SafetyActions(QObject):
         run_in_background(self, work, done)
 
     def choose_backup(self) -> None:
-        dialog = RestoreDialog(self.path, list_backups(self.path), self.window)
+        dialog = RestoreDialog(self.path, list_backups(self.path), self.shell.widget)
         if dialog.exec() and (chosen := dialog.chosen()) is not None:
             self.restore_requested.emit(chosen.path)
 
@@ -131,7 +123,7 @@ class SafetyActions(QObject):
             if report is None:
                 self._said_plainly("The check could not be run", error)
             elif report.sound:
-                QMessageBox.information(self.window, f"Check — {APP_NAME}", report.summary())
+                QMessageBox.information(self.shell.widget, f"Check — {APP_NAME}", report.summary())
             else:
                 self._report_damage("\n".join(report.problems))
 
@@ -150,13 +142,7 @@ class SafetyActions(QObject):
         QTimer.singleShot(0, self, lambda: self.damaged.emit(message))
 
     def _said_plainly(self, what: str, error: BaseException | None) -> None:
-        QMessageBox.warning(self.window, APP_NAME, f"{what}: {error}")
-
-
-def safety_of(window: MainWindow) -> SafetyActions:
-    found = window.findChild(SafetyActions)
-    assert found is not None
-    return found
+        QMessageBox.warning(self.shell.widget, APP_NAME, f"{what}: {error}")
 
 
 # ---------------------------------------------------------------- read-only journals
@@ -198,40 +184,3 @@ class ReadOnlyBanner(QFrame):
         QMessageBox.information(
             self, APP_NAME, f"Saved a copy with {info.describe()} as {info.path}. Open it with File ▸ Open journal…."
         )
-
-
-def _make_read_only(window: MainWindow) -> None:
-    central = window.takeCentralWidget()
-    assert central is not None
-    box = QWidget()
-    column = QVBoxLayout(box)
-    column.setContentsMargins(0, 0, 0, 0)
-    column.setSpacing(0)
-    column.addWidget(ReadOnlyBanner(window.services.stories.path))
-    column.addWidget(central)
-    window.setCentralWidget(box)
-    for line in window.editor.findChildren(QLineEdit):
-        line.setReadOnly(True)
-    for text in window.editor.findChildren(QPlainTextEdit):
-        text.setReadOnly(True)
-    for widget in (*window.editor.findChildren(QComboBox), window.editor.coverage, window.empty_state.new_button):
-        widget.setEnabled(False)
-    for action in (
-        window.new_action,
-        window.delete_action,
-        window.save_search_action,
-        *window.sidebar.findChildren(QAction),
-    ):
-        action.setEnabled(False)
-    window.sidebar.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
-
-
-def install(window: MainWindow) -> None:
-    """Add this feature's actions and menus to `window`."""
-    safety = SafetyActions(window)
-    if window.services.stories.read_only:
-        _make_read_only(window)
-        safety.backup_action.setEnabled(False)  # its backups folder cannot be written either
-        safety.restore_action.setEnabled(False)
-    else:
-        QTimer.singleShot(DAILY_BACKUP_DELAY_MS, safety, safety.start_daily_backup)

@@ -1,8 +1,10 @@
-"""The main window composes the story list, the editor, the empty state, actions and menus."""
+"""The main window composes the story list, the editor and the empty state, makes the actions and the menu
+bar (actions.py, menus.py), and is the Shell the features receive (seam.py). It knows no feature."""
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 
 from PySide6.QtCore import QItemSelection, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
@@ -10,32 +12,25 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QSplitter,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
 from journal import APP_NAME
-from journal.ui.bundles.feature import install as install_bundles
-from journal.ui.case_studies.feature import install as install_case_studies
-from journal.ui.coverage.feature import install_links as install_coverage
-from journal.ui.reach.feature import install as install_reach
-from journal.ui.safety.feature import install as install_safety
 from journal.ui.services.all import Services
 from journal.ui.shell.about import AboutDialog
+from journal.ui.shell.actions import ACTIONS, Act, apply_spec
 from journal.ui.shell.empty_state import EmptyState
+from journal.ui.shell.menus import STORY_LIST_MENU, Menu, build_menus, fill_widget
 from journal.ui.stories.commands import DeleteStoryCommand, NewStoryCommand, StoryFocus
 from journal.ui.stories.editor import StoryEditor
 from journal.ui.stories.list_model import TITLE, StoryIdRole, StoryListModel
 from journal.ui.stories.list_panel import StoryListPanel
 from journal.ui.stories.sidebar import Sidebar
-
-
-def _action(text: str, parent: QWidget, shortcut: QKeySequence | QKeySequence.StandardKey) -> QAction:
-    action = QAction(text, parent)
-    action.setShortcut(shortcut)
-    return action
 
 
 class MainWindow(QMainWindow):
@@ -46,22 +41,24 @@ class MainWindow(QMainWindow):
     def __init__(self, services: Services, settings: QSettings, *, title: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services = services
-        service = services.stories
         self.settings = settings
         self.setWindowTitle(f"{title} — {APP_NAME}")
         self.setObjectName("mainWindow")
-        self._journal_key = hashlib.sha1(str(service.path).encode()).hexdigest()[:16]
+        self._journal_key = hashlib.sha1(str(services.stories.path).encode()).hexdigest()[:16]
+        self._read_only = False
+        self._close_guards: list[Callable[[], bool]] = []
+        self._on_closed: list[Callable[[], None]] = []
 
         self.undo_stack = QUndoStack(self)
         self.focus = StoryFocus(self)
-        self.model = StoryListModel(service, self)
+        self.model = StoryListModel(services.stories, self)
         self.list_panel = StoryListPanel(self.model)
         self.list_view = self.list_panel.list_view
         self.editor = StoryEditor(services, self.undo_stack)
         self.empty_state = EmptyState()
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
-        self.sidebar = Sidebar(service, self.undo_stack, self.focus)
+        self.sidebar = Sidebar(services.stories, self.undo_stack, self.focus)
         self.splitter.addWidget(self.sidebar)
         self.splitter.addWidget(self.list_panel)
         self.splitter.addWidget(self.editor)
@@ -72,77 +69,52 @@ class MainWindow(QMainWindow):
         self.pages = QStackedWidget()
         self.pages.addWidget(self.empty_state)
         self.pages.addWidget(self.splitter)
-        self.setCentralWidget(self.pages)
+        central = QWidget()
+        self._central = QVBoxLayout(central)  # banners (add_banner) above the pages
+        self._central.setContentsMargins(0, 0, 0, 0)
+        self._central.setSpacing(0)
+        self._central.addWidget(self.pages)
+        self.setCentralWidget(central)
         self.save_state = QLabel()
         self.statusBar().addPermanentWidget(self.save_state)
 
-        self._build_actions()
+        self._actions = self._build_actions()
+        self._menus = build_menus(self, self.menuBar(), self._actions)
+        # Delete acts on the list only; in a text field the key deletes text, in the coverage table a link.
+        self.action(Act.DELETE_STORY).setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.list_view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        fill_widget(self.list_view, STORY_LIST_MENU, self._actions, self._menus)
         self._connect()
-        # Features in their own modules add their actions, menus and docks to the window.
-        for install in (install_case_studies, install_coverage, install_safety, install_bundles, install_reach):
-            install(self)
+
+    def start(self) -> None:
+        """Once the features are attached: the window's size, the story last open, the first page."""
         self._restore_settings()
         self._update_page()
 
     # ------------------------------------------------------------ building
-    def _build_actions(self) -> None:
-        self.new_action = _action("&New story", self, QKeySequence.StandardKey.New)
-        self.delete_action = _action("&Delete story", self, QKeySequence.StandardKey.Delete)
-        # Delete acts on the list only; in a text field the key deletes text, in the coverage table a link.
-        self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        self.list_view.addAction(self.delete_action)
-        self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
-        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
-        self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
-        self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
-        self.open_action = _action("&Open journal…", self, QKeySequence.StandardKey.Open)
-        self.sample_action = QAction("Open the &sample journal", self)
-        self.default_action = QAction("Open &my journal", self)
-        self.quit_action = _action("&Quit", self, QKeySequence.StandardKey.Quit)
-        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
-        self.focus_list_action = _action("Go to the story &list", self, QKeySequence("Ctrl+L"))
-        self.find_action = _action("&Find…", self, QKeySequence.StandardKey.Find)
-        self.save_search_action = QAction("&Save search…", self)
-        self.about_action = QAction(f"&About {APP_NAME}", self)
-        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
-
-        self.file_menu = self.menuBar().addMenu("&File")
-        self.file_menu.addActions([self.new_action, self.open_action, self.sample_action, self.default_action])
-        self.file_menu.addSeparator()
-        self.quit_separator = self.file_menu.addSeparator()  # features add their File items before this one
-        self.file_menu.addAction(self.quit_action)
-        self.edit_menu = self.menuBar().addMenu("&Edit")
-        self.edit_menu.addActions([self.undo_action, self.redo_action])
-        self.edit_menu.addSeparator()
-        self.edit_menu.addAction(self.delete_action)
-        self.view_menu = self.menuBar().addMenu("&View")
-        self.view_menu.addActions([self.find_action, self.focus_list_action, self.save_search_action])
-        self.help_menu = self.menuBar().addMenu("&Help")
-        self.help_menu.addAction(self.about_action)
-        for action in (
-            self.find_action,
-            self.new_action,
-            self.undo_action,
-            self.redo_action,
-            self.open_action,
-            self.quit_action,
-            self.focus_list_action,
-        ):
-            self.addAction(action)
+    def _build_actions(self) -> dict[Act, QAction]:
+        made = {
+            Act.UNDO: self.undo_stack.createUndoAction(self, ACTIONS[Act.UNDO].text),
+            Act.REDO: self.undo_stack.createRedoAction(self, ACTIONS[Act.REDO].text),
+        }
+        return {name: apply_spec(made.get(name) or QAction(self), spec, self) for name, spec in ACTIONS.items()}
 
     def _connect(self) -> None:
-        self.new_action.triggered.connect(self.new_story)
-        self.delete_action.triggered.connect(self.delete_current_story)
-        self.open_action.triggered.connect(self.open_journal_requested)
-        self.sample_action.triggered.connect(self.open_sample_requested)
-        self.default_action.triggered.connect(self.open_default_requested)
-        self.quit_action.triggered.connect(self.close)
-        self.focus_list_action.triggered.connect(self.list_view.setFocus)
-        self.save_search_action.triggered.connect(self.save_search)
+        for name, slot in (
+            (Act.NEW_STORY, self.new_story),
+            (Act.DELETE_STORY, self.delete_current_story),
+            (Act.OPEN_JOURNAL, self.open_journal_requested),
+            (Act.OPEN_SAMPLE, self.open_sample_requested),
+            (Act.OPEN_MY_JOURNAL, self.open_default_requested),
+            (Act.QUIT, self.close),
+            (Act.FOCUS_LIST, self.list_view.setFocus),
+            (Act.SAVE_SEARCH, self.save_search),
+            (Act.FIND, self.focus_search),
+            (Act.ABOUT, self._about),
+        ):
+            self.action(name).triggered.connect(slot)
         self.sidebar.query_chosen.connect(self.list_panel.show_query)
         self.services.stories.library_changed.connect(self._reload_editor)
-        self.find_action.triggered.connect(self.focus_search)
-        self.about_action.triggered.connect(self._about)
         self.empty_state.new_story_clicked.connect(self.new_story)
         self.empty_state.open_sample_clicked.connect(self.open_sample_requested)
         self.list_view.selectionModel().selectionChanged.connect(self._selection_changed)
@@ -153,6 +125,65 @@ class MainWindow(QMainWindow):
         self.model.search_failed.connect(
             lambda reason: self.statusBar().showMessage(f"The search could not be run ({reason}); try again.", 8000)
         )
+
+    # ------------------------------------------------------------ the Shell (seam.py)
+    @property
+    def widget(self) -> QWidget:
+        return self
+
+    @property
+    def story_list(self) -> StoryListModel:
+        return self.model
+
+    def action(self, name: Act) -> QAction:
+        return self._actions[name]
+
+    def menu(self, name: Menu) -> QMenu:
+        return self._menus[name]
+
+    def say(self, sentence: str, timeout_ms: int = 15_000) -> None:
+        self.statusBar().showMessage(sentence, timeout_ms)
+
+    def add_status_widget(self, widget: QWidget) -> None:
+        self.statusBar().addPermanentWidget(widget)
+
+    def add_banner(self, widget: QWidget) -> None:
+        self._central.insertWidget(self._central.count() - 1, widget)
+
+    def set_read_only(self) -> None:
+        self._read_only = True
+        self.editor.set_read_only()
+        self.sidebar.set_read_only()
+        self.empty_state.new_button.setEnabled(False)
+        for name in (Act.NEW_STORY, Act.DELETE_STORY, Act.SAVE_SEARCH):
+            self.action(name).setEnabled(False)
+
+    def current_story(self) -> str | None:
+        return self.editor.story_id
+
+    def current_title(self) -> str:
+        return self.editor.title.text()
+
+    def save_story(self) -> bool:
+        return self.editor.flush()
+
+    def show_story(self, story_id: str) -> bool:
+        return self.select_story(story_id)
+
+    def add_editor_banner(self, widget: QWidget) -> None:
+        self.editor.add_banner(widget)
+
+    def when_story_shown(self, slot: Callable[[str | None], None]) -> None:
+        self.editor.loaded.connect(slot)
+
+    def when_closing(self, may_close: Callable[[], bool]) -> None:
+        self._close_guards.append(may_close)
+
+    def when_closed(self, closed: Callable[[], None]) -> None:
+        self._on_closed.append(closed)
+
+    def when_read_failed(self, slot: Callable[[str], None]) -> None:
+        self.model.search_failed.connect(slot)
 
     # ------------------------------------------------------------ stories
     def new_story(self) -> None:
@@ -172,10 +203,12 @@ class MainWindow(QMainWindow):
         undo_keys = QKeySequence(QKeySequence.StandardKey.Undo).toString(QKeySequence.SequenceFormat.NativeText)
         self.statusBar().showMessage(f"Deleted “{title}”. Undo with {undo_keys}.", 8000)
 
-    def select_story(self, story_id: str) -> None:
+    def select_story(self, story_id: str) -> bool:
+        """Select the story in the list (which opens it); False when it is not in the list as filtered now."""
         row = self.model.row_of(story_id)
         if row is not None:
             self.select_row(row)
+        return row is not None
 
     def select_row(self, row: int) -> None:
         index = self.model.index(row, TITLE)
@@ -225,7 +258,7 @@ class MainWindow(QMainWindow):
         empty = self.model.rowCount() == 0 and not self.model.query.is_filtered()
         was_empty = self.pages.currentWidget() is self.empty_state
         self.pages.setCurrentWidget(self.empty_state if empty else self.splitter)
-        self.delete_action.setEnabled(not empty)
+        self.action(Act.DELETE_STORY).setEnabled(not empty and not self._read_only)
         if empty:
             self.editor.load(None)
             self.empty_state.new_button.setFocus()
@@ -269,6 +302,9 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not all(may_close() for may_close in self._close_guards):
+            event.ignore()
+            return
         if not self.editor.flush():
             answer = QMessageBox.warning(
                 self,
@@ -281,4 +317,6 @@ class MainWindow(QMainWindow):
                 event.ignore()
                 return
         self.save_settings()
+        for closed in self._on_closed:
+            closed()
         event.accept()

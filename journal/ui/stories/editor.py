@@ -203,7 +203,7 @@ class StoryEditor(QScrollArea):
     def _build_layout(self) -> None:
         page = QWidget()
         page.setObjectName("editorPage")
-        outer = QVBoxLayout(page)
+        self._page_layout = outer = QVBoxLayout(page)
         outer.setContentsMargins(16, 8, 16, 16)
         outer.addWidget(self.save_problem)
 
@@ -289,6 +289,31 @@ class StoryEditor(QScrollArea):
             self._organizations.setStringList(self._service.distinct_values("organization"))
             self.tags.set_known_tags(self._service.tag_names())
         return super().eventFilter(watched, event)
+
+    # ------------------------------------------------------------ hooks for the window
+    def add_banner(self, banner: QWidget) -> None:
+        """A band above the story's fields (a conflict to resolve, say)."""
+        self._page_layout.insertWidget(0, banner)
+
+    def set_read_only(self) -> None:
+        """The journal cannot be written: the story can be read and copied, not changed."""
+        for line in (
+            self.title,
+            self.occurred,
+            self.organization,
+            self.employees,
+            self.tags,
+            self.cost,
+            self.customer_name,
+            self.customer_contact,
+        ):
+            line.setReadOnly(True)
+        for text in (self.situation, self.policy, self.action, self.outcome, self.internal_notes):
+            text.setReadOnly(True)
+        for combo in (self.channel, self.status, self.currency, self.consent):
+            combo.setEnabled(False)
+        self.coverage.setEnabled(False)
+        self.reach.set_read_only()
 
     # ------------------------------------------------------------ channel and combos
     def _channel_value(self) -> str:

@@ -87,6 +87,12 @@ class Sidebar(QWidget):
         service.story_updated.connect(lambda _story_id: self._timer.start())
         self.refresh()
 
+    def set_read_only(self) -> None:
+        """The journal cannot be written: no renaming, merging, colouring or deleting."""
+        for action in self.tree.actions():
+            action.setEnabled(False)
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
+
     def _tree_action(self, text: str, keys: QKeySequence, slot: Callable[[], None]) -> QAction:
         action = QAction(text, self.tree)
         action.setShortcut(keys)

@@ -15,8 +15,10 @@ from journal.store.database import open_journal
 from journal.ui.bundles.conflict_dialog import ConflictDialog
 from journal.ui.bundles.csv_dialog import CsvImportDialog
 from journal.ui.bundles.dialogs import ImportBundleDialog
+from journal.ui.bundles.feature import BundlesFeature
 from tests.bundles.helpers import transfer
 from tests.ui.conftest import Launch, settle
+from tests.ui.helpers import feature
 
 
 def titles(path: Path) -> dict[str, str]:
@@ -49,7 +51,7 @@ def test_import_bundle_shows_the_plan_then_imports(
     bundle, ids = make_bundle(tmp_path, "Refund on a Sunday", "Dog rescued from the car park")
     window = launch(journal_path)
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *args, **kwargs: (str(bundle), ""))
-    window.import_bundle_action.trigger()  # type: ignore[attr-defined]
+    feature(window, BundlesFeature).import_action.trigger()
     dialog = window.findChild(ImportBundleDialog)
     assert dialog is not None
     qtbot.waitUntil(lambda: dialog.import_button.isEnabled(), timeout=10_000)
@@ -99,9 +101,9 @@ def test_a_conflict_shows_a_banner_and_the_dialog_resolves_it(
 
     window = launch(journal_path)
     settle(window)
-    window.next_conflict_action.trigger()  # type: ignore[attr-defined]
+    feature(window, BundlesFeature).next_conflict_action.trigger()
     assert window.editor.story_id == story_id
-    banner = window.conflict_banner  # type: ignore[attr-defined]
+    banner = feature(window, BundlesFeature).banner
     qtbot.waitUntil(banner.isVisible, timeout=5_000)
     assert "also changed in anna.sjbundle" in banner.label.text()
     qtbot.mouseClick(banner.resolve_button, Qt.MouseButton.LeftButton)

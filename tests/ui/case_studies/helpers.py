@@ -13,9 +13,10 @@ from journal.store import stories
 from journal.store.database import open_journal
 from journal.store.models import CoverageLinkBase
 from journal.store.stories import StoryCreate
-from journal.ui.case_studies.feature import CaseStudyActions
+from journal.ui.case_studies.feature import CaseStudiesFeature
 from journal.ui.case_studies.window import CaseStudyWindow
 from journal.ui.shell.main_window import MainWindow
+from tests.ui.helpers import feature
 
 COURIER = "Courier pickup for a bereaved customer"
 REFUND = "A refund at midnight"
@@ -50,10 +51,8 @@ def fill_journal(path: Path) -> dict[str, str]:
     return made
 
 
-def actions(window: MainWindow) -> CaseStudyActions:
-    found = window.case_studies  # type: ignore[attr-defined]
-    assert isinstance(found, CaseStudyActions)
-    return found
+def actions(window: MainWindow) -> CaseStudiesFeature:
+    return feature(window, CaseStudiesFeature)
 
 
 def open_case_studies(qtbot: QtBot, window: MainWindow) -> CaseStudyWindow:

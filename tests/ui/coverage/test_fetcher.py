@@ -13,11 +13,14 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
+from journal.ui.coverage.feature import CoverageFeature
 from journal.ui.coverage.model import STATE_COLUMN
 from journal.ui.coverage.snapshot_dialog import SnapshotDialog
+from journal.ui.shell.actions import Act
 from journal.ui.shell.main_window import MainWindow
 from tests.coverage.pages import PageServer, closed_port_url, serve
 from tests.ui.conftest import Launch
+from tests.ui.helpers import feature
 from tests.ui.shell.test_main_window import new_story, saved, type_into
 
 FETCHED_TITLE = "How the hotel saved our wedding"
@@ -110,13 +113,13 @@ def test_offline_a_link_waits_quietly_and_is_fetched_when_the_network_is_back(
     qtbot: QtBot, launch: Launch, journal_path: Path
 ) -> None:
     window = launch(journal_path)
-    window.link_fetcher.retry_delays_ms = (300,)  # type: ignore[attr-defined]
+    feature(window, CoverageFeature).fetcher.retry_delays_ms = (300,)
     new_story(qtbot, window)
     coverage = window.editor.coverage
     url = closed_port_url("/blog")
     type_into(qtbot, coverage.url_input, url)
     qtbot.keyClick(coverage.url_input, Qt.Key.Key_Return)
-    waiting = window.link_status.waiting  # type: ignore[attr-defined]
+    waiting = feature(window, CoverageFeature).status.waiting
     qtbot.waitUntil(lambda: waiting.isVisible(), timeout=10_000)
     assert waiting.text() == "1 link waiting to be fetched (offline)"
     assert cell(window, 0, STATE_COLUMN) == "To fetch" and no_message_box()
@@ -143,14 +146,15 @@ def test_check_links_marks_a_dead_link_and_its_saved_copy_stays_readable(
         raw.execute("UPDATE coverage_link SET url = ? WHERE url = ?", (pages.url("/gone"), pages.url("/blog")))
     window.select_story(str(window.editor.story_id))
     window.editor.load(window.editor.story_id)
-    with qtbot.waitSignal(window.link_fetcher.check_finished, timeout=10_000) as finished:  # type: ignore[attr-defined]
-        window.check_links_action.trigger()  # type: ignore[attr-defined]
-        assert window.link_status.progress.isVisible()  # type: ignore[attr-defined]
+    links = feature(window, CoverageFeature)
+    with qtbot.waitSignal(links.fetcher.check_finished, timeout=10_000) as finished:
+        links.check_action.trigger()
+        assert links.status.progress.isVisible()
     assert finished.args == ["Checked 2 links: 0 OK, 1 moved, 1 dead."]
     assert window.statusBar().currentMessage() == "Checked 2 links: 0 OK, 1 moved, 1 dead."
     qtbot.waitUntil(lambda: cell(window, 0, STATE_COLUMN) == "Dead — saved copy")
     assert cell(window, 1, STATE_COLUMN) == "Moved"
-    assert not window.link_status.progress.isVisible()  # type: ignore[attr-defined]
+    assert not links.status.progress.isVisible()
     coverage.table.selectRow(0)
     dialog = coverage.read_selected()
     assert dialog is not None
@@ -173,7 +177,7 @@ def test_undoing_a_removal_brings_back_the_link_with_its_saved_copy_and_readings
     coverage.table.selectRow(0)
     qtbot.mouseClick(coverage.remove_button, Qt.MouseButton.LeftButton)
     assert rows(journal_path, "SELECT count(*) FROM link_snapshot") == [(0,)] and coverage.model.rowCount() == 0
-    window.undo_action.trigger()
+    window.action(Act.UNDO).trigger()
     assert rows(journal_path, "SELECT id, title, fetch_state, health, typed_fields FROM coverage_link") == before
     assert rows(journal_path, "SELECT link_id, text FROM link_snapshot") == copy
     assert rows(journal_path, "SELECT value, source FROM reading") == [(42, "fetched")]
@@ -189,11 +193,12 @@ def test_a_link_check_can_be_cancelled_while_a_site_does_not_answer(
     for path in ("/never", "/never?again", "/blog"):
         type_into(qtbot, coverage.url_input, pages.url(path))
         qtbot.keyClick(coverage.url_input, Qt.Key.Key_Return)
-    status = window.link_status  # type: ignore[attr-defined]
-    window.check_links_action.trigger()  # type: ignore[attr-defined]
+    links = feature(window, CoverageFeature)
+    status = links.status
+    links.check_action.trigger()
     assert status.cancel.isVisible() and status.progress.isVisible()
     qtbot.wait(300)
-    with qtbot.waitSignal(window.link_fetcher.check_finished, timeout=5_000) as finished:  # type: ignore[attr-defined]
+    with qtbot.waitSignal(links.fetcher.check_finished, timeout=5_000) as finished:
         qtbot.mouseClick(status.cancel, Qt.MouseButton.LeftButton)
     assert str(finished.args[0]).startswith("Link check cancelled:")
     assert not status.cancel.isVisible() and not status.progress.isVisible() and no_message_box()

@@ -18,6 +18,7 @@ from journal.store.stories import StoryCreate
 from journal.ui.reach.charts import ChartBox
 from journal.ui.reach.dashboard import DashboardWindow
 from journal.ui.shell.main_window import MainWindow
+from journal.ui.shell.menus import Menu
 from tests.ui.conftest import Launch, settle
 
 
@@ -46,7 +47,7 @@ def fill(journal: Journal) -> None:
 
 def open_dashboard(qtbot: QtBot, window: MainWindow) -> DashboardWindow:
     settle(window)
-    action = next(a for a in window.view_menu.actions() if a.objectName() == "impactDashboardAction")
+    action = next(a for a in window.menu(Menu.VIEW).actions() if a.objectName() == "impactDashboardAction")
     assert action.shortcut().toString() == "Ctrl+Shift+D"
     action.trigger()
     dashboard = window.findChild(DashboardWindow, "impactDashboard")

@@ -15,6 +15,7 @@ from journal.store.database import Journal
 from journal.store.models import CoverageLinkBase
 from journal.store.stories import StoryCreate
 from journal.ui.reach.model import QUERY, VALUE, ReadingsModel
+from journal.ui.shell.actions import Act
 from journal.ui.shell.main_window import MainWindow
 from tests.ui.conftest import Launch, settle
 
@@ -132,12 +133,12 @@ def test_edit_in_place_remove_and_undo(qtbot: QtBot, launch: Launch, journal: Jo
     qtbot.mouseClick(panel.remove_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: panel.model.rowCount() == 0)
     assert rows(journal_path, "SELECT count(*) FROM reading") == [(0,)]
-    window.undo_action.trigger()
+    window.action(Act.UNDO).trigger()
     qtbot.waitUntil(lambda: panel.model.rowCount() == 1)
     assert rows(journal_path, "SELECT value FROM reading") == [(1200,)]
-    window.undo_action.trigger()  # the edit
+    window.action(Act.UNDO).trigger()  # the edit
     qtbot.waitUntil(lambda: rows(journal_path, "SELECT value FROM reading") == [(30,)])
-    window.undo_action.trigger()  # the addition
+    window.action(Act.UNDO).trigger()  # the addition
     qtbot.waitUntil(lambda: panel.model.rowCount() == 0)
     assert rows(journal_path, "SELECT count(*) FROM reading") == [(0,)]
 

@@ -20,12 +20,14 @@ from sqlalchemy import event
 
 from journal.app import JournalApp
 from journal.store.backups import list_backups, make_backup
-from journal.ui.safety.feature import safety_of
+from journal.ui.safety.feature import SafetyFeature
 from journal.ui.safety.restore_dialog import RestoreDialog
+from journal.ui.shell.actions import Act
 from journal.ui.shell.main_window import MainWindow
 from journal.ui.stories.editor import StoryEditor
 from tests.damage import digest, flip_bytes, make_journal, truncate, zero_header
 from tests.ui.conftest import Launch, settle
+from tests.ui.helpers import feature
 
 
 def rows(path: Path, sql: str) -> list[tuple[Any, ...]]:
@@ -172,7 +174,7 @@ def test_a_read_only_journal_opens_read_only_with_a_banner(qtbot: QtBot, launch:
     banner = window.findChild(QFrame, "readOnlyBanner")
     assert banner is not None and banner.isVisible()
     assert "This journal is read-only" in banner.label.text()
-    assert window.editor.title.isReadOnly() and not window.new_action.isEnabled()
+    assert window.editor.title.isReadOnly() and not window.action(Act.NEW_STORY).isEnabled()
     assert digest(journal_path) == before
 
 
@@ -200,7 +202,7 @@ def test_a_read_only_folder_opens_read_only_with_a_banner_and_nothing_is_written
         assert window.model.rowCount() == 4
         banner = window.findChild(QFrame, "readOnlyBanner")
         assert banner is not None and "This journal is read-only" in banner.label.text()
-        assert window.editor.title.isReadOnly() and not window.new_action.isEnabled()
+        assert window.editor.title.isReadOnly() and not window.action(Act.NEW_STORY).isEnabled()
         app.close()
         assert digest(source / "ro.journal") == before
         assert sorted(p.name for p in source.iterdir()) == ["ro.journal"]
@@ -306,11 +308,11 @@ def test_a_missing_journal_with_backups_is_offered_the_newest(
 def test_back_up_now_then_restore_from_the_dialog(qtbot: QtBot, launch: Launch, journal_path: Path) -> None:
     make_journal(journal_path, 5)
     window = launch(journal_path)
-    safety = safety_of(window)
+    safety = feature(window, SafetyFeature)
     safety.backup_action.trigger()
     qtbot.waitUntil(lambda: len(list_backups(journal_path)) >= 1, timeout=10_000)
     qtbot.waitUntil(lambda: "Backed up" in window.statusBar().currentMessage(), timeout=10_000)
-    window.new_action.trigger()
+    window.action(Act.NEW_STORY).trigger()
     qtbot.waitUntil(lambda: window.editor.story_id is not None)
     qtbot.keyClicks(window.editor.title, " after the backup")
     seen: list[int] = []
@@ -388,6 +390,6 @@ def test_check_the_journal_from_the_file_menu(qtbot: QtBot, launch: Launch, jour
         box.accept()
 
     answer_next_dialog(read)
-    safety_of(window).check_action.trigger()
+    feature(window, SafetyFeature).check_action.trigger()
     qtbot.waitUntil(lambda: bool(seen), timeout=15_000)
     assert "is sound: 6 stories" in seen[0]

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from journal.app import JournalApp
+from journal.ui.shell.actions import Act
 from journal.ui.shell.main_window import MainWindow
 from tests.ui.conftest import Launch
 
@@ -180,7 +181,7 @@ def test_removing_a_link_can_be_undone(qtbot: QtBot, launch: Launch, journal_pat
     assert coverage.model.rowCount() == 0
     assert window.model.rowCount() == 1, "Delete in the coverage table removes the link, not the story"
     assert rows(journal_path, "SELECT count(*) FROM coverage_link") == [(0,)]
-    window.undo_action.trigger()
+    window.action(Act.UNDO).trigger()
     assert coverage.model.rowCount() == 1
     assert rows(journal_path, "SELECT url FROM coverage_link") == [("https://example.com/post",)]
 
@@ -282,10 +283,10 @@ def test_undoing_a_new_story_while_typing_then_redoing_keeps_what_was_typed(
     window = launch(journal_path)
     new_story(qtbot, window)
     qtbot.keyClicks(window.editor.title, "Typed, not yet saved")
-    window.undo_action.trigger()
+    window.action(Act.UNDO).trigger()
     assert window.pages.currentWidget() is window.empty_state
     assert rows(journal_path, "SELECT count(*) FROM story WHERE deleted_at IS NULL") == [(0,)]
-    window.redo_action.trigger()
+    window.action(Act.REDO).trigger()
     assert window.editor.title.text() == "Typed, not yet saved"
     assert rows(journal_path, "SELECT title FROM story WHERE deleted_at IS NULL") == [("Typed, not yet saved",)]
 

@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 from journal.store.database import open_journal
 from journal.store.listing import StoryQuery
 from journal.store.sample import fill_with_sample
+from journal.ui.shell.actions import Act
 from journal.ui.shell.main_window import MainWindow
 from journal.ui.stories.sidebar import KeyRole, KindRole
 from tests.ui.conftest import Launch, settle
@@ -89,7 +90,7 @@ def test_save_a_search_choose_rename_delete_and_undo(qtbot: QtBot, launch: Launc
         dialog.accept()
 
     answer_next_dialog(name_it)
-    window.save_search_action.trigger()
+    window.action(Act.SAVE_SEARCH).trigger()
     (search_id,) = entries(window, "saved")
     assert entries(window, "saved")[search_id] == f"Blogged about ({found})"
     window.list_panel.show_query(StoryQuery())
@@ -99,7 +100,7 @@ def test_save_a_search_choose_rename_delete_and_undo(qtbot: QtBot, launch: Launc
 
     window.sidebar.delete_current()
     assert entries(window, "saved") == {}
-    window.undo_action.trigger()
+    window.action(Act.UNDO).trigger()
     assert list(entries(window, "saved").values()) == [f"Blogged about ({found})"]
 
 
@@ -113,7 +114,7 @@ def test_rename_merge_and_undo_tags_keeps_the_editor_in_step(qtbot: QtBot, launc
     assert "sector/retail" in entries(window, "tag")
     assert "industry/retail" not in entries(window, "tag")
     assert "sector/retail" in window.editor.tags.tags(), "the editor shows the new name, so autosave keeps it"
-    window.undo_action.trigger()
+    window.action(Act.UNDO).trigger()
     assert "industry/retail" in entries(window, "tag") and "sector" not in entries(window, "tag")
 
     def merge_yes(dialog: object) -> None:
@@ -123,7 +124,7 @@ def test_rename_merge_and_undo_tags_keeps_the_editor_in_step(qtbot: QtBot, launc
     answer_next_dialog(merge_yes)
     assert window.sidebar.rename_tag("kids", "went-viral")
     assert "kids" not in entries(window, "tag")
-    window.undo_action.trigger()
+    window.action(Act.UNDO).trigger()
     assert entries(window, "tag")["kids"].startswith("kids (")
-    window.redo_action.trigger()
+    window.action(Act.REDO).trigger()
     assert "kids" not in entries(window, "tag")
