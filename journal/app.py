@@ -21,7 +21,7 @@ from journal.ui.bundles.feature import BundlesFeature
 from journal.ui.case_studies.feature import CaseStudiesFeature
 from journal.ui.coverage.feature import CoverageFeature
 from journal.ui.reach.feature import ReachFeature
-from journal.ui.safety.feature import SafetyFeature, journal_key
+from journal.ui.safety.feature import SafetyFeature
 from journal.ui.safety.recovery_dialog import Choice, ask_recovery
 from journal.ui.services.all import Services
 from journal.ui.services.background import wait_for_background_work
@@ -34,6 +34,7 @@ from journal.ui.services.stories import StoryService
 from journal.ui.shell.collector import MainThreadCollector
 from journal.ui.shell.icon import APP_ID, app_icon
 from journal.ui.shell.main_window import MainWindow
+from journal.ui.shell.settings_keys import journal_setting
 from journal.ui.shell.theme import THEME_ENV, apply_theme
 
 SAMPLE_JOURNAL_NAME = "sample.journal"
@@ -134,7 +135,7 @@ class JournalApp(QObject):
 
     def _known(self, path: Path) -> bool:
         """This journal was opened here before (so a missing file is news, not a first start)."""
-        return self.settings.value(f"journals/{journal_key(path)}/path") is not None
+        return self.settings.value(journal_setting(path, "path")) is not None
 
     def _bring_to_front(self) -> None:
         if self.window is not None:
@@ -198,7 +199,7 @@ class JournalApp(QObject):
         window.start()
         old = self.window
         self.window, self.journal, self._title = window, journal, title
-        self.settings.setValue(f"journals/{journal_key(journal.path)}/path", str(journal.path))
+        self.settings.setValue(journal_setting(journal.path, "path"), str(journal.path))
         self._instance.listen(journal.path)
         window.show()
         if old is not None:

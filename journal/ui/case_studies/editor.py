@@ -1,7 +1,8 @@
 """One case study's text and stories, saved automatically like the story editor.
 
-Text is written SAVE_DELAY_MS after the last keystroke, when another case study is chosen and when the
-window closes. An empty title is refused inline; the other fields are still saved and the typed text
+Text is written a moment after the last keystroke, when another case study is chosen and when the
+window closes, and a failed save is retried, as in the story editor (journal.ui.widgets.autosave). An empty
+title is refused inline; the other fields are still saved and the typed text
 stays. The stories are a table: drag rows (or Alt+Up / Alt+Down) to reorder, Delete to remove, edit
 the headline cell, tick whether the coverage is included.
 """
@@ -10,8 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import sqlalchemy as sa
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QAction, QDrag, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -27,14 +27,11 @@ from PySide6.QtWidgets import (
 )
 
 from journal.store.case_studies import CaseStudyNotFoundError
-from journal.store.errors import JournalError
 from journal.store.fields import FieldError, parse_title
 from journal.ui.case_studies.model import COVERAGE, HEADLINE, PUBLISHING, STORY, EntryModel
 from journal.ui.services.case_studies import CaseStudyService
+from journal.ui.widgets.autosave import Autosave
 from journal.ui.widgets.inline_message import InlineMessage
-
-SAVE_DELAY_MS = 500
-RETRY_DELAY_MS = 3000
 
 
 class EntryView(QTableView):
@@ -97,12 +94,10 @@ class CaseStudyEditor(QWidget):
         super().__init__(parent)
         self._service = service
         self._case_study_id: str | None = None
-        self._dirty = False
         self._loading = False
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(SAVE_DELAY_MS)
-        self._timer.timeout.connect(self.flush)
+        self._autosave = Autosave(self._write, self)
+        self._autosave.state_changed.connect(self.save_state_changed)
+        self.save_problem = self._autosave.problem
 
         self.title = QLineEdit()
         self.title.setObjectName("caseStudyTitle")
@@ -158,6 +153,7 @@ class CaseStudyEditor(QWidget):
             form.addRow(text, field)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 4, 8, 4)
+        layout.addWidget(self.save_problem)
         layout.addLayout(form, 1)
         layout.addWidget(self.message)
 
@@ -242,25 +238,24 @@ class CaseStudyEditor(QWidget):
         finally:
             self._loading = False
         self._case_study_id = study.id if study else None
-        self._dirty = False
+        self._autosave.forget()
         self.model.set_case_study(self._case_study_id)
         self.setEnabled(study is not None)
 
     def _changed(self, *_args: object) -> None:
-        if self._loading or self._case_study_id is None:
-            return
-        self._dirty = True
-        self._timer.start()
-        self.save_state_changed.emit("Editing…")
+        if not self._loading and self._case_study_id is not None:
+            self._autosave.changed()
 
     def has_unsaved_changes(self) -> bool:
-        return self._dirty
+        return self._autosave.dirty
 
     def flush(self) -> bool:
         """Save now. Returns False if it could not be written (the text stays, and saving is retried)."""
-        self._timer.stop()
-        if not self._dirty or self._case_study_id is None:
-            return True
+        return self._autosave.flush()
+
+    def _write(self) -> str:
+        if self._case_study_id is None:
+            return ""
         changes: dict[str, Any] = {
             "audience": self.audience.text().strip(),
             "introduction": self.introduction.toPlainText(),
@@ -277,14 +272,5 @@ class CaseStudyEditor(QWidget):
         try:
             self._service.update(self._case_study_id, changes)
         except CaseStudyNotFoundError:
-            self._dirty = False
-            self.save_state_changed.emit("This case study was deleted elsewhere; the last changes could not be saved.")
-            return True
-        except (sa.exc.OperationalError, JournalError) as error:
-            reason = error.orig if isinstance(error, sa.exc.DBAPIError) else error
-            self.save_state_changed.emit(f"Not saved yet ({reason}); your text is kept and saving is retried.")
-            self._timer.start(RETRY_DELAY_MS)
-            return False
-        self._dirty = False
-        self.save_state_changed.emit("Saved" if "title" in changes else "Saved, except the title")
-        return True
+            return "This case study was deleted elsewhere; the last changes could not be saved."
+        return "Saved" if "title" in changes else "Saved, except the title"

@@ -28,6 +28,7 @@ from journal.ui.case_studies.export_dialogs import Exporter, show_error
 from journal.ui.case_studies.model import CaseStudyIdRole, CaseStudyListModel
 from journal.ui.case_studies.preview import CaseStudyPreview
 from journal.ui.services.case_studies import CaseStudyService
+from journal.ui.widgets.autosave import may_close
 
 NEW_TITLE = "Untitled case study"
 
@@ -249,17 +250,9 @@ class CaseStudyWindow(QMainWindow):
             self.splitter.setSizes([170, 640, 470])
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if not self.editor.flush():
-            answer = QMessageBox.warning(
-                self,
-                APP_NAME,
-                "The last changes to the case study could not be saved. Close anyway and lose them?",
-                QMessageBox.StandardButton.Close | QMessageBox.StandardButton.Cancel,
-                QMessageBox.StandardButton.Cancel,
-            )
-            if answer != QMessageBox.StandardButton.Close:
-                event.ignore()
-                return
+        if not may_close(self, self.editor.flush(), "The last changes to the case study could not be saved."):
+            event.ignore()
+            return
         self.settings.setValue("caseStudies/geometry", self.saveGeometry())
         self.settings.setValue("caseStudies/splitter", self.splitter.saveState())
         event.accept()

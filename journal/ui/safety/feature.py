@@ -8,7 +8,6 @@ newest good backup. A journal that cannot be written opens read-only, with a ban
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -26,11 +25,6 @@ from journal.ui.shell.seam import Shell
 
 DAILY_BACKUP_DELAY_MS = 1500  # after the window shows, so the start is not slowed
 DAMAGE_WORDS = ("malformed", "not a database", "corrupt")
-
-
-def journal_key(path: Path) -> str:
-    """The settings key of a journal (as the main window's last-story key)."""
-    return hashlib.sha1(str(path).encode()).hexdigest()[:16]
 
 
 class SafetyFeature(QObject):

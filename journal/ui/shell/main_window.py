@@ -3,7 +3,6 @@ bar (actions.py, menus.py), and is the Shell the features receive (seam.py). It 
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 
 from PySide6.QtCore import QItemSelection, QSettings, Qt, Signal
@@ -13,7 +12,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMenu,
-    QMessageBox,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
@@ -26,11 +24,13 @@ from journal.ui.shell.about import AboutDialog
 from journal.ui.shell.actions import ACTIONS, Act, apply_spec
 from journal.ui.shell.empty_state import EmptyState
 from journal.ui.shell.menus import STORY_LIST_MENU, Menu, build_menus, fill_widget
+from journal.ui.shell.settings_keys import journal_setting
 from journal.ui.stories.commands import DeleteStoryCommand, NewStoryCommand, StoryFocus
 from journal.ui.stories.editor import StoryEditor
 from journal.ui.stories.list_model import TITLE, StoryIdRole, StoryListModel
 from journal.ui.stories.list_panel import StoryListPanel
 from journal.ui.stories.sidebar import Sidebar
+from journal.ui.widgets.autosave import may_close
 
 
 class MainWindow(QMainWindow):
@@ -44,7 +44,7 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.setWindowTitle(f"{title} — {APP_NAME}")
         self.setObjectName("mainWindow")
-        self._journal_key = hashlib.sha1(str(services.stories.path).encode()).hexdigest()[:16]
+        self._last_story_key = journal_setting(services.stories.path, "last_story")
         self._read_only = False
         self._close_guards: list[Callable[[], bool]] = []
         self._on_closed: list[Callable[[], None]] = []
@@ -286,7 +286,7 @@ class MainWindow(QMainWindow):
             self.splitter.restoreState(splitter)
         else:
             self.splitter.setSizes([170, 520, 460])
-        last = self.settings.value(f"journals/{self._journal_key}/last_story")
+        last = self.settings.value(self._last_story_key)
         if isinstance(last, str) and self.model.rowCount():
             self.select_story(last)
 
@@ -294,28 +294,19 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
         self.settings.setValue("window/splitter", self.splitter.saveState())
-        key = f"journals/{self._journal_key}/last_story"
         if self.editor.story_id:
-            self.settings.setValue(key, self.editor.story_id)
+            self.settings.setValue(self._last_story_key, self.editor.story_id)
         else:
-            self.settings.remove(key)
+            self.settings.remove(self._last_story_key)
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not all(may_close() for may_close in self._close_guards):
             event.ignore()
             return
-        if not self.editor.flush():
-            answer = QMessageBox.warning(
-                self,
-                APP_NAME,
-                "The last changes could not be saved to the journal file. Close anyway and lose them?",
-                QMessageBox.StandardButton.Close | QMessageBox.StandardButton.Cancel,
-                QMessageBox.StandardButton.Cancel,
-            )
-            if answer != QMessageBox.StandardButton.Close:
-                event.ignore()
-                return
+        if not may_close(self, self.editor.flush(), "The last changes could not be saved to the journal file."):
+            event.ignore()
+            return
         self.save_settings()
         for closed in self._on_closed:
             closed()

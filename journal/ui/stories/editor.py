@@ -1,8 +1,9 @@
 """The editor beside the story list: every field of one story, saved automatically.
 
-Changes are written SAVE_DELAY_MS after the last keystroke, when another story is chosen and when the
-window closes. A value that cannot be stored (an empty title, a date that is not a date) is refused
-inline under its field; every other field is still saved, and the typed text stays where it is.
+Changes are written a moment after the last keystroke, when another story is chosen and when the window
+closes (journal.ui.widgets.autosave, which also retries a save that failed). A value that cannot be stored
+(an empty title, a date that is not a date) is refused inline under its field; every other field is still
+saved, and the typed text stays where it is.
 """
 
 from __future__ import annotations
@@ -11,8 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import sqlalchemy as sa
-from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from journal.store.errors import JournalError, StoryNotFoundError, write_problem
+from journal.store.errors import StoryNotFoundError
 from journal.store.fields import (
     CHANNELS,
     CONSENT_LABELS,
@@ -44,12 +44,10 @@ from journal.store.stories import StoryRead
 from journal.ui.coverage.editor import CoverageEditor
 from journal.ui.reach.panel import ReachPanel
 from journal.ui.services.all import Services
+from journal.ui.widgets.autosave import Autosave
 from journal.ui.widgets.inline_message import InlineMessage
 from journal.ui.widgets.tag_field import TagField
 
-SAVE_DELAY_MS = 500
-RETRY_DELAY_MS = 3000  # after a failed save (disk full, I/O error, locked): doubled each time, up to the maximum
-MAX_RETRY_DELAY_MS = 60_000
 CURRENCIES = ("USD", "EUR", "GBP", "CAD", "AUD", "NZD", "JPY", "CHF", "SEK", "NOK", "DKK", "INR")
 
 
@@ -104,18 +102,10 @@ class StoryEditor(QScrollArea):
         super().__init__(parent)
         self._service = service = services.stories
         self._story_id: str | None = None
-        self._dirty = False
         self._loading = False
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(SAVE_DELAY_MS)
-        self._timer.timeout.connect(self.flush)
-        self._retry = QTimer(self)
-        self._retry.setSingleShot(True)
-        self._retry.timeout.connect(self.flush)
-        self._retry_ms = RETRY_DELAY_MS
-        self.save_problem = InlineMessage()
-        self.save_problem.setObjectName("saveProblem")
+        self._autosave = Autosave(self._write, self)
+        self._autosave.state_changed.connect(self.save_state_changed)
+        self.save_problem = self._autosave.problem
 
         self.title = _line("title", "A short headline: what was remarkable")
         self.title.setAccessibleName("Title")
@@ -351,7 +341,7 @@ class StoryEditor(QScrollArea):
         finally:
             self._loading = False
         self._story_id = story_id if story else None
-        self._dirty = False
+        self._autosave.forget()
         self.setEnabled(story is not None)
         self.loaded.emit(self._story_id)
         return True
@@ -370,21 +360,20 @@ class StoryEditor(QScrollArea):
         self.verticalScrollBar().setValue(0)
 
     def _changed(self, *_args: object) -> None:
-        if self._loading or self._story_id is None:
-            return
-        self._dirty = True
-        self._timer.start()
-        self.save_state_changed.emit("Editing…")
+        if not self._loading and self._story_id is not None:
+            self._autosave.changed()
 
     def has_unsaved_changes(self) -> bool:
-        return self._dirty
+        return self._autosave.dirty
 
     def flush(self) -> bool:
         """Save now. Returns False if something could not be written (it stays in the window, and is retried)."""
-        self._timer.stop()
-        self._retry.stop()
-        if not self._dirty or self._story_id is None:
-            return True
+        return self._autosave.flush()
+
+    def _write(self) -> str:
+        """The fields that parse, and the tags, in one transaction; what to say about it."""
+        if self._story_id is None:
+            return ""
         changes: dict[str, Any] = {}
         refused: list[str] = []
         for name, binding in self._bindings.items():
@@ -408,31 +397,9 @@ class StoryEditor(QScrollArea):
             self.title_message.show_error("A story needs a title. Everything else is saved; the old title is kept.")
         try:
             self._service.save(self._story_id, changes, tags)
-        except StoryNotFoundError:
-            self._dirty = False  # deleted in another window or process meanwhile: nothing left to save into
-            self.save_state_changed.emit("This story was deleted elsewhere; the last changes could not be saved.")
-            return True
-        except (sa.exc.DBAPIError, JournalError) as error:
-            self._save_failed(error.orig if isinstance(error, sa.exc.DBAPIError) else error)
-            return False
-        self._dirty = False
-        self._retry_ms = RETRY_DELAY_MS
-        self.save_problem.clear()
-        self.save_state_changed.emit(
-            "Saved" if not refused and tags is not None else "Saved, except the fields marked in red"
-        )
-        return True
-
-    def _save_failed(self, reason: object) -> None:
-        """Keep everything in the fields, say why, and try again later (and after the next change)."""
-        seconds = self._retry_ms // 1000
-        self.save_problem.show_error(
-            f"Not saved yet: {write_problem(reason)}. Your text is kept here; saving is tried again in "
-            f"{seconds} s and after your next change."
-        )
-        self.save_state_changed.emit("Not saved yet; retrying")
-        self._retry.start(self._retry_ms)
-        self._retry_ms = min(self._retry_ms * 2, MAX_RETRY_DELAY_MS)
+        except StoryNotFoundError:  # deleted in another window or process meanwhile: nothing left to save into
+            return "This story was deleted elsewhere; the last changes could not be saved."
+        return "Saved" if not refused and tags is not None else "Saved, except the fields marked in red"
 
 
 def _empty(name: str) -> Any:
