@@ -40,6 +40,7 @@ from journal.store.models import (
 )
 from journal.store.sync_models import StoryConflict, Tombstone
 from journal.store.versioning import Order, compare
+from journal.words import counted
 
 STORY = Story.__table__  # type: ignore[attr-defined]
 LINK = CoverageLink.__table__  # type: ignore[attr-defined]
@@ -96,12 +97,8 @@ class Plan:
         c = self.counts()
         return (
             f"{c['new']} new, {c['updated']} updated, {c['unchanged']} unchanged, "
-            f"{plural(c['conflicts'], 'conflict')}, {plural(c['deletions'], 'deletion')}"
+            f"{counted(c['conflicts'], 'conflict')}, {counted(c['deletions'], 'deletion')}"
         )
-
-
-def plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
 def plan_import(journal: Journal, bundle: Bundle) -> Plan:

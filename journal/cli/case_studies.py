@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from journal.cli.common import READ, WRITE, Commands
+from journal.words import counted
 
 if TYPE_CHECKING:
     from journal.export.markdown import Export
@@ -106,7 +107,7 @@ def _list(args: argparse.Namespace, journal: Journal, out: TextIO) -> int:
     if not studies:
         print("No case studies yet. Make one with `journal case-study create TITLE --story ID`.", file=out)
     for s in studies:
-        count = f"{s.stories} {'story' if s.stories == 1 else 'stories'}"
+        count = counted(s.stories, "story", "stories")
         print(f"{s.id[:8]}  {count:<11}  {s.title}", file=out)
     return 0
 
@@ -121,7 +122,7 @@ def _add(args: argparse.Namespace, journal: Journal, out: TextIO) -> int:
         added = add_stories(study_id, story_ids, session=session)
     already = len(set(story_ids)) - added
     print(
-        f"Added {added} {'story' if added == 1 else 'stories'}" + (f" ({already} already in it)." if already else "."),
+        f"Added {counted(added, 'story', 'stories')}" + (f" ({already} already in it)." if already else "."),
         file=out,
     )
     return 0

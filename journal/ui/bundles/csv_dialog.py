@@ -24,6 +24,7 @@ from journal.bundles.csv_import import TARGETS, Sheet, guess_mapping
 from journal.ui.bundles.dialogs import plain_error
 from journal.ui.services.background import run_in_background
 from journal.ui.shell.seam import Shell
+from journal.words import counted
 
 PREVIEW_ROWS = 50
 
@@ -115,7 +116,7 @@ class CsvImportDialog(QDialog):
             f"{good} good rows, {len(sheet.bad)} bad rows"
             + (" (the bad rows are left out; fix them in the spreadsheet to import them)." if sheet.bad else ".")
         )
-        self.import_button.setText(f"Import {good} {'story' if good == 1 else 'stories'}")
+        self.import_button.setText(f"Import {counted(good, 'story', 'stories')}")
         self.import_button.setEnabled(good > 0)
 
     def start_import(self) -> None:

@@ -13,6 +13,7 @@ from journal.ui.bundles.csv_dialog import CsvImportDialog
 from journal.ui.bundles.dialogs import ask_export, ask_import
 from journal.ui.shell.actions import Act
 from journal.ui.shell.seam import Shell
+from journal.words import counted
 
 
 def ask_csv(shell: Shell) -> CsvImportDialog | None:
@@ -37,7 +38,7 @@ def next_conflict(shell: Shell) -> None:
     following = [story_id for story_id in ids if current is None or story_id > current] or ids
     for story_id in [*following, *ids]:
         if shell.show_story(story_id):
-            shell.say(f"{len(ids)} {'story has' if len(ids) == 1 else 'stories have'} a conflict.", 8000)
+            shell.say(f"{counted(len(ids), 'story has', 'stories have')} a conflict.", 8000)
             return
     shell.say(
         "The stories with a conflict are hidden by the current search or filters; show all stories to see them.", 10000

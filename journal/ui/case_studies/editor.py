@@ -32,6 +32,7 @@ from journal.ui.case_studies.model import COVERAGE, HEADLINE, PUBLISHING, STORY,
 from journal.ui.services.case_studies import CaseStudyService
 from journal.ui.widgets.autosave import Autosave
 from journal.ui.widgets.inline_message import InlineMessage
+from journal.words import counted
 
 
 class EntryView(QTableView):
@@ -209,7 +210,7 @@ class CaseStudyEditor(QWidget):
                 row = min(rows[0], self.model.rowCount() - 1)
                 self.stories.setCurrentIndex(self.model.index(row, STORY))
             self.save_state_changed.emit(
-                f"Removed {count} {'story' if count == 1 else 'stories'} from the case study (not from the journal)."
+                f"Removed {counted(count, 'story', 'stories')} from the case study (not from the journal)."
             )
 
     # ------------------------------------------------------------ loading and saving

@@ -26,6 +26,7 @@ from journal.export.privacy import Finding, LeftOut
 from journal.store.errors import JournalError
 from journal.ui.services.background import run_in_background
 from journal.ui.services.case_studies import CaseStudyService
+from journal.words import counted
 
 MAX_LISTED = 12  # findings or left-out stories named in a dialog or message; the rest are counted
 
@@ -48,7 +49,7 @@ def confirm_findings(parent: QWidget, findings: Sequence[Finding]) -> bool:
     box.setWindowTitle(f"Check before publishing — {APP_NAME}")
     count = len(findings)
     box.setText(
-        f"{count} {'passage looks' if count == 1 else 'passages look'} confidential. "
+        f"{counted(count, 'passage looks', 'passages look')} confidential. "
         "Edit the stories if these should not be published, or export anyway."
     )
     box.setInformativeText(_listed([finding.sentence() for finding in findings]))
@@ -66,7 +67,7 @@ def left_out_sentence(left_out: Sequence[LeftOut]) -> str:
     count = len(left_out)
     names = "; ".join(f"“{item.title}” ({item.reason})" for item in left_out[:MAX_LISTED])
     more = f" and {count - MAX_LISTED} more" if count > MAX_LISTED else ""
-    return f" Left out {count} {'story' if count == 1 else 'stories'}: {names}{more}."
+    return f" Left out {counted(count, 'story', 'stories')}: {names}{more}."
 
 
 def show_error(parent: QWidget, error: BaseException) -> None:

@@ -21,6 +21,7 @@ from journal.store.fields import Consent, status_label
 from journal.ui.services.case_studies import CaseStudyService
 from journal.ui.stories.mime import STORY_IDS_MIME, story_ids_from, story_ids_mime
 from journal.ui.widgets.table_model import FlatTableModel, Index
+from journal.words import counted
 
 CaseStudyIdRole = Qt.ItemDataRole.UserRole + 1
 EntryStoryIdRole = Qt.ItemDataRole.UserRole + 2
@@ -59,7 +60,7 @@ class CaseStudyListModel(QAbstractListModel):
         if role == CaseStudyIdRole:
             return study.id
         if role == Qt.ItemDataRole.ToolTipRole:
-            count = f"{study.stories} {'story' if study.stories == 1 else 'stories'}"
+            count = counted(study.stories, "story", "stories")
             return f"{study.title}\n{count}" + (f" · for {study.audience}" if study.audience.strip() else "")
         return None
 

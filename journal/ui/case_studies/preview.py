@@ -21,6 +21,7 @@ from journal.export.markdown import Export
 from journal.export.text import SAFE_SCHEMES
 from journal.ui.services.background import run_in_background
 from journal.ui.services.case_studies import CaseStudyService
+from journal.words import counted
 
 PREVIEW_DELAY_MS = 300
 
@@ -140,14 +141,14 @@ class CaseStudyPreview(QWidget):
             if export.left_out:
                 count = len(export.left_out)
                 lines.append(
-                    f"<b>{count} {'story is' if count == 1 else 'stories are'} left out:</b> "
+                    f"<b>{counted(count, 'story is', 'stories are')} left out:</b> "
                     + "; ".join(f"“{html.escape(item.title)}” — {html.escape(item.reason)}" for item in export.left_out)
                 )
             lines += [html.escape(note) for note in export.notes]
             if export.findings:
                 count = len(export.findings)
                 lines.append(
-                    f"{count} {'passage looks' if count == 1 else 'passages look'} confidential "
+                    f"{counted(count, 'passage looks', 'passages look')} confidential "
                     "(you are asked before anything is exported): "
                     + "; ".join(html.escape(finding.sentence()) for finding in export.findings[:5])
                     + (" …" if count > 5 else "")

@@ -29,6 +29,7 @@ from journal.ui.case_studies.model import CaseStudyIdRole, CaseStudyListModel
 from journal.ui.case_studies.preview import CaseStudyPreview
 from journal.ui.services.case_studies import CaseStudyService
 from journal.ui.widgets.autosave import may_close
+from journal.words import counted
 
 NEW_TITLE = "Untitled case study"
 
@@ -90,7 +91,7 @@ class CaseStudyWindow(QMainWindow):
         self.model.modelReset.connect(self._list_reset)
         self.model.added.connect(
             lambda title, count: self.say(
-                f"Added {count} {'story' if count == 1 else 'stories'} to “{title}”."
+                f"Added {counted(count, 'story', 'stories')} to “{title}”."
                 if count
                 else f"Those stories are already in “{title}”."
             )

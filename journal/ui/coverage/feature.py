@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton
 from journal.ui.coverage.fetcher import LinkFetcher
 from journal.ui.shell.actions import Act
 from journal.ui.shell.seam import Shell
+from journal.words import counted
 
 
 class LinkStatus(QObject):
@@ -41,8 +42,7 @@ class LinkStatus(QObject):
         if not count:
             self.waiting.setVisible(False)
             return
-        noun = "link" if count == 1 else "links"
-        self.waiting.setText(f"{count} {noun} waiting to be fetched" + (" (offline)" if offline else ""))
+        self.waiting.setText(f"{counted(count, 'link')} waiting to be fetched" + (" (offline)" if offline else ""))
         self.waiting.setToolTip("They are fetched when the network is back; Coverage ▸ Fetch Waiting Links tries now.")
         self.waiting.setVisible(True)
 

@@ -14,6 +14,7 @@ from journal.ui.services.background import run_in_background
 from journal.ui.services.reach import ReachService
 from journal.ui.services.stories import StoryService
 from journal.ui.stories.list_model import StoryListModel
+from journal.words import counted
 
 REFRESH_DELAY_MS = 1500  # after edits, wait for a pause before reading the figures again
 
@@ -113,7 +114,7 @@ class DashboardWindow(QWidget):
     def _show(self, query: StoryQuery, figures: Dashboard) -> None:
         self.query, self.figures = query, figures
         filtered = query.is_filtered()
-        count = f"{figures.stories:,} stor{'y' if figures.stories == 1 else 'ies'}"
+        count = counted(figures.stories, "story", "stories", grouped=True)
         self.summary.setText(
             f"{count} matching the list's search and filters." if filtered else f"All {count} in the journal."
         )
