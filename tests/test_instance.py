@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 from journal.app import JournalApp
 from journal.instance import PING, ask_running_window
 from journal.store.backups import make_backup
-from tests.cli.test_stories import user_env
+from tests.cli.helpers import user_env
 from tests.damage import digest, make_journal
 
 

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from tests.bundles.helpers import file_hash
-from tests.cli.test_stories import one_line_error, run, succeeded, user_env
+from tests.cli.helpers import one_line_error, run, succeeded, user_env
 
 
 def test_export_by_tag_then_dry_run_then_import_then_again(tmp_path: Path) -> None:

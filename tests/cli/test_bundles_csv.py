@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.bundles.helpers import file_hash
-from tests.cli.test_stories import run, succeeded, user_env
+from tests.cli.helpers import run, succeeded, user_env
 
 SHEET = (
     "Headline;Date;Company;Cost;Currency;Tags;URL;Whatever\n"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.test_stories import added_id, one_line_error, run, succeeded, user_env
+from tests.cli.helpers import added_id, one_line_error, run, succeeded, user_env
 from tests.coverage.pages import PageServer, closed_port_url, serve
 
 

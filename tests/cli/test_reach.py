@@ -6,7 +6,7 @@ import json
 import sqlite3
 from pathlib import Path
 
-from tests.cli.test_stories import run, succeeded, user_env
+from tests.cli.helpers import run, succeeded, user_env
 
 
 def test_record_readings_and_read_the_impact(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.test_stories import one_line_error, run, succeeded, user_env
+from tests.cli.helpers import one_line_error, run, succeeded, user_env
 from tests.damage import DAMAGES, NOT_JOURNALS, digest, make_journal
 
 

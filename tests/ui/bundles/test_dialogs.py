@@ -17,8 +17,7 @@ from journal.ui.bundles.csv_dialog import CsvImportDialog
 from journal.ui.bundles.dialogs import ImportBundleDialog
 from journal.ui.bundles.feature import BundlesFeature
 from tests.bundles.helpers import transfer
-from tests.ui.conftest import Launch, settle
-from tests.ui.helpers import feature
+from tests.ui.helpers import Launch, feature, settle
 
 
 def titles(path: Path) -> dict[str, str]:

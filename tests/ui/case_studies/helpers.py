@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -16,7 +16,7 @@ from journal.store.stories import StoryCreate
 from journal.ui.case_studies.feature import CaseStudiesFeature
 from journal.ui.case_studies.window import CaseStudyWindow
 from journal.ui.shell.main_window import MainWindow
-from tests.ui.helpers import feature
+from tests.ui.helpers import Launch, feature
 
 COURIER = "Courier pickup for a bereaved customer"
 REFUND = "A refund at midnight"
@@ -92,3 +92,23 @@ class Dialogs:
     @property
     def done(self) -> bool:
         return not self.handlers
+
+
+def new_case_study(qtbot: QtBot, studies: CaseStudyWindow, title: str) -> str:
+    qtbot.mouseClick(studies.new_button, Qt.MouseButton.LeftButton)
+    assert studies.editor.title.hasFocus() and studies.editor.title.selectedText() == "Untitled case study"
+    qtbot.keyClicks(studies.editor.title, title)
+    preview_settled(qtbot, studies)
+    assert studies.current_id is not None
+    return studies.current_id
+
+
+def start(
+    qtbot: QtBot, launch: Launch, journal_path: Path, title: str
+) -> tuple[dict[str, str], MainWindow, CaseStudyWindow]:
+    """The journal with its three stories, the window, and a new case study open in the case-study window."""
+    ids = fill_journal(journal_path)
+    window = launch(journal_path)
+    studies = open_case_studies(qtbot, window)
+    new_case_study(qtbot, studies, title)
+    return ids, window, studies

@@ -31,10 +31,12 @@ from tests.ui.case_studies.helpers import (
     Dialogs,
     actions,
     fill_journal,
+    new_case_study,
     open_case_studies,
     preview_settled,
+    start,
 )
-from tests.ui.conftest import Launch, settle
+from tests.ui.helpers import Launch, settle
 
 
 def rows(path: Path, sql: str, *args: object) -> list[tuple]:
@@ -57,26 +59,6 @@ def choose_story(window: MainWindow, story_id: str) -> None:
     settle(window)
     window.select_story(story_id)
     assert window.editor.story_id == story_id
-
-
-def new_case_study(qtbot: QtBot, studies: CaseStudyWindow, title: str) -> str:
-    qtbot.mouseClick(studies.new_button, Qt.MouseButton.LeftButton)
-    assert studies.editor.title.hasFocus() and studies.editor.title.selectedText() == "Untitled case study"
-    qtbot.keyClicks(studies.editor.title, title)
-    preview_settled(qtbot, studies)
-    assert studies.current_id is not None
-    return studies.current_id
-
-
-def start(
-    qtbot: QtBot, launch: Launch, journal_path: Path, title: str
-) -> tuple[dict[str, str], MainWindow, CaseStudyWindow]:
-    """The journal with its three stories, the window, and a new case study open in the case-study window."""
-    ids = fill_journal(journal_path)
-    window = launch(journal_path)
-    studies = open_case_studies(qtbot, window)
-    new_case_study(qtbot, studies, title)
-    return ids, window, studies
 
 
 def add_by_menu(window: MainWindow, case_study_title: str) -> None:
@@ -426,7 +408,9 @@ def test_exports_ask_about_confidential_text_and_write_what_the_exporter_makes(
     studies.export_markdown_action.trigger()
     exported(qtbot, studies.exporter)
     assert warned.done and not target.exists()
-    assert "press@shop.example" in warned.seen[0].informativeText()  # type: ignore[attr-defined]
+    box = warned.seen[0]
+    assert isinstance(box, QMessageBox)
+    assert "press@shop.example" in box.informativeText()
 
     # Export anyway; the file chooser answers with `target`.
     answer_file_dialogs(studies.exporter, target)

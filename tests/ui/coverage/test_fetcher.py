@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from journal.ui.coverage.feature import CoverageFeature
@@ -19,9 +19,7 @@ from journal.ui.coverage.snapshot_dialog import SnapshotDialog
 from journal.ui.shell.actions import Act
 from journal.ui.shell.main_window import MainWindow
 from tests.coverage.pages import PageServer, closed_port_url, serve
-from tests.ui.conftest import Launch
-from tests.ui.helpers import feature
-from tests.ui.shell.test_main_window import new_story, saved, type_into
+from tests.ui.helpers import Launch, feature, new_story, saved, type_into
 
 FETCHED_TITLE = "How the hotel saved our wedding"
 
@@ -85,14 +83,14 @@ def test_values_typed_in_the_table_while_the_page_loads_are_kept(
     table.setCurrentIndex(coverage.model.index(0, 1))
     qtbot.keyClick(table, Qt.Key.Key_F2)
     field = QApplication.focusWidget()
-    assert field is not None and field is not table
+    assert isinstance(field, QLineEdit) and field is not table
     qtbot.keyClicks(field, "Typed while")
     # The page arrives while the cell is open: what is typed so far stays, and typing goes on.
     qtbot.waitUntil(
         lambda: rows(journal_path, "SELECT fetch_state FROM coverage_link") == [("fetched",)], timeout=10_000
     )
     qtbot.wait(100)
-    assert QApplication.focusWidget() is field and field.text() == "Typed while"  # type: ignore[attr-defined]
+    assert QApplication.focusWidget() is field and field.text() == "Typed while"
     qtbot.keyClicks(field, " it loaded")
     qtbot.keyClick(field, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: cell(window, 0, 3) == "Jane Doe")

@@ -19,7 +19,7 @@ from journal.ui.reach.charts import ChartBox
 from journal.ui.reach.dashboard import DashboardWindow
 from journal.ui.shell.main_window import MainWindow
 from journal.ui.shell.menus import Menu
-from tests.ui.conftest import Launch, settle
+from tests.ui.helpers import Launch, settle
 
 
 def fill(journal: Journal) -> None:

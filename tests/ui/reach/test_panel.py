@@ -17,7 +17,7 @@ from journal.store.stories import StoryCreate
 from journal.ui.reach.model import QUERY, VALUE, ReadingsModel
 from journal.ui.shell.actions import Act
 from journal.ui.shell.main_window import MainWindow
-from tests.ui.conftest import Launch, settle
+from tests.ui.helpers import Launch, settle
 
 
 def rows(path: Path, sql: str) -> list[tuple]:

@@ -26,8 +26,7 @@ from journal.ui.shell.actions import Act
 from journal.ui.shell.main_window import MainWindow
 from journal.ui.stories.editor import StoryEditor
 from tests.damage import digest, flip_bytes, make_journal, truncate, zero_header
-from tests.ui.conftest import Launch, settle
-from tests.ui.helpers import feature
+from tests.ui.helpers import Launch, feature, settle
 
 
 def rows(path: Path, sql: str) -> list[tuple[Any, ...]]:

@@ -12,7 +12,7 @@ from journal import __version__
 from journal.paths import default_journal_path, settings_path
 from journal.ui.shell.about import AboutDialog, licence_text
 from journal.ui.shell.actions import Act
-from tests.ui.conftest import Launch
+from tests.ui.helpers import Launch
 
 
 def test_about_shows_version_folders_and_licence(qtbot: QtBot, launch: Launch, journal_path: Path) -> None:

@@ -8,34 +8,18 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from journal.app import JournalApp
 from journal.ui.shell.actions import Act
 from journal.ui.shell.main_window import MainWindow
-from tests.ui.conftest import Launch
-
-SAVED_WITHIN_MS = 1000
-
-
-def saved(qtbot: QtBot, window: MainWindow) -> None:
-    qtbot.waitUntil(lambda: not window.editor.has_unsaved_changes(), timeout=SAVED_WITHIN_MS + 500)
+from tests.ui.helpers import Launch, new_story, saved, type_into
 
 
 def rows(path: Path, sql: str) -> list[tuple]:
     with sqlite3.connect(path) as raw:
         return raw.execute(sql).fetchall()
-
-
-def type_into(qtbot: QtBot, widget: QWidget, text: str) -> None:
-    widget.setFocus()
-    qtbot.keyClicks(widget, text)
-
-
-def new_story(qtbot: QtBot, window: MainWindow) -> None:
-    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: window.editor.story_id is not None)
 
 
 def test_type_a_story_tag_it_link_it_close_reopen_find_it(qtbot: QtBot, launch: Launch, journal_path: Path) -> None:
@@ -327,8 +311,8 @@ def test_coverage_cells_are_edited_in_place_and_bad_values_refused(
         table.setCurrentIndex(coverage.model.index(0, column))
         qtbot.keyClick(table, Qt.Key.Key_F2)
         field = QApplication.focusWidget()
-        assert field is not None and field is not table
-        field.selectAll()  # type: ignore[attr-defined]
+        assert isinstance(field, QLineEdit) and field is not table
+        field.selectAll()
         qtbot.keyClicks(field, text)
         qtbot.keyClick(field, Qt.Key.Key_Return)
         qtbot.waitUntil(lambda: QApplication.focusWidget() is table)  # the delegate commits on a queued call

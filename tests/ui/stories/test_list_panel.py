@@ -14,7 +14,7 @@ from journal.store.search import SNIPPET_START
 from journal.ui.shell.main_window import MainWindow
 from journal.ui.stories.list_model import SnippetRole
 from journal.ui.stories.snippet_delegate import extract_runs
-from tests.ui.conftest import Launch, settle
+from tests.ui.helpers import Launch, settle
 
 
 def sample_window(launch: Launch, journal_path: Path) -> MainWindow:

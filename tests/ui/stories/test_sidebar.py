@@ -16,7 +16,7 @@ from journal.store.sample import fill_with_sample
 from journal.ui.shell.actions import Act
 from journal.ui.shell.main_window import MainWindow
 from journal.ui.stories.sidebar import KeyRole, KindRole
-from tests.ui.conftest import Launch, settle
+from tests.ui.helpers import Launch, settle
 
 
 def sample_window(launch: Launch, journal_path: Path) -> MainWindow:

@@ -6,12 +6,11 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from sqlalchemy import event
 
-from tests.ui.case_studies.helpers import fill_journal, open_case_studies, preview_settled
-from tests.ui.conftest import Launch
+from tests.ui.case_studies.helpers import start
+from tests.ui.helpers import Launch
 
 
 def rows(path: Path, sql: str) -> list[tuple[object, ...]]:
@@ -22,12 +21,7 @@ def rows(path: Path, sql: str) -> list[tuple[object, ...]]:
 def test_a_failed_case_study_save_is_kept_explained_and_retried(
     qtbot: QtBot, launch: Launch, journal_path: Path
 ) -> None:
-    fill_journal(journal_path)
-    window = launch(journal_path)
-    studies = open_case_studies(qtbot, window)
-    qtbot.mouseClick(studies.new_button, Qt.MouseButton.LeftButton)
-    qtbot.keyClicks(studies.editor.title, "Going beyond")
-    preview_settled(qtbot, studies)
+    _ids, window, studies = start(qtbot, launch, journal_path, "Going beyond")
     editor = studies.editor
     # SQLite's own page limit: the next write that needs more room fails with a real SQLITE_FULL.
     engine = window.services.stories.journal.engine
