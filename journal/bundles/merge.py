@@ -36,20 +36,21 @@ from journal.store.models import (
     StoryTag,
     Tag,
     new_id,
+    table_of,
     utcnow,
 )
 from journal.store.sync_models import StoryConflict, Tombstone
 from journal.store.versioning import Order, compare
 from journal.words import counted
 
-STORY = Story.__table__  # type: ignore[attr-defined]
-LINK = CoverageLink.__table__  # type: ignore[attr-defined]
-SNAPSHOT = LinkSnapshot.__table__  # type: ignore[attr-defined]
-READING = Reading.__table__  # type: ignore[attr-defined]
-TAG = Tag.__table__  # type: ignore[attr-defined]
-STORY_TAG = StoryTag.__table__  # type: ignore[attr-defined]
-CONFLICT = StoryConflict.__table__  # type: ignore[attr-defined]
-TOMBSTONE = Tombstone.__table__  # type: ignore[attr-defined]
+STORY = table_of(Story)
+LINK = table_of(CoverageLink)
+SNAPSHOT = table_of(LinkSnapshot)
+READING = table_of(Reading)
+TAG = table_of(Tag)
+STORY_TAG = table_of(StoryTag)
+CONFLICT = table_of(StoryConflict)
+TOMBSTONE = table_of(Tombstone)
 
 
 class Action(StrEnum):

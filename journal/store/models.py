@@ -17,6 +17,13 @@ from journal.store.fields import Consent, LinkKind, Status
 PRIVATE_FIELDS = frozenset({"customer_name", "customer_contact", "internal_notes"})
 
 
+def table_of(model: type[SQLModel]) -> sa.Table:
+    """A table model's Table, typed (SQLModel's classes do not declare their `__table__`)."""
+    table = sa.inspect(model).local_table
+    assert isinstance(table, sa.Table)
+    return table
+
+
 def _check_in(column: str, values: type[Consent] | type[Status] | type[LinkKind]) -> sa.CheckConstraint:
     allowed = ", ".join(f"'{member.value}'" for member in values)
     return sa.CheckConstraint(f"{column} IN ({allowed})", name=f"ck_{column}_allowed")
