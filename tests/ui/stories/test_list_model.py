@@ -1,4 +1,4 @@
-"""The item models, checked by Qt's own model tester and against the journal they read."""
+"""The story list's model, checked by Qt's own model tester and against the journal it reads."""
 
 from __future__ import annotations
 
@@ -10,9 +10,7 @@ from pytestqt.qtbot import QtBot
 from journal.store import stories
 from journal.store.database import Journal
 from journal.store.listing import StoryQuery
-from journal.store.models import CoverageLinkBase
 from journal.store.stories import StoryCreate
-from journal.ui.coverage.model import CoverageModel
 from journal.ui.services.stories import StoryService
 from journal.ui.stories.list_model import FIRST_SNIPPETS, PAGE_SIZE, SnippetRole, StoryIdRole, StoryListModel
 
@@ -68,37 +66,6 @@ def test_story_list_follows_the_service(journal: Journal) -> None:
     assert model.index(row, 4).data() == "went-viral"
     service.delete_story(new_id)
     assert model.rowCount() == 3
-
-
-def test_coverage_model_passes_the_model_tester_and_validates_edits(
-    qtmodeltester: ModelTester, journal: Journal
-) -> None:
-    with journal.write() as session:
-        story = stories.create_story(
-            StoryCreate(
-                title="x",
-                links=[
-                    CoverageLinkBase(url="https://a.example/1", title="One"),
-                    CoverageLinkBase(url="https://b.example"),
-                ],
-            ),
-            session=session,
-        )
-    with journal.session() as session:
-        links = stories.get_story(story.id, session=session).links
-    model = CoverageModel()
-    model.set_links(links)
-    qtmodeltester.check(model, force_py=True)
-    edits: list[tuple[str, dict]] = []
-    errors: list[str] = []
-    model.link_edited.connect(lambda link_id, changes: edits.append((link_id, changes)))
-    model.invalid_input.connect(errors.append)
-    assert not model.setData(model.index(0, 0), "javascript:alert(1)")
-    assert errors and "https://" in errors[-1]
-    assert model.index(0, 0).data() == "https://a.example/1"
-    assert not model.setData(model.index(0, 6), "lots")
-    assert model.setData(model.index(0, 6), "120")
-    assert edits == [(links[0].id, {"comment_count": 120})]
 
 
 def test_a_search_reads_extracts_for_the_rows_shown_only(qtbot: QtBot, journal: Journal) -> None:
