@@ -202,6 +202,8 @@ def test_a_read_only_folder_opens_read_only_with_a_banner_and_nothing_is_written
         banner = window.findChild(QFrame, "readOnlyBanner")
         assert banner is not None and "This journal is read-only" in banner.label.text()
         assert window.editor.title.isReadOnly() and not window.action(Act.NEW_STORY).isEnabled()
+        assert not window.action(Act.DELETE_STORY).isEnabled(), "not even after the list has loaded its stories"
+        assert window.editor.situation.isReadOnly() and not window.editor.coverage.isEnabled()
         app.close()
         assert digest(source / "ro.journal") == before
         assert sorted(p.name for p in source.iterdir()) == ["ro.journal"]
