@@ -28,8 +28,8 @@ from synthetic import read_words
 from journal.store import search
 from journal.store.database import open_journal
 from journal.store.listing import StoryQuery
-from journal.ui.service import StoryService
-from journal.ui.story_list_model import FIRST_SNIPPETS, PAGE_SIZE
+from journal.ui.services.stories import StoryService
+from journal.ui.stories.list_model import FIRST_SNIPPETS, PAGE_SIZE
 
 PREFIX_LENGTHS = (3, 5, 8)
 PER_LENGTH = 40

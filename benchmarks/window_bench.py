@@ -36,8 +36,8 @@ from PySide6.QtWidgets import QApplication, QLineEdit
 
 from journal.app import JournalApp
 from journal.store.listing import StoryQuery
-from journal.ui.service import StoryService
-from journal.ui.story_list_model import StoryListModel
+from journal.ui.services.stories import StoryService
+from journal.ui.stories.list_model import StoryListModel
 
 WINDOW_SIZE = (1152, 720)  # what the window takes on a 1280x800 screen
 OPEN_SAMPLES = 200

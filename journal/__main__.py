@@ -9,7 +9,7 @@ import sys
 
 
 def main(argv: list[str] | None = None) -> int:
-    from journal.cli import build_parser, check_arguments, run_command
+    from journal.cli.main import build_parser, check_arguments, run_command
     from journal.locale_env import prefer_utf8_locale
     from journal.paths import default_journal_path, resolve_journal_path
 

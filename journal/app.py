@@ -1,4 +1,5 @@
-"""The composition root: opens journals, builds the service and the main window for each. No globals."""
+"""The composition root: opens journals; for each, builds the services, the main window and the features
+(each feature receives the window as its Shell: journal/ui/shell/seam.py). No globals."""
 
 from __future__ import annotations
 
@@ -16,14 +17,25 @@ from journal.store.backups import list_backups, newest_good_backup, restore
 from journal.store.database import Journal, open_journal
 from journal.store.errors import JournalError, JournalReadOnlyError, JournalTooNewError, JournalUnreadableError
 from journal.store.sample import fill_with_sample
-from journal.ui.background import wait_for_background_work
-from journal.ui.collector import MainThreadCollector
-from journal.ui.icon import APP_ID, app_icon
-from journal.ui.main_window import MainWindow
-from journal.ui.recovery_dialog import Choice, ask_recovery
-from journal.ui.safety_actions import journal_key, safety_of
-from journal.ui.service import StoryService
-from journal.ui.theme import THEME_ENV, apply_theme
+from journal.ui.bundles.feature import BundlesFeature
+from journal.ui.case_studies.feature import CaseStudiesFeature
+from journal.ui.coverage.feature import CoverageFeature
+from journal.ui.reach.feature import ReachFeature
+from journal.ui.safety.feature import SafetyFeature
+from journal.ui.safety.recovery_dialog import Choice, ask_recovery
+from journal.ui.services.all import Services
+from journal.ui.services.background import wait_for_background_work
+from journal.ui.services.bundles import BundleService
+from journal.ui.services.case_studies import CaseStudyService
+from journal.ui.services.conflicts import ConflictService
+from journal.ui.services.links import LinkService
+from journal.ui.services.reach import ReachService
+from journal.ui.services.stories import StoryService
+from journal.ui.shell.collector import MainThreadCollector
+from journal.ui.shell.icon import APP_ID, app_icon
+from journal.ui.shell.main_window import MainWindow
+from journal.ui.shell.settings_keys import journal_setting
+from journal.ui.shell.theme import THEME_ENV, apply_theme
 
 SAMPLE_JOURNAL_NAME = "sample.journal"
 
@@ -123,7 +135,7 @@ class JournalApp(QObject):
 
     def _known(self, path: Path) -> bool:
         """This journal was opened here before (so a missing file is news, not a first start)."""
-        return self.settings.value(f"journals/{journal_key(path)}/path") is not None
+        return self.settings.value(journal_setting(path, "path")) is not None
 
     def _bring_to_front(self) -> None:
         if self.window is not None:
@@ -170,18 +182,24 @@ class JournalApp(QObject):
         if self.journal is not None:
             wait_for_background_work()
             self.journal.close()
-        service = StoryService(journal)
+        services = build_services(journal)
         if not journal.read_only:
-            service.purge_deleted()  # deletions of the last session can no longer be undone
-        window = MainWindow(service, self.settings, title=title)
+            services.stories.purge_deleted()  # deletions of the last session can no longer be undone
+        window = MainWindow(services, self.settings, title=title)
         window.open_sample_requested.connect(self.open_sample)
         window.open_default_requested.connect(self.open_default)
         window.open_journal_requested.connect(self.choose_and_open)
-        safety_of(window).restore_requested.connect(self.restore_backup)
-        safety_of(window).damaged.connect(self.recover_open_journal)
+        CaseStudiesFeature(window)
+        CoverageFeature(window)
+        safety = SafetyFeature(window)
+        safety.restore_requested.connect(self.restore_backup)
+        safety.damaged.connect(self.recover_open_journal)
+        BundlesFeature(window)
+        ReachFeature(window)
+        window.start()
         old = self.window
         self.window, self.journal, self._title = window, journal, title
-        self.settings.setValue(f"journals/{journal_key(journal.path)}/path", str(journal.path))
+        self.settings.setValue(journal_setting(journal.path, "path"), str(journal.path))
         self._instance.listen(journal.path)
         window.show()
         if old is not None:
@@ -197,6 +215,19 @@ class JournalApp(QObject):
             self.journal = None
         self._instance.close()
         self._collector.stop()
+
+
+def build_services(journal: Journal) -> Services:
+    """Every service of one journal: the window and its features read and write only through these."""
+    stories = StoryService(journal)
+    return Services(
+        stories=stories,
+        case_studies=CaseStudyService(stories),
+        reach=ReachService(stories),
+        links=LinkService(stories),
+        bundles=BundleService(stories),
+        conflicts=ConflictService(stories),
+    )
 
 
 def _close_on_terminate(qapp: QApplication) -> None:

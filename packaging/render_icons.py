@@ -21,7 +21,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtGui import QGuiApplication, QImage  # noqa: E402
 
-from journal.ui.icon import ICON_SIZES, icon_file, image_difference, render_icon  # noqa: E402
+from journal.ui.shell.icon import ICON_SIZES, icon_file, image_difference, render_icon  # noqa: E402
 
 RESOURCES = ROOT / "resources"
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from journal.locale_env import prefer_utf8_locale
-from tests.cli.test_cli import run, succeeded, user_env
+from tests.cli.helpers import run, succeeded, user_env
 from tests.damage import make_journal
 
 START_QT = "from PySide6.QtCore import QCoreApplication; app = QCoreApplication([])"

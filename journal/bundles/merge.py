@@ -36,19 +36,21 @@ from journal.store.models import (
     StoryTag,
     Tag,
     new_id,
+    table_of,
     utcnow,
 )
 from journal.store.sync_models import StoryConflict, Tombstone
 from journal.store.versioning import Order, compare
+from journal.words import counted
 
-STORY = Story.__table__  # type: ignore[attr-defined]
-LINK = CoverageLink.__table__  # type: ignore[attr-defined]
-SNAPSHOT = LinkSnapshot.__table__  # type: ignore[attr-defined]
-READING = Reading.__table__  # type: ignore[attr-defined]
-TAG = Tag.__table__  # type: ignore[attr-defined]
-STORY_TAG = StoryTag.__table__  # type: ignore[attr-defined]
-CONFLICT = StoryConflict.__table__  # type: ignore[attr-defined]
-TOMBSTONE = Tombstone.__table__  # type: ignore[attr-defined]
+STORY = table_of(Story)
+LINK = table_of(CoverageLink)
+SNAPSHOT = table_of(LinkSnapshot)
+READING = table_of(Reading)
+TAG = table_of(Tag)
+STORY_TAG = table_of(StoryTag)
+CONFLICT = table_of(StoryConflict)
+TOMBSTONE = table_of(Tombstone)
 
 
 class Action(StrEnum):
@@ -96,12 +98,8 @@ class Plan:
         c = self.counts()
         return (
             f"{c['new']} new, {c['updated']} updated, {c['unchanged']} unchanged, "
-            f"{plural(c['conflicts'], 'conflict')}, {plural(c['deletions'], 'deletion')}"
+            f"{counted(c['conflicts'], 'conflict')}, {counted(c['deletions'], 'deletion')}"
         )
-
-
-def plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
 def plan_import(journal: Journal, bundle: Bundle) -> Plan:

@@ -30,7 +30,7 @@ from journal.store.fields import (
     parse_title,
     parse_url,
 )
-from journal.store.models import EDITABLE_FIELDS, CoverageLink, LinkSnapshot, Reading
+from journal.store.models import EDITABLE_FIELDS, CoverageLink, LinkSnapshot, Reading, table_of
 
 _COLOR = re.compile(r"#[0-9a-fA-F]{6}")
 _DRIVE = re.compile(r"^[A-Za-z]:")
@@ -431,7 +431,7 @@ def _link(link: Any, where: _Where) -> str:
     if "snapshot" in link:
         snapshot = _record(link["snapshot"], where, set(SNAPSHOT_COLUMNS))
         for name in SNAPSHOT_COLUMNS:
-            _column_value(LinkSnapshot.__table__.columns[name], snapshot[name], where)  # type: ignore[attr-defined]
+            _column_value(table_of(LinkSnapshot).columns[name], snapshot[name], where)
     return link_id
 
 

@@ -7,14 +7,24 @@ import datetime as dt
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from journal.store import versioning
-from journal.store.models import EDITABLE_FIELDS, CoverageLink, LinkSnapshot, Reading, Story, StoryTag, Tag, UTCDateTime
+from journal.store.models import (
+    EDITABLE_FIELDS,
+    CoverageLink,
+    LinkSnapshot,
+    Reading,
+    Story,
+    StoryTag,
+    Tag,
+    UTCDateTime,
+    table_of,
+)
 
-LINK_COLUMNS = tuple(c.name for c in CoverageLink.__table__.columns if c.name != "story_id")  # type: ignore[attr-defined]
-READING_COLUMNS = tuple(c.name for c in Reading.__table__.columns if c.name != "story_id")  # type: ignore[attr-defined]
-SNAPSHOT_COLUMNS = tuple(c.name for c in LinkSnapshot.__table__.columns if c.name not in ("link_id", "text"))  # type: ignore[attr-defined]
+LINK_COLUMNS = tuple(c.name for c in table_of(CoverageLink).columns if c.name != "story_id")
+READING_COLUMNS = tuple(c.name for c in table_of(Reading).columns if c.name != "story_id")
+SNAPSHOT_COLUMNS = tuple(c.name for c in table_of(LinkSnapshot).columns if c.name not in ("link_id", "text"))
 
 
 def to_json(value: Any) -> Any:
@@ -36,15 +46,15 @@ def story_records(session: Session, story_ids: list[str]) -> tuple[list[dict[str
 
 
 def _records(session: Session, ids: list[str], texts: dict[str, str]) -> list[dict[str, Any]]:
-    story_t = Story.__table__  # type: ignore[attr-defined]
-    link_t = CoverageLink.__table__  # type: ignore[attr-defined]
-    reading_t = Reading.__table__  # type: ignore[attr-defined]
-    snap_t = LinkSnapshot.__table__  # type: ignore[attr-defined]
+    story_t = table_of(Story)
+    link_t = table_of(CoverageLink)
+    reading_t = table_of(Reading)
+    snap_t = table_of(LinkSnapshot)
     tags: dict[str, list[dict[str, Any]]] = {story_id: [] for story_id in ids}
     tag_rows = session.execute(
         sa.select(StoryTag.story_id, Tag.name, Tag.color)  # type: ignore[call-overload]
         .join(Tag, Tag.id == StoryTag.tag_id)
-        .where(StoryTag.story_id.in_(ids))  # type: ignore[attr-defined]
+        .where(col(StoryTag.story_id).in_(ids))
     ).all()
     for story_id, name, color in tag_rows:
         tags[story_id].append({"name": name, "color": color})

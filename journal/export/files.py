@@ -18,6 +18,7 @@ from journal.export.privacy import Finding, LeftOut
 from journal.export.text import escape_block, escape_inline
 from journal.store import case_studies
 from journal.store.errors import JournalError
+from journal.words import counted
 
 
 class ExportWriteError(JournalError):
@@ -109,7 +110,7 @@ def export_site(folder: Path, *, session: Session, include_unapproved: bool = Fa
         count = len(export.stories)
         audience = f" — for {escape_inline(summary.audience)}" if summary.audience.strip() else ""
         index_lines.append(
-            f"- [{escape_inline(summary.title)}]({name}.md){audience} ({count} {'story' if count == 1 else 'stories'})"
+            f"- [{escape_inline(summary.title)}]({name}.md){audience} ({counted(count, 'story', 'stories')})"
         )
     if archived:
         (folder / "archive").mkdir(exist_ok=True)

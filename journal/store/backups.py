@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from journal.store.errors import JournalError
+from journal.words import counted
 
 DAILY, MANUAL, BEFORE_RESTORE = "daily", "manual", "before-restore"
 KEEP_DAILY = 7  # the newest backup of each of the last 7 days with backups
@@ -42,7 +43,7 @@ class BackupInfo:
 
     def describe(self) -> str:
         """`2026-11-23 09:14, 42 stories` for dialogs and the command line."""
-        count = "unreadable" if self.stories is None else f"{self.stories} stor{'y' if self.stories == 1 else 'ies'}"
+        count = "unreadable" if self.stories is None else counted(self.stories, "story", "stories")
         return f"{self.local_time}, {count}"
 
 

@@ -23,6 +23,7 @@ from journal.store.fields import format_cost
 from journal.store.listing import ALL, StoryQuery
 from journal.store.models import CoverageLink, Reading, Story, StoryTag, Tag
 from journal.store.readings import ReadingRead, history, latest_of, latest_values
+from journal.words import counted
 
 TOP = 10  # bars in "most covered" and "top tags"
 POINTS_PER_CURRENCY = 2000  # the cost-versus-reach chart shows at most this many stories of each currency
@@ -44,12 +45,12 @@ class Impact:
     def sentence(self) -> str:
         """ "Cost 75.00 USD · earned 3 pieces of coverage, 143 comments, best rank 4 (“…”), authors: Seth Godin"."""
         cost = f"Cost {money(self.cost_cents, self.currency)}" if self.cost_cents is not None else "Cost not given"
-        earned = [f"{self.pieces} piece{'s' if self.pieces != 1 else ''} of coverage"]
-        earned.append(f"{self.comments:,} comment{'s' if self.comments != 1 else ''}")
+        earned = [f"{counted(self.pieces, 'piece')} of coverage"]
+        earned.append(counted(self.comments, "comment", grouped=True))
         if self.shares:
-            earned.append(f"{self.shares:,} share{'s' if self.shares != 1 else ''}")
+            earned.append(counted(self.shares, "share", grouped=True))
         if self.views:
-            earned.append(f"{self.views:,} view{'s' if self.views != 1 else ''}")
+            earned.append(counted(self.views, "view", grouped=True))
         if self.best_rank is not None:
             earned.append(f"best rank {self.best_rank} for “{self.best_rank_query}”")
         if self.authors:
@@ -265,9 +266,9 @@ def cost_points(session: Session, query: StoryQuery) -> tuple[dict[str, list[Cos
     statement: Any = (
         sa.select(inner).where(inner.c.place <= POINTS_PER_CURRENCY).order_by(inner.c.currency, inner.c.place)
     )
-    for story_id, title, cents, currency, reached, _place, counted in session.exec(statement):
+    for story_id, title, cents, currency, reached, _place, with_cost in session.exec(statement):
         points.setdefault(currency, []).append(CostPoint(story_id, title, int(cents), int(reached)))
-        costed[currency] = int(counted)
+        costed[currency] = int(with_cost)
     return points, costed
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from journal.store.backups import count_stories, read_only_uri
 from journal.store.errors import JournalError
 from journal.store.search import FTS_TABLE
+from journal.words import counted
 
 MAX_REPORTED = 3
 RESTORE_HINT = "Restore the newest good backup (`journal restore`, or File ▸ Restore from backup… in the window)."
@@ -32,7 +33,7 @@ class CheckReport:
 
     def summary(self) -> str:
         if self.sound:
-            count = f"{self.stories} stor{'y' if self.stories == 1 else 'ies'}"
+            count = counted(self.stories or 0, "story", "stories")
             return (
                 f"{self.path} is sound: {count}; the database, its references and its search index "
                 "pass SQLite's integrity checks."

@@ -5,40 +5,23 @@ No `from __future__ import annotations` here: SQLModel resolves relationship ann
 """
 
 import datetime as dt
-import uuid
 
 import sqlalchemy as sa
-from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, Relationship, SQLModel
 
+# The merge bookkeeping tables live in their own module; importing it here registers every table on the metadata.
+from journal.store import sync_models as sync_models
+from journal.store.columns import UTCDateTime, new_id, utcnow
 from journal.store.fields import Consent, LinkKind, Status
 
 PRIVATE_FIELDS = frozenset({"customer_name", "customer_contact", "internal_notes"})
 
 
-def new_id() -> str:
-    return str(uuid.uuid4())
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-class UTCDateTime(TypeDecorator[dt.datetime]):
-    """Stores UTC without an offset, hands back aware datetimes in UTC."""
-
-    impl = sa.DateTime
-    cache_ok = True
-
-    def process_bind_param(self, value: dt.datetime | None, dialect: sa.Dialect) -> dt.datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given to a UTC column")
-        return value.astimezone(dt.UTC).replace(tzinfo=None)
-
-    def process_result_value(self, value: dt.datetime | None, dialect: sa.Dialect) -> dt.datetime | None:
-        return None if value is None else value.replace(tzinfo=dt.UTC)
+def table_of(model: type[SQLModel]) -> sa.Table:
+    """A table model's Table, typed (SQLModel's classes do not declare their `__table__`)."""
+    table = sa.inspect(model).local_table
+    assert isinstance(table, sa.Table)
+    return table
 
 
 def _check_in(column: str, values: type[Consent] | type[Status] | type[LinkKind]) -> sa.CheckConstraint:
@@ -262,7 +245,3 @@ class CaseStudy(SQLModel, table=True):
     show_costs: bool = Field(default=True, sa_column=sa.Column(sa.Boolean, nullable=False, server_default=sa.true()))
     created_at: dt.datetime = Field(default_factory=utcnow, sa_column=sa.Column(UTCDateTime, nullable=False))
     updated_at: dt.datetime = Field(default_factory=utcnow, sa_column=sa.Column(UTCDateTime, nullable=False))
-
-
-# Merge bookkeeping tables live in their own module; imported here so the metadata knows them.
-from journal.store import sync_models as sync_models  # noqa: E402

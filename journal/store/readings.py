@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 
 from journal.store.fields import FieldError
 from journal.store.models import CoverageLink, Reading, utcnow
+from journal.words import counted
 
 METRICS: dict[str, str] = {
     "comments": "Comments",
@@ -260,7 +261,7 @@ def glance(readings: list[ReadingRead]) -> str:
         values = [r.value for r in latest if r.metric == metric]
         if values:
             total = sum(values)
-            parts.append(f"{total:,} {metric if total != 1 else metric.removesuffix('s')}")
+            parts.append(counted(total, metric.removesuffix("s"), metric, grouped=True))
     ranks = sorted((r for r in latest if r.metric == "search_rank"), key=lambda r: (r.value, r.query.casefold()))
     parts += [f"{ordinal(r.value)} for “{r.query}”" for r in ranks]
     return " · ".join(parts)

@@ -8,7 +8,7 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from journal.store.models import UTCDateTime, new_id, utcnow
+from journal.store.columns import UTCDateTime, new_id, utcnow
 
 
 class JournalMeta(SQLModel, table=True):

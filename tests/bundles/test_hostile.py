@@ -14,7 +14,7 @@ import pytest
 
 from journal.bundles import format as fmt
 from tests.bundles.helpers import file_hash
-from tests.cli.test_cli import one_line_error, run, succeeded, user_env
+from tests.cli.helpers import one_line_error, run, succeeded, user_env
 
 
 def good_document(journal: Path, tmp_path: Path, env: dict[str, str]) -> dict[str, Any]:

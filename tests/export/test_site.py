@@ -82,7 +82,7 @@ def _limit_file_size() -> None:
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX resource limits")
 def test_a_write_that_fails_midway_leaves_the_old_file_and_no_part_file(tmp_path: Path) -> None:
-    from tests.cli.test_cli import user_env
+    from tests.cli.helpers import user_env
 
     journal = build(tmp_path / "c.journal")
     journal.close()

@@ -16,7 +16,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
 import journal
-from journal.ui.icon import (
+from journal.ui.shell.icon import (
     APP_ID,
     ICON_SIZES,
     app_icon,

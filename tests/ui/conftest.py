@@ -1,19 +1,18 @@
+"""The `launch` fixture: the real window on a journal file, closed after the test."""
+
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from journal.app import JournalApp
-from journal.ui.main_window import MainWindow
-
-Launch = Callable[[Path], MainWindow]
+from journal.ui.shell.main_window import MainWindow
+from tests.ui.helpers import Launch
 
 
 @pytest.fixture
@@ -34,12 +33,3 @@ def launch(qtbot: QtBot, settings: QSettings) -> Iterator[Launch]:
     yield start
     for app in apps:
         app.close()
-
-
-def settle(window: MainWindow, timeout: float = 10.0) -> None:
-    """Let a search that runs off the GUI thread deliver its rows (the window shows the old rows meanwhile)."""
-    deadline = time.monotonic() + timeout
-    while window.model.searching or window.sidebar.busy:
-        assert time.monotonic() < deadline, "the search did not finish"
-        QApplication.processEvents()
-        time.sleep(0.002)

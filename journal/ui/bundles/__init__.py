@@ -1,0 +1,1 @@
+"""Bundles and spreadsheets: export and import dialogs, conflicts to resolve."""

@@ -1,0 +1,1 @@
+"""Reach and impact: the editor's readings, the impact dashboard."""

@@ -1,0 +1,1 @@
+"""Never losing a story: backups, restore, checks, recovery of a damaged journal, read-only journals."""

@@ -1,0 +1,1 @@
+"""Building blocks shared by the features: inline messages, the tag field, the table model base."""

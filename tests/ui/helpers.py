@@ -1,0 +1,49 @@
+"""What the window tests share: the launch fixture's type, waiting for background reads and saves, typing,
+a window's features."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
+
+from journal.ui.shell.main_window import MainWindow
+
+Launch = Callable[[Path], MainWindow]  # the `launch` fixture: the real window on a journal file
+F = TypeVar("F", bound=QObject)
+SAVED_WITHIN_MS = 1000
+
+
+def settle(window: MainWindow, timeout: float = 10.0) -> None:
+    """Let a search that runs off the GUI thread deliver its rows (the window shows the old rows meanwhile)."""
+    deadline = time.monotonic() + timeout
+    while window.model.searching or window.sidebar.busy:
+        assert time.monotonic() < deadline, "the search did not finish"
+        QApplication.processEvents()
+        time.sleep(0.002)
+
+
+def saved(qtbot: QtBot, window: MainWindow) -> None:
+    qtbot.waitUntil(lambda: not window.editor.has_unsaved_changes(), timeout=SAVED_WITHIN_MS + 500)
+
+
+def type_into(qtbot: QtBot, widget: QWidget, text: str) -> None:
+    widget.setFocus()
+    qtbot.keyClicks(widget, text)
+
+
+def new_story(qtbot: QtBot, window: MainWindow) -> None:
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.editor.story_id is not None)
+
+
+def feature(window: MainWindow, kind: type[F]) -> F:
+    """The feature of this kind that app.py attached to the window (features are the window's children)."""
+    found = window.findChild(kind)
+    assert isinstance(found, kind), f"no {kind.__name__} on the window"
+    return found

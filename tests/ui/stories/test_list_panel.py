@@ -1,0 +1,104 @@
+"""Searching and filtering in the real window."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from journal.store.database import open_journal
+from journal.store.sample import fill_with_sample
+from journal.store.search import SNIPPET_START
+from journal.ui.shell.main_window import MainWindow
+from journal.ui.stories.list_model import SnippetRole
+from journal.ui.stories.snippet_delegate import extract_runs
+from tests.ui.helpers import Launch, settle
+
+
+def sample_window(launch: Launch, journal_path: Path) -> MainWindow:
+    journal = open_journal(journal_path)
+    fill_with_sample(journal)
+    journal.close()
+    return launch(journal_path)
+
+
+def titles(window: MainWindow) -> list[str]:
+    settle(window)
+    return [window.model.index(row, 0).data() for row in range(window.model.rowCount())]
+
+
+def test_ctrl_f_then_typing_narrows_the_list_as_you_type(qtbot: QtBot, launch: Launch, journal_path: Path) -> None:
+    window = sample_window(launch, journal_path)
+    everything = window.model.rowCount()
+    qtbot.keyClick(window.list_view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    field = window.list_panel.search_field
+    assert QApplication.focusWidget() is field
+    qtbot.keyClicks(field, "floris")
+    qtbot.waitUntil(lambda: window.model.rowCount() < everything)
+    found = titles(window)
+    assert any("Zappos" in title for title in found)
+    assert not any("Southwest" in title for title in found)
+    snippet = window.model.index(0, 0).data(SnippetRole)
+    assert SNIPPET_START in snippet
+    runs = extract_runs(snippet)
+    assert any(matched and text.lower().startswith("florist") for text, matched in runs)
+    assert SNIPPET_START not in "".join(text for text, _matched in runs)
+    qtbot.keyClick(field, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: window.model.rowCount() == everything)
+
+
+def test_no_match_shows_a_message_not_the_first_run_page(qtbot: QtBot, launch: Launch, journal_path: Path) -> None:
+    window = sample_window(launch, journal_path)
+    window.focus_search()
+    field = window.list_panel.search_field
+    qtbot.keyClicks(field, 'ver1.1" NEAR( ')
+    field.insert("😀 顧客 ")  # QTest cannot type characters outside the BMP; insert them as an input method would
+    qtbot.keyClicks(field, "zzzzqqq")
+    qtbot.waitUntil(lambda: window.model.rowCount() == 0)
+    assert window.pages.currentWidget() is window.splitter, "not the empty-journal welcome"
+    assert window.list_panel.results.currentWidget() is window.list_panel.no_results
+    assert "No story matches" in window.list_panel.no_results.text()
+
+
+def test_filters_combine_with_search_and_sort(qtbot: QtBot, launch: Launch, journal_path: Path) -> None:
+    window = sample_window(launch, journal_path)
+    panel = window.list_panel
+    qtbot.mouseClick(panel.filter_button, Qt.MouseButton.LeftButton)
+    assert panel.filters.isVisible()
+    panel.filters.status.setCurrentIndex(panel.filters.status.findData("approved"))
+    approved = titles(window)
+    assert approved and all(window.model.index(r, 2).data() == "Approved" for r in range(len(approved)))
+    assert panel.filter_button.text() == "Filters (1)"
+    qtbot.keyClicks(panel.filters.tags, "industry/retail")
+    qtbot.waitUntil(lambda: len(titles(window)) == 2)
+    assert {t.split()[0] for t in titles(window)} == {"Zappos", "Sainsbury's"}
+    panel.search_field.setText("flowers")
+    panel.apply()
+    assert [t.split()[0] for t in titles(window)] == ["Zappos"]
+    panel.filters.date_from.setText("2008-01-01")
+    assert titles(window) == []
+    panel.filters.date_from.setText("not a date")
+    assert "YYYY-MM-DD" in panel.filters.date_message.text()
+    panel.filters.clear_button.click()
+    panel.search_field.clear()
+    panel.apply()
+    assert panel.filter_button.text() == "Filters"
+    panel.sort_combo.setCurrentText("Oldest first")
+    assert titles(window)[0].startswith("Southwest")
+    panel.sort_combo.setCurrentText("Title A–Z")
+    assert titles(window) == sorted(titles(window), key=str.lower)
+
+
+def test_typing_a_search_keeps_the_focus_in_the_search_field(qtbot: QtBot, launch: Launch, journal_path: Path) -> None:
+    window = sample_window(launch, journal_path)
+    window.focus_search()
+    field = window.list_panel.search_field
+    for letter in "courier":
+        qtbot.keyClick(field, letter)
+        qtbot.wait(150)  # longer than the search delay: every letter runs a search and reloads the list
+        assert QApplication.focusWidget() is field
+    assert field.text() == "courier"
+    qtbot.keyClick(field, Qt.Key.Key_Down)
+    assert QApplication.focusWidget() is window.list_view
