@@ -44,6 +44,7 @@ COMMAND_GROUPS: tuple[str, ...] = (
     "journal.cli_safety",
     "journal.cli_bundles",
     "journal.cli_reach",
+    "journal.cli_radar",
 )
 
 

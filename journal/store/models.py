@@ -264,5 +264,6 @@ class CaseStudy(SQLModel, table=True):
     updated_at: dt.datetime = Field(default_factory=utcnow, sa_column=sa.Column(UTCDateTime, nullable=False))
 
 
-# Merge bookkeeping tables live in their own module; imported here so the metadata knows them.
+# Merge bookkeeping and coverage radar tables live in their own modules; imported here so the metadata knows them.
+from journal.store import radar_models as radar_models  # noqa: E402
 from journal.store import sync_models as sync_models  # noqa: E402
