@@ -58,7 +58,12 @@ def web_address(text: str, base: str = "") -> str | None:
 
 def unwrap(url: str) -> str:
     """The address inside a search engine's redirect (google.com/url?url=...), else `url` itself."""
-    parts = urlsplit(url)
+    if "/url" not in url and "/l.php" not in url:
+        return url
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
     host = (parts.hostname or "").lower()
     if _WRAPPERS.match(host) and parts.path in ("/url", "/l.php"):
         query = dict(parse_qsl(parts.query))
@@ -78,6 +83,11 @@ def host_of(url: str) -> str:
     return host.removeprefix("www.")
 
 
+def site_of(url: str) -> str:
+    """The site of an address with its port when it is not the usual one ("example.com", "127.0.0.1:8080")."""
+    return link_key(url).split("/", 1)[0].split("?", 1)[0]
+
+
 def link_key(url: str) -> str:
     """What two addresses of the same post have in common (see the module's docstring)."""
     url = unwrap(url.strip())
@@ -86,17 +96,18 @@ def link_key(url: str) -> str:
         port = parts.port
     except ValueError:
         return url
-    host = host_of(url)
+    host = (parts.hostname or "").rstrip(".").removeprefix("www.")  # urlsplit gives it in lower case
     if port and port not in (80, 443):
         host = f"{host}:{port}"
-    path = re.sub(r"/{2,}", "/", parts.path or "/")
+    path = parts.path or "/"
+    if "//" in path:
+        path = re.sub(r"/{2,}", "/", path)
     if len(path) > 1:
         path = path.rstrip("/")
+    if not parts.query:
+        return host + path
     query = [(name, value) for name, value in parse_qsl(parts.query, keep_blank_values=True) if not _tracking(name)]
-    key = host + path
-    if query:
-        key += "?" + urlencode(sorted(query))
-    return key
+    return host + path + ("?" + urlencode(sorted(query)) if query else "")
 
 
 def without_tracking(url: str) -> str:

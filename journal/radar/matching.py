@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from journal.radar.addresses import excluded, host_of, link_key
+from journal.radar.addresses import excluded, host_of, link_key, site_of
 from journal.store import search
 
 COMMON_SHARE = 0.05  # a word in more than this share of the stories does not find candidates
@@ -110,13 +110,15 @@ class EntryText:
 
 @dataclass
 class _Entry:
-    terms: list[str]  # folded, in order
-    shown: list[str]  # the same tokens as written
+    cut: Tokens
     grams: dict[tuple[str, ...], int]  # runs of 1 to 4 terms within a clause -> first position
 
+    @property
+    def terms(self) -> list[str]:
+        return self.cut.terms
+
     def written(self, gram: tuple[str, ...]) -> str:
-        start = self.grams[gram]
-        return " ".join(self.shown[start : start + len(gram)])
+        return self.cut.written(self.grams[gram], len(gram))
 
 
 @dataclass
@@ -130,6 +132,7 @@ class _Profile:
     words: frozenset[str]
     pairs: frozenset[tuple[str, str]]
     sites: frozenset[str]
+    addresses: frozenset[str]  # link_key of each coverage address (as given, canonical, final)
 
 
 @dataclass
@@ -138,9 +141,14 @@ class Tokens:
     number of its clause (punctuation other than an apostrophe or a hyphen ends a clause: a phrase never
     runs across "died; Zappos")."""
 
+    text: str = ""  # the text cut (NFKC)
     terms: list[str] = field(default_factory=list)
-    shown: list[str] = field(default_factory=list)
+    spans: list[tuple[int, int]] = field(default_factory=list)  # where each token is in `text`
     clauses: list[int] = field(default_factory=list)
+
+    def written(self, start: int, size: int) -> str:
+        """Tokens start to start+size as the text writes them ("Morton's", "Ritz-Carlton")."""
+        return self.text[self.spans[start][0] : self.spans[start + size - 1][1]]
 
     def grams(self, longest: int) -> dict[tuple[str, ...], int]:
         """Each run of 1 to `longest` terms within a clause -> where it first starts."""
@@ -156,14 +164,13 @@ _JOINERS = frozenset(" \t'’-&")
 
 
 def tokens(text: str) -> Tokens:
-    normal = unicodedata.normalize("NFKC", text)
-    cut = Tokens()
+    cut = Tokens(unicodedata.normalize("NFKC", text))
     clause, end = 0, 0
-    for found in search.TERM.finditer(normal):
-        if cut.terms and not set(normal[end : found.start()]) <= _JOINERS:
+    for found in search.TERM.finditer(cut.text):
+        if cut.terms and not set(cut.text[end : found.start()]) <= _JOINERS:
             clause += 1
         cut.terms.append(search.fold_term(found.group(0)))
-        cut.shown.append(found.group(0))
+        cut.spans.append(found.span())
         cut.clauses.append(clause)
         end = found.end()
     return cut
@@ -183,26 +190,27 @@ class Matcher:
         self._frequency: dict[str, int] = {}
         self._profiles: OrderedDict[str, _Profile | None] = OrderedDict()
         self._organisations: dict[str, int] = {}
-        self._covered: set[str] | None = None
-        self._sites: dict[str, set[str]] = {}
+        self._sites: dict[str, list[str]] = {}  # site -> the stories with coverage there (SITE_STORIES + 1 at most)
 
     # ------------------------------------------------------------ the whole of it
     def match(self, entry: EntryText, connection: sa.Connection) -> list[StoryMatch]:
         """The stories the entry is about, best first ([] for none, or when it must not be suggested)."""
-        self._load_coverage(connection)
-        host = host_of(entry.link)
-        if excluded(host, self.excluded_domains) or link_key(entry.link) in (self._covered or set()):
+        site = site_of(entry.link)
+        if excluded(host_of(entry.link), self.excluded_domains) or _linked_already(entry.link, connection):
             return []
         seen = self._entry(entry)
-        candidates = self._candidates(seen, host, connection)
+        candidates = self._candidates(seen, site, connection)
         if not candidates:
             return []
         self._load_profiles(candidates, connection)
+        key = link_key(entry.link)
+        profiles = [(story_id, self._profiles.get(story_id)) for story_id in candidates]
+        if any(profile is not None and key in profile.addresses for _story_id, profile in profiles):
+            return []  # a story has this post as coverage already, under another form of its address
         matches = []
-        for story_id in candidates:
-            profile = self._profiles.get(story_id)
+        for story_id, profile in profiles:
             if profile is not None:
-                found = self._score(story_id, profile, seen, host, connection)
+                found = self._score(story_id, profile, seen, site, connection)
                 if found.score >= SCORE_NEEDED and len({signal.kind for signal in found.signals}) >= SIGNALS_NEEDED:
                     matches.append(found)
         matches.sort(key=lambda match: (-match.score, match.story_id))
@@ -219,9 +227,9 @@ class Matcher:
     # ------------------------------------------------------------ the entry
     def _entry(self, entry: EntryText) -> _Entry:
         cut = tokens(f"{entry.title}. {entry.text}")
-        return _Entry(cut.terms, cut.shown, cut.grams(4))
+        return _Entry(cut, cut.grams(4))
 
-    def _candidates(self, seen: _Entry, host: str, connection: sa.Connection) -> list[str]:
+    def _candidates(self, seen: _Entry, site: str, connection: sa.Connection) -> list[str]:
         distinct = list(dict.fromkeys(term for term in seen.terms if _useful(term)))[:TERMS_LOOKED_UP]
         self._count(distinct, connection)
         stories = self._stories or 0
@@ -232,7 +240,8 @@ class Matcher:
         )[:CANDIDATE_TERMS]
         weights = {term: math.log((stories + 1) / self._frequency[term]) for term in rare}
         found = [story_id for story_id, _weight, _held in search.stories_sharing(connection, weights, CANDIDATES)]
-        found += sorted(self._sites.get(host, set()) if len(self._sites.get(host, ())) <= SITE_STORIES else ())
+        covered_there = self._site_stories(site, connection)
+        found += covered_there if len(covered_there) <= SITE_STORIES else []
         return list(dict.fromkeys(found))
 
     def _count(self, terms: Iterable[str], connection: sa.Connection) -> None:
@@ -244,23 +253,11 @@ class Matcher:
             self._frequency.update({term: counts.get(term, 0) for term in missing})
 
     # ------------------------------------------------------------ the stories
-    def _load_coverage(self, connection: sa.Connection) -> None:
-        """The addresses of every coverage link (an entry already linked is not suggested), and which stories
-        have coverage on each site; read once per run."""
-        if self._covered is not None:
-            return
-        self._covered = set()
-        rows = connection.exec_driver_sql(
-            "SELECT c.story_id, c.url, c.canonical_url, c.final_url FROM coverage_link c "
-            "JOIN story s ON s.id = c.story_id WHERE s.deleted_at IS NULL"
-        )
-        for story_id, *addresses in rows:
-            for address in addresses:
-                if address:
-                    self._covered.add(link_key(address))
-            stories = self._sites.setdefault(host_of(addresses[0]), set())
-            if len(stories) <= SITE_STORIES:
-                stories.add(story_id)
+    def _site_stories(self, site: str, connection: sa.Connection) -> list[str]:
+        """The stories with coverage on `site` (SITE_STORIES + 1 of them at most: more says "many")."""
+        if site and site not in self._sites:
+            self._sites[site] = site_stories(site, SITE_STORIES + 1, connection)
+        return self._sites.get(site, [])
 
     def _load_profiles(self, story_ids: Sequence[str], connection: sa.Connection) -> None:
         for story_id in story_ids:
@@ -271,8 +268,9 @@ class Matcher:
             return
         marks = ", ".join("?" for _ in missing)
         stories = connection.exec_driver_sql(
+            # "+deleted_at": looked up by id (the primary key), not through an index on deleted_at.
             "SELECT id, title, organization, employees, situation, policy, action, outcome FROM story "
-            f"WHERE id IN ({marks}) AND deleted_at IS NULL",
+            f"WHERE id IN ({marks}) AND +deleted_at IS NULL",
             tuple(missing),
         ).all()
         tags: dict[str, list[str]] = {}
@@ -282,11 +280,12 @@ class Matcher:
             tuple(missing),
         ):
             tags.setdefault(story_id, []).append(name)
-        coverage: dict[str, list[tuple[str, str]]] = {}
-        for story_id, title, url in connection.exec_driver_sql(
-            f"SELECT story_id, title, url FROM coverage_link WHERE story_id IN ({marks})", tuple(missing)
+        coverage: dict[str, list[tuple[str, list[str]]]] = {}
+        for story_id, title, *addresses in connection.exec_driver_sql(
+            f"SELECT story_id, title, url, canonical_url, final_url FROM coverage_link WHERE story_id IN ({marks})",
+            tuple(missing),
         ):
-            coverage.setdefault(story_id, []).append((title, url))
+            coverage.setdefault(story_id, []).append((title, [address for address in addresses if address]))
         for story_id in missing:
             self._profiles[story_id] = None  # deleted meanwhile, unless found below
         for story_id, title, organisation, employees, *texts in stories:
@@ -295,7 +294,7 @@ class Matcher:
                 title,
                 organisation,
                 employees,
-                [*texts, *(title for title, _url in links)],
+                [*texts, *(title for title, _addresses in links)],
                 tags.get(story_id, []),
                 links,
             )
@@ -314,7 +313,7 @@ class Matcher:
 
     # ------------------------------------------------------------ scoring
     def _score(
-        self, story_id: str, profile: _Profile, seen: _Entry, host: str, connection: sa.Connection
+        self, story_id: str, profile: _Profile, seen: _Entry, site: str, connection: sa.Connection
     ) -> StoryMatch:
         signals: list[Signal] = []
         used: set[str] = set()  # terms already counted in a stronger signal
@@ -348,8 +347,8 @@ class Matcher:
         )
         for weight, term in [item for item in words if item[0] >= 0.375][:4]:
             add("word", (term,), weight)
-        if host and host in profile.sites and len(self._sites.get(host, ())) <= SITE_STORIES:
-            signals.append(Signal("site", host, 1.5))
+        if site and site in profile.sites and len(self._site_stories(site, connection)) <= SITE_STORIES:
+            signals.append(Signal("site", site, 1.5))
         return StoryMatch(story_id, sum(signal.weight for signal in signals), signals)
 
 
@@ -359,7 +358,7 @@ def _profile(
     employees: str,
     texts: list[str],
     tags: list[str],
-    links: list[tuple[str, str]],
+    links: list[tuple[str, list[str]]],
 ) -> _Profile:
     words: set[str] = set()
     pairs: set[tuple[str, str]] = set()
@@ -374,7 +373,8 @@ def _profile(
         tags=[gram for gram in (tuple(tokens(name.rsplit("/", 1)[-1]).terms) for name in tags) if _distinct(gram)],
         words=frozenset(words),
         pairs=frozenset(pairs),
-        sites=frozenset(host_of(url) for _title, url in links),
+        sites=frozenset(site_of(addresses[0]) for _title, addresses in links),
+        addresses=frozenset(link_key(address) for _title, addresses in links for address in addresses),
     )
 
 
@@ -421,3 +421,38 @@ def _names(employees: str) -> list[tuple[str, ...]]:
                 found.append(gram)
             run = []
     return list(dict.fromkeys(found))
+
+
+def _variants(url: str) -> list[str]:
+    """The forms people paste one address in: as found, without tracking, http or https, with or without
+    `www.` and a trailing slash."""
+    from journal.radar.addresses import without_tracking
+
+    found = {url, without_tracking(url)}
+    for form in list(found):
+        for scheme in ("http://", "https://"):
+            rest = form.split("://", 1)[-1]
+            for host_form in (rest, rest.removeprefix("www."), "www." + rest.removeprefix("www.")):
+                found.add(scheme + host_form)
+                found.add(scheme + (host_form[:-1] if host_form.endswith("/") else host_form + "/"))
+    return sorted(found)
+
+
+def _linked_already(url: str, connection: sa.Connection) -> bool:
+    """Whether a coverage link has this address (in a form people paste it), through the index on `url`."""
+    forms = _variants(url)
+    marks = ", ".join("?" for _ in forms)
+    query = f"SELECT 1 FROM coverage_link WHERE url IN ({marks}) LIMIT 1"
+    return connection.exec_driver_sql(query, tuple(forms)).first() is not None
+
+
+def site_stories(site: str, limit: int, connection: sa.Connection) -> list[str]:
+    """Up to `limit` stories with coverage on `site` (http or https, with or without `www.`): ranges of the
+    index on coverage_link.url."""
+    ranges = [f"{scheme}{prefix}{site}" for scheme in ("http://", "https://") for prefix in ("", "www.")]
+    where = " OR ".join("(url >= ? AND url < ?)" for _ in ranges)
+    bounds = [bound for start in ranges for bound in (start + "/", start + "0")]  # "0" sorts right after "/"
+    rows = connection.exec_driver_sql(
+        f"SELECT DISTINCT story_id FROM coverage_link WHERE {where} LIMIT ?", (*bounds, limit)
+    )
+    return sorted(str(story_id) for (story_id,) in rows)

@@ -160,6 +160,7 @@ class CoverageLink(CoverageLinkBase, table=True):
         _check_in("kind", LinkKind),
         sa.CheckConstraint("comment_count IS NULL OR comment_count >= 0", name="ck_comment_count_not_negative"),
         sa.Index("ix_coverage_link_story", "story_id", "position"),
+        sa.Index("ix_coverage_link_url", "url"),  # "is this address linked already?" (the coverage radar)
     )
 
     id: str = Field(default_factory=new_id, sa_column=sa.Column(sa.String(36), primary_key=True))

@@ -1,6 +1,7 @@
 """Coverage radar: watched sources (feeds, alert e-mail folders), their entries, suggestions, excluded domains.
 
-New tables only: no table with triggers is rebuilt, so the search and version triggers are untouched.
+New tables, and an index on coverage_link.url (created in place: no table with triggers is rebuilt, so the
+search and version triggers are untouched).
 
 Revision ID: 0010
 Revises: 0006
@@ -24,6 +25,7 @@ def _one_of(column: str, values: tuple[str, ...]) -> sa.CheckConstraint:
 
 
 def upgrade() -> None:
+    op.create_index("ix_coverage_link_url", "coverage_link", ["url"])
     op.create_table(
         "radar_source",
         sa.Column("id", sa.String(36), primary_key=True),
@@ -108,3 +110,4 @@ def downgrade() -> None:
     op.drop_index("ix_radar_entry_guid", table_name="radar_entry")
     op.drop_table("radar_entry")
     op.drop_table("radar_source")
+    op.drop_index("ix_coverage_link_url", table_name="coverage_link")
