@@ -21,6 +21,7 @@ An entry whose address is already a coverage link, or is on an excluded domain, 
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import unicodedata
@@ -229,7 +230,11 @@ class Matcher:
         cut = tokens(f"{entry.title}. {entry.text}")
         return _Entry(cut, cut.grams(4))
 
-    def _candidates(self, seen: _Entry, site: str, connection: sa.Connection) -> list[str]:
+    def candidate_terms(self, entry: EntryText, connection: sa.Connection) -> dict[str, float]:
+        """The entry's words that find its candidate stories (its rarest in the journal), with their weights."""
+        return self._candidate_terms(self._entry(entry), connection)
+
+    def _candidate_terms(self, seen: _Entry, connection: sa.Connection) -> dict[str, float]:
         distinct = list(dict.fromkeys(term for term in seen.terms if _useful(term)))[:TERMS_LOOKED_UP]
         self._count(distinct, connection)
         stories = self._stories or 0
@@ -238,7 +243,10 @@ class Matcher:
             (term for term in distinct if 0 < self._frequency.get(term, 0) <= common),
             key=lambda term: (self._frequency[term], term),
         )[:CANDIDATE_TERMS]
-        weights = {term: math.log((stories + 1) / self._frequency[term]) for term in rare}
+        return {term: math.log((stories + 1) / self._frequency[term]) for term in rare}
+
+    def _candidates(self, seen: _Entry, site: str, connection: sa.Connection) -> list[str]:
+        weights = self._candidate_terms(seen, connection)
         found = [story_id for story_id, _weight, _held in search.stories_sharing(connection, weights, CANDIDATES)]
         covered_there = self._site_stories(site, connection)
         found += covered_there if len(covered_there) <= SITE_STORIES else []
@@ -363,9 +371,10 @@ def _profile(
     words: set[str] = set()
     pairs: set[tuple[str, str]] = set()
     for text in [title, *texts]:
-        cut = tokens(text or "")
-        words.update(term for term in cut.terms if _useful(term))
-        pairs.update(pair for pair in cut.grams(2) if len(pair) == 2 and _useful(pair[0]) and _useful(pair[1]))
+        for clause in _clauses(text or ""):
+            useful = [term if _useful(term) else "" for term in clause]
+            words.update(term for term in useful if term)
+            pairs.update((first, second) for first, second in itertools.pairwise(useful) if first and second)
     return _Profile(
         organisations=_organisation_forms(organisation),
         organisation=organisation,
@@ -376,6 +385,15 @@ def _profile(
         sites=frozenset(site_of(addresses[0]) for _title, addresses in links),
         addresses=frozenset(link_key(address) for _title, addresses in links for address in addresses),
     )
+
+
+_CLAUSE_ENDS = re.compile(r"[^\w\s'’&-]+")
+
+
+def _clauses(text: str) -> list[list[str]]:
+    """The terms of each clause of a text (as `tokens` cuts them, quicker: a story's whole text is read)."""
+    normal = unicodedata.normalize("NFKC", text)
+    return [[search.fold_term(token) for token in search.TERM.findall(part)] for part in _CLAUSE_ENDS.split(normal)]
 
 
 def _distinct(gram: tuple[str, ...]) -> bool:

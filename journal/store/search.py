@@ -14,6 +14,7 @@ User text is never handed to FTS5 as query syntax: every word is quoted, so `ver
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -189,8 +190,11 @@ VOCABULARY = "temp.story_fts_terms"
 TERM = re.compile(r"[^\W_]+", re.UNICODE)  # a token as unicode61 cuts them (on NFKC text): letters and digits
 
 
+@functools.lru_cache(maxsize=100_000)
 def fold_term(token: str) -> str:
     """A token as the index holds it: lower case, accents removed (the tokenizer's `remove_diacritics 2`)."""
+    if token.isascii():
+        return token.lower()
     decomposed = unicodedata.normalize("NFKD", token)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
