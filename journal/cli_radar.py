@@ -20,6 +20,7 @@ from typing import Any, TextIO
 def register(commands: Any) -> None:
     """Add this group's subparsers to `commands` (argparse's subparsers action)."""
     from journal.cli import ITSELF, READ, WRITE, _checked
+    from journal.cli_links import _check_numbers
     from journal.radar.addresses import parse_domain
     from journal.radar.sources import parse_feed_address
 
@@ -124,13 +125,6 @@ def _check_folder(parser: argparse.ArgumentParser, args: argparse.Namespace) -> 
         parser.error(f"{args.folder} is not a folder; give the folder your alert e-mails are saved in")
 
 
-def _check_numbers(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
-    if not 0 < args.timeout <= 600:
-        parser.error("--timeout must be between 0 and 600 seconds")
-    if not 1 <= args.concurrency <= 32:
-        parser.error("--concurrency must be between 1 and 32")
-
-
 Handler = Callable[[argparse.Namespace, Any, TextIO], int]
 
 
@@ -153,14 +147,10 @@ def _refusals(handler: Handler) -> Handler:
 
 
 def _radar(journal: Any, args: argparse.Namespace | None = None) -> Any:
+    from journal.cli_links import _settings
     from journal.radar.api import Radar
 
-    settings = None
-    if args is not None and hasattr(args, "timeout"):
-        from journal.coverage.fetch import FetchSettings
-
-        settings = FetchSettings(connect_timeout=min(args.timeout, 5.0), read_timeout=args.timeout)
-    return Radar(journal, settings)
+    return Radar(journal, _settings(args) if args is not None else None)
 
 
 def _dump(value: Any, out: TextIO) -> None:

@@ -5,34 +5,19 @@ story; nothing suggested twice; OPML and a folder of alert e-mails; bad input re
 from __future__ import annotations
 
 import json
-import sqlite3
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.cli.test_cli import added_id, one_line_error, run, succeeded, user_env
+from tests.cli.test_cli import added_id, one_line_error, succeeded
+from tests.cli.test_links_cli import Cli
 from tests.radar.conftest import about_nothing, about_the_stories
 from tests.radar.feeds import Item, atom, free_port, json_feed, rss, serve
 
 
-class Cli:
-    def __init__(self, tmp_path: Path) -> None:
-        self.folder = tmp_path
-        self.path = tmp_path / "radar.journal"
-        self.env = user_env(tmp_path / "home")
-
-    def __call__(self, *args: str) -> subprocess.CompletedProcess[str]:
-        return run(["--journal", str(self.path), *args], env=self.env, cwd=self.folder)
-
-    def rows(self, sql: str) -> list[tuple[object, ...]]:
-        with sqlite3.connect(self.path) as connection:
-            return connection.execute(sql).fetchall()
-
-
 @pytest.fixture
 def cli(tmp_path: Path) -> Cli:
-    return Cli(tmp_path)
+    return Cli(tmp_path)  # `journal --journal tmp_path/links.journal ...` as a subprocess, and its rows
 
 
 def stories(cli: Cli) -> dict[str, str]:
@@ -90,7 +75,7 @@ def test_three_feeds_offline_then_online_then_decisions_and_nothing_suggested_tw
     assert offline.stdout.strip().endswith("3 waiting (offline).")
     assert cli("radar", "list").stdout == "No suggestions waiting. `journal radar fetch` reads the sources again.\n"
 
-    with serve(cli.folder / "site", port=port) as server:
+    with serve(cli.path.parent / "site", port=port) as server:
         items = about_the_stories(base)
         server.write("/a.xml", rss([items[0], *about_nothing(base)]))
         items[1].published = "2012-05-28T09:00:00Z"
@@ -98,7 +83,9 @@ def test_three_feeds_offline_then_online_then_decisions_and_nothing_suggested_tw
         server.write("/c.json", json_feed([items[2]]))
 
         online = succeeded(cli("radar", "fetch"))
-        assert online.strip().endswith("3 sources read, 5 new entries, 3 suggestions.\n`journal radar list` shows the suggestions.".strip())
+        assert online.strip().endswith(
+            "3 sources read, 5 new entries, 3 suggestions.\n`journal radar list` shows the suggestions.".strip()
+        )
 
         listed = json.loads(succeeded(cli("radar", "list", "--json")))
         assert {(s["title"], s["story_id"]) for s in listed} == {
@@ -117,11 +104,16 @@ def test_three_feeds_offline_then_online_then_decisions_and_nothing_suggested_tw
         assert linked.strip().endswith("with its comment count.")
         joshie = next(s for s in listed if s["story_id"] == ids["ritz"])
         mortons = next(s for s in listed if s["story_id"] == ids["mortons"])
-        assert succeeded(cli("radar", "dismiss", joshie["id"][:8])) == "Dismissed 1 suggestion; never suggested again.\n"
+        assert (
+            succeeded(cli("radar", "dismiss", joshie["id"][:8])) == "Dismissed 1 suggestion; never suggested again.\n"
+        )
         made = added_id(cli("radar", "new-story", mortons["id"]))
 
         # The feeds come back with new GUIDs, new tracking parameters and the same posts.
-        churned = [Item(**{**item.__dict__, "guid": item.guid + "-again", "link": item.link + "&utm_campaign=x"}) for item in items]
+        churned = [
+            Item(**{**item.__dict__, "guid": item.guid + "-again", "link": item.link + "&utm_campaign=x"})
+            for item in items
+        ]
         server.write("/a.xml", rss([churned[0], *about_nothing(base)]))
         server.write("/b.atom", atom([churned[1]]))
         server.write("/c.json", json_feed([churned[2]]))
@@ -144,7 +136,7 @@ def test_three_feeds_offline_then_online_then_decisions_and_nothing_suggested_tw
 
 def test_sources_import_opml_and_a_folder_of_alert_emails(cli: Cli) -> None:
     stories(cli)
-    opml = cli.folder / "feeds.opml"
+    opml = cli.path.parent / "feeds.opml"
     opml.write_text(
         """<?xml version="1.0"?><opml version="2.0"><head><title>My feeds</title></head><body>
         <outline text="Service"><outline type="rss" text="Blog one" xmlUrl="http://127.0.0.1:9/one.xml"/>
@@ -157,7 +149,7 @@ def test_sources_import_opml_and_a_folder_of_alert_emails(cli: Cli) -> None:
     assert said == "Watching 2 new feeds; 1 outline has no web address. `journal radar fetch` reads them.\n"
     assert succeeded(cli("radar", "import-opml", str(opml))).startswith("Watching 0 new feeds; 2 were watched already")
 
-    mail = cli.folder / "alerts"
+    mail = cli.path.parent / "alerts"
     mail.mkdir()
     (mail / "alert.eml").write_bytes(
         b"From: Alerts <alerts@news.example>\r\nTo: me@example.com\r\nSubject: Alert - Zappos\r\n"
@@ -221,7 +213,7 @@ def test_refusals_are_one_line_and_status_1_and_change_nothing(cli: Cli) -> None
     assert "No suggestion or entry has the id" in one_line_error(cli("radar", "link", "abcdef12", story), 1)
     assert "too short" in one_line_error(cli("radar", "dismiss", "ab"), 1)
     assert "No source has the id" in one_line_error(cli("radar", "remove", "ffffffff"), 1)
-    bad = cli.folder / "bad.opml"
+    bad = cli.path.parent / "bad.opml"
     bad.write_text('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><opml><body/></opml>', encoding="utf-8")
     assert "billion laughs" in one_line_error(cli("radar", "import-opml", str(bad)), 1)
     bad.write_text("<opml><body><outline", encoding="utf-8")

@@ -29,7 +29,7 @@ def test_each_format_is_read_and_its_posts_about_stories_are_suggested(
     items = about_the_stories(server.base) + about_nothing(server.base)
     if kind != "rss":  # RFC 3339 dates in Atom and JSON Feed
         items[0].published = "2007-07-14T10:00:00Z"
-    address = server.write(f"/feed.{ {'rss': 'xml', 'atom': 'atom', 'json': 'json'}[kind]}", write(items))
+    address = server.write(f"/feed.{ {'rss': 'xml', 'atom': 'atom', 'json': 'json'}[kind] }", write(items))
     radar.add_feed(address)
 
     report = radar.fetch()
@@ -88,7 +88,13 @@ def test_nothing_is_suggested_twice_however_the_feed_changes_its_guids(radar: Ra
     assert radar.fetch().suggested == 3
     for round_number in range(3):
         churned = [
-            Item(**{**item.__dict__, "guid": f"{item.guid}-{round_number}", "link": f"{item.link}?utm_medium={round_number}"})
+            Item(
+                **{
+                    **item.__dict__,
+                    "guid": f"{item.guid}-{round_number}",
+                    "link": f"{item.link}?utm_medium={round_number}",
+                }
+            )
             for item in items
         ]
         server.write("/feed.xml", rss(churned))
@@ -118,9 +124,7 @@ def test_a_dismissed_post_is_never_suggested_again_even_after_its_source_is_remo
     assert [suggestion.id for suggestion in radar.suggestions(("dismissed",))] == [first.id]
 
 
-def test_offline_the_sources_wait_quietly_and_are_read_when_the_network_is_back(
-    radar: Radar, tmp_path: Path
-) -> None:
+def test_offline_the_sources_wait_quietly_and_are_read_when_the_network_is_back(radar: Radar, tmp_path: Path) -> None:
     port = free_port()
     addresses = [f"http://127.0.0.1:{port}/feed-{number}.xml" for number in range(3)]
     for address in addresses:

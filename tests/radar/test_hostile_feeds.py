@@ -116,7 +116,9 @@ def test_a_feed_of_100000_entries_is_read_up_to_its_first_500(watched: tuple[Rad
         f"<item><title>Post number {number}</title><link>http://127.0.0.1/p/{number}</link></item>"
         for number in range(100_000)
     )
-    server.write("/feed.xml", f'<?xml version="1.0"?><rss version="2.0"><channel><title>Huge</title>{items}</channel></rss>')
+    server.write(
+        "/feed.xml", f'<?xml version="1.0"?><rss version="2.0"><channel><title>Huge</title>{items}</channel></rss>'
+    )
 
     (result,) = radar.fetch().sources
 

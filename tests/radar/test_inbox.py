@@ -138,7 +138,9 @@ def test_a_new_draft_story_from_a_suggestion_and_from_an_unmatched_entry(suggest
         assert session.get(Story, made.story_id).deleted_at is not None  # type: ignore[union-attr]
 
 
-def test_an_address_already_linked_to_a_story_is_not_suggested(radar: Radar, sample: Journal, server: FeedServer) -> None:
+def test_an_address_already_linked_to_a_story_is_not_suggested(
+    radar: Radar, sample: Journal, server: FeedServer
+) -> None:
     from journal.store.models import CoverageLinkBase
     from journal.store.stories import add_link
 
