@@ -21,8 +21,7 @@ def register(commands: Any) -> None:
     """Add this group's subparsers to `commands` (argparse's subparsers action)."""
     from journal.cli import ITSELF, READ, WRITE, _checked
     from journal.cli_links import _check_numbers
-    from journal.radar.addresses import parse_domain
-    from journal.radar.sources import parse_feed_address
+    from journal.radar.addresses import parse_domain, parse_feed_address
 
     radar = commands.add_parser(
         "radar",

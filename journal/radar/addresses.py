@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from journal.store.fields import FieldError
+from journal.store.fields import FieldError, parse_url
 
 TRACKING_PARAMETERS = frozenset(
     {
@@ -124,6 +124,12 @@ def without_tracking(url: str) -> str:
 
 def _tracking(name: str) -> bool:
     return name.lower().startswith("utm_") or name.lower() in TRACKING_PARAMETERS
+
+
+def parse_feed_address(text: str) -> str:
+    """A feed address a person typed: http(s) only (the store's rule for links); FieldError otherwise."""
+    address = parse_url(text)
+    return web_address(address) or address
 
 
 def parse_domain(text: str) -> str:

@@ -12,9 +12,9 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from journal.radar.addresses import web_address
+from journal.radar.addresses import parse_feed_address
 from journal.radar.errors import NotFound, RadarError
-from journal.store.fields import FieldError, parse_url
+from journal.store.fields import FieldError
 from journal.store.radar_models import RadarEntry, RadarExcludedDomain, RadarSource, RadarSuggestion
 
 FEED, MAIL_FOLDER = "feed", "mail_folder"
@@ -53,12 +53,6 @@ class SourceRead:
             row.retry_at,
             entries,
         )
-
-
-def parse_feed_address(text: str) -> str:
-    """A feed address a person typed: http(s) only (the store's rule for links); FieldError otherwise."""
-    address = parse_url(text)
-    return web_address(address) or address
 
 
 def add_feed(address: str, *, title: str = "", session: Session) -> SourceRead:
