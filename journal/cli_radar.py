@@ -216,7 +216,7 @@ def _sources(args: argparse.Namespace, journal: Any, out: TextIO) -> int:
         when = source.fetched_at.strftime("%Y-%m-%d %H:%M UTC") if source.fetched_at else "never read"
         print(f"{source.id[:8]}  {source.state:<7}  {source.name}", file=out)
         print(f"{'':10}{source.address}", file=out)
-        retry = f" Tried again after {source.retry_at:%Y-%m-%d %H:%M UTC}." if source.retry_at else ""
+        retry = f" Next try after {source.retry_at:%Y-%m-%d %H:%M UTC}." if source.retry_at else ""
         print(f"{'':10}{when}; {source.entries} entries. {source.message}{retry}".rstrip(), file=out)
     excluded = radar.excluded_domains()
     if excluded:

@@ -52,7 +52,7 @@ def match_pending(
                 break
             entries = [EntryText(row.id, row.link, row.title, row.text) for row in entries_by_id(ids, session=session)]
             connection = session.connection()
-            found = [(entry, matcher.match(entry, connection)) for entry in entries]
+            found = [(entry, _matches(matcher, entry, connection)) for entry in entries]
         with journal.write() as session:
             run.suggested += store_matches(found, session=session)
         run.entries += len(found)
@@ -60,6 +60,19 @@ def match_pending(
             progress(Progress("matching", run.entries, max(total, run.entries)))
     run.cancelled = cancel is not None and cancel.is_set()
     return run
+
+
+def _matches(matcher: Matcher, entry: EntryText, connection: Any) -> list[StoryMatch]:
+    import sqlite3
+
+    from sqlalchemy.exc import DBAPIError
+
+    try:
+        return matcher.match(entry, connection)
+    except (DBAPIError, sqlite3.Error):
+        raise  # the journal's trouble (locked, damaged, disk): said by the caller, the entry stays unmatched
+    except Exception:  # an entry no matching copes with must not stop the others (it is marked matched)
+        return []
 
 
 def store_matches(found: list[tuple[EntryText, list[StoryMatch]]], *, session: Any) -> int:
