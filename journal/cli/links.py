@@ -69,18 +69,18 @@ def register(commands: Commands) -> None:
         parser.add_argument("--json", action="store_true", help="one JSON object on stdout, no progress")
         parser.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS", help="per request (10)")
         parser.add_argument("--concurrency", type=int, default=4, metavar="N", help="requests at once (4)")
-        parser.set_defaults(run=handler, opens=WRITE, check=_check_numbers)
-    add.set_defaults(check=_check_numbers)
+        parser.set_defaults(run=handler, opens=WRITE, check=check_numbers)
+    add.set_defaults(check=check_numbers)
 
 
-def _check_numbers(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+def check_numbers(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     if not 0 < args.timeout <= 600:
         parser.error("--timeout must be between 0 and 600 seconds")
     if not 1 <= getattr(args, "concurrency", 1) <= 32:
         parser.error("--concurrency must be between 1 and 32")
 
 
-def _settings(args: argparse.Namespace) -> FetchSettings:
+def fetch_settings(args: argparse.Namespace) -> FetchSettings:
     from journal.coverage.fetch import FetchSettings
 
     return FetchSettings(connect_timeout=min(args.timeout, 5.0), read_timeout=args.timeout)
@@ -109,7 +109,7 @@ def _link_add(args: argparse.Namespace, journal: Journal, out: TextIO) -> int:
     out.flush()
     if not args.fetch:
         return 0
-    run = fetch_pending(journal, _settings(args), link_ids=[link.id])
+    run = fetch_pending(journal, fetch_settings(args), link_ids=[link.id])
     result = run.results[0] if run.results else None
     if result is None:
         return 0
@@ -123,7 +123,7 @@ def _link_add(args: argparse.Namespace, journal: Journal, out: TextIO) -> int:
     return 0
 
 
-class _ProgressLine:
+class ProgressLine:
     """ "Fetching 12/200…" rewritten in place on a terminal; nothing when stderr is a file or a pipe."""
 
     def __init__(self, verb: str, enabled: bool) -> None:
@@ -143,8 +143,8 @@ class _ProgressLine:
             sys.stderr.flush()
 
 
-def _progress(verb: str, args: argparse.Namespace) -> _ProgressLine:
-    return _ProgressLine(verb, not args.json and sys.stderr.isatty())
+def _progress(verb: str, args: argparse.Namespace) -> ProgressLine:
+    return ProgressLine(verb, not args.json and sys.stderr.isatty())
 
 
 def _links_fetch(args: argparse.Namespace, journal: Journal, out: TextIO) -> int:
@@ -152,7 +152,7 @@ def _links_fetch(args: argparse.Namespace, journal: Journal, out: TextIO) -> int
 
     progress = _progress("Fetching", args)
     try:
-        run = fetch_pending(journal, _settings(args), concurrency=args.concurrency, progress=progress)
+        run = fetch_pending(journal, fetch_settings(args), concurrency=args.concurrency, progress=progress)
     finally:
         progress.close()
     counts = {state: sum(1 for result in run.results if result.state == state) for state in ("fetched", "failed")}
@@ -189,7 +189,7 @@ def _links_check(args: argparse.Namespace, journal: Journal, out: TextIO) -> int
 
     progress = _progress("Checking", args)
     try:
-        run = check_all(journal, _settings(args), concurrency=args.concurrency, progress=progress)
+        run = check_all(journal, fetch_settings(args), concurrency=args.concurrency, progress=progress)
     finally:
         progress.close()
     answered = [result for result in run.results if result.answered]

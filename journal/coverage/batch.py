@@ -1,7 +1,8 @@
 """Fetch or check many links: a few requests at a time, each result written in its own short transaction.
 
 Used by the command line and (on a background thread) by the window. When the network is down the run
-stops early: the links not yet tried stay as they are, to be tried when the network is back.
+stops early: the links not yet tried stay as they are, to be tried when the network is back. `run_batch` is
+the loop itself, also used for the coverage radar's feeds (journal.radar.fetching).
 """
 
 from __future__ import annotations
@@ -10,11 +11,11 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
-from journal.coverage.capture import Capture, Stored, fetch_page, link_url, pending_ids, store_capture
+from journal.coverage.capture import Stored, fetch_page, link_url, pending_ids, store_capture
 from journal.coverage.fetch import FetchSettings, make_client
-from journal.coverage.health import Check, Checked, all_link_ids, check_url, store_check
+from journal.coverage.health import Checked, all_link_ids, check_url, store_check
 
 if TYPE_CHECKING:
     import httpx
@@ -22,8 +23,14 @@ if TYPE_CHECKING:
     from journal.store.database import Journal
 
 DEFAULT_CONCURRENCY = 4
-Result = TypeVar("Result", Stored, Checked)
-Found = TypeVar("Found", Capture, Check)
+
+
+class _Outcome(Protocol):
+    offline: bool  # the network (or the site's host) could not be reached
+
+
+Result = TypeVar("Result", bound=_Outcome)  # what `store` wrote: Stored, Checked, ...
+Found = TypeVar("Found")  # what `work` found on the network: Capture, Check, ...
 
 
 @dataclass
@@ -51,7 +58,7 @@ def fetch_pending(
     if link_ids is None:
         with journal.session() as session:
             link_ids = pending_ids(session=session)
-    return _run(journal, link_ids, fetch_page, store_capture, settings, concurrency, progress, cancel)
+    return run_batch(journal, link_ids, fetch_page, store_capture, settings, concurrency, progress, cancel)
 
 
 def check_all(
@@ -67,19 +74,23 @@ def check_all(
     if link_ids is None:
         with journal.session() as session:
             link_ids = all_link_ids(session=session)
-    return _run(journal, link_ids, check_url, store_check, settings, concurrency, progress, cancel)
+    return run_batch(journal, link_ids, check_url, store_check, settings, concurrency, progress, cancel)
 
 
-def _run(
+def run_batch(
     journal: Journal,
     link_ids: list[str],
-    work: Callable[[str, FetchSettings, httpx.Client], Found],
+    work: Callable[[Any, FetchSettings, httpx.Client], Found],
     store: Callable[..., Result | None],
     settings: FetchSettings | None,
     concurrency: int,
     progress: Progress | None,
     cancel: threading.Event | None,
+    *,
+    address: Callable[..., Any] = link_url,
 ) -> Run[Result]:
+    """`work(address(id, session=...), settings, client)` for each id, a few at a time, then `store(id, found,
+    session=...)` in a write transaction of its own; `address` returning None (or `store`) skips the id."""
     settings = settings or FetchSettings()
     run: Run[Result] = Run(total=len(link_ids))
     if not link_ids:
@@ -95,8 +106,8 @@ def _run(
             if cancel.is_set():
                 return None
             with journal.session() as session:
-                url = link_url(link_id, session=session)
-            return None if url is None else work(url, settings, client)
+                target = address(link_id, session=session)
+            return None if target is None else work(target, settings, client)
 
         while todo or running:
             while todo and len(running) < concurrency and not cancel.is_set():

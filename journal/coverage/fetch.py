@@ -9,6 +9,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from email.message import Message
 from urllib.parse import unquote, urlsplit
@@ -42,6 +43,7 @@ class Response:
     truncated: bool  # the size cap was reached
     redirects: list[int] = field(default_factory=list)  # the status of each redirect followed
     filename: str = ""  # from Content-Disposition, when the server names one
+    headers: dict[str, str] = field(default_factory=dict)  # the answer's headers, names in lower case
 
     @property
     def moved_permanently(self) -> bool:
@@ -76,8 +78,16 @@ def make_client(settings: FetchSettings) -> httpx.Client:
     )
 
 
-def get(url: str, settings: FetchSettings, client: httpx.Client, *, read_body: bool = True) -> Response:
+def get(
+    url: str,
+    settings: FetchSettings,
+    client: httpx.Client,
+    *,
+    read_body: bool = True,
+    headers: Mapping[str, str] | None = None,
+) -> Response:
     """GET `url`, following redirects; read at most settings.max_bytes of the body (none if not read_body).
+    `headers` are sent with this request only (conditional requests: If-None-Match, If-Modified-Since).
 
     Raises FetchError for anything that is not an answer from the site (an HTTP error status is an answer:
     the Response carries it)."""
@@ -89,7 +99,7 @@ def get(url: str, settings: FetchSettings, client: httpx.Client, *, read_body: b
         )
     deadline = time.monotonic() + settings.total_timeout
     try:
-        with client.stream("GET", url) as response:
+        with client.stream("GET", url, headers=headers) as response:
             received = bytearray()
             truncated = False
             if read_body:
@@ -118,6 +128,7 @@ def get(url: str, settings: FetchSettings, client: httpx.Client, *, read_body: b
                 truncated=truncated,
                 redirects=[hop.status_code for hop in response.history],
                 filename=_filename(response.headers.get("content-disposition", "")),
+                headers={name.lower(): value for name, value in response.headers.items()},
             )
     except httpx.TooManyRedirects:
         raise FetchError(

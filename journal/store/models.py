@@ -9,7 +9,9 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlmodel import Field, Relationship, SQLModel
 
-# The merge bookkeeping tables live in their own module; importing it here registers every table on the metadata.
+# The merge bookkeeping and coverage radar tables live in their own modules; importing them here registers every
+# table on the metadata.
+from journal.store import radar_models as radar_models
 from journal.store import sync_models as sync_models
 from journal.store.columns import UTCDateTime, new_id, utcnow
 from journal.store.fields import Consent, LinkKind, Status
@@ -143,6 +145,7 @@ class CoverageLink(CoverageLinkBase, table=True):
         _check_in("kind", LinkKind),
         sa.CheckConstraint("comment_count IS NULL OR comment_count >= 0", name="ck_comment_count_not_negative"),
         sa.Index("ix_coverage_link_story", "story_id", "position"),
+        sa.Index("ix_coverage_link_url", "url"),  # "is this address linked already?" (the coverage radar)
     )
 
     id: str = Field(default_factory=new_id, sa_column=sa.Column(sa.String(36), primary_key=True))

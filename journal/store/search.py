@@ -14,6 +14,7 @@ User text is never handed to FTS5 as query syntax: every word is quoted, so `ver
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -179,3 +180,67 @@ def snippet_sql() -> str:
     preferred = [names.index(name) for name in ("body", "coverage", "tags", "people")]
     cases = " ".join(f"WHEN instr({extract(c)}, '{SNIPPET_START}') THEN {extract(c)}" for c in preferred)
     return f"CASE {cases} ELSE {extract(names.index('body'))} END"
+
+
+# ---------------------------------------------------------------- stories sharing words with a text (the radar)
+
+VOCABULARY = "temp.story_fts_terms"
+
+
+TERM = re.compile(r"[^\W_]+", re.UNICODE)  # a token as unicode61 cuts them (on NFKC text): letters and digits
+
+
+@functools.lru_cache(maxsize=100_000)
+def fold_term(token: str) -> str:
+    """A token as the index holds it: lower case, accents removed (the tokenizer's `remove_diacritics 2`)."""
+    if token.isascii():
+        return token.lower()
+    decomposed = unicodedata.normalize("NFKD", token)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+def folded_terms(text: str) -> list[str]:
+    """The terms the index holds for `text`, in order."""
+    return [fold_term(token) for token in TERM.findall(unicodedata.normalize("NFKC", text))]
+
+
+def live_story_count(connection: sa.Connection) -> int:
+    """How many stories the index holds (deleted ones are not in it)."""
+    return int(connection.exec_driver_sql("SELECT count(*) FROM story WHERE deleted_at IS NULL").scalar() or 0)
+
+
+def document_frequencies(connection: sa.Connection, terms: list[str]) -> dict[str, int]:
+    """How many stories hold each term (a term no story holds is left out), from FTS5's own vocabulary."""
+    connection.exec_driver_sql(
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {VOCABULARY} USING fts5vocab(main, {FTS_TABLE}, 'row')"
+    )
+    found: dict[str, int] = {}
+    for start in range(0, len(terms), 200):
+        chunk = terms[start : start + 200]
+        marks = ", ".join("?" for _ in chunk)
+        rows = connection.exec_driver_sql(f"SELECT term, doc FROM {VOCABULARY} WHERE term IN ({marks})", tuple(chunk))
+        found.update((str(term), int(doc)) for term, doc in rows)
+    return found
+
+
+def stories_sharing(connection: sa.Connection, weighted: dict[str, float], limit: int) -> list[tuple[str, float, int]]:
+    """The stories holding at least two of the terms, as (story id, summed weight, terms held), heaviest first.
+
+    One FTS5 look-up per term, unranked (bm25 over every story holding a common word is what makes a ranked
+    OR query slow), summed in SQL."""
+    if len(weighted) < 2:
+        return []
+    parts = " UNION ALL ".join(
+        f"SELECT rowid AS doc, ? AS weight FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ?" for _ in weighted
+    )
+    arguments: list[object] = []
+    for term, weight in weighted.items():
+        arguments += [weight, '"' + term.replace('"', '""') + '"']
+    rows = connection.exec_driver_sql(
+        f"""SELECT d.story_id, hits.total, hits.held FROM (
+                SELECT doc, sum(weight) AS total, count(*) AS held FROM ({parts}) GROUP BY doc HAVING held >= 2
+                ORDER BY total DESC, doc LIMIT ?
+            ) AS hits JOIN {DOC_TABLE} d ON d.id = hits.doc ORDER BY hits.total DESC, d.story_id""",
+        (*arguments, limit),
+    )
+    return [(str(story_id), float(total), int(held)) for story_id, total, held in rows]
