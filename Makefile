@@ -10,7 +10,7 @@ BUNDLE := dist/story-journal
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,server]'
 	touch $(STAMP)
 
 ## Open the window on your default journal (or JOURNAL=path make run).

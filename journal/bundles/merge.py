@@ -15,16 +15,15 @@ import json
 import string
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from journal.bundles.automerge import auto_merge
+from journal.bundles.decide import Action, Held, decide_grave, decide_story, needs_record
 from journal.bundles.format import BundleError
 from journal.bundles.read import Bundle
-from journal.bundles.records import LINK_COLUMNS, READING_COLUMNS, SNAPSHOT_COLUMNS, column_kind, content, story_records
+from journal.bundles.records import LINK_COLUMNS, READING_COLUMNS, SNAPSHOT_COLUMNS, column_kind, story_records
 from journal.store import search, versioning
 from journal.store.database import Journal
 from journal.store.models import (
@@ -41,6 +40,8 @@ from journal.store.models import (
 from journal.store.sync_models import StoryConflict, Tombstone
 from journal.store.versioning import Order, compare
 
+__all__ = ["Action", "Plan", "Step", "apply_import", "delete_story", "plan_import", "write_record"]
+
 STORY = Story.__table__  # type: ignore[attr-defined]
 LINK = CoverageLink.__table__  # type: ignore[attr-defined]
 SNAPSHOT = LinkSnapshot.__table__  # type: ignore[attr-defined]
@@ -49,17 +50,6 @@ TAG = Tag.__table__  # type: ignore[attr-defined]
 STORY_TAG = StoryTag.__table__  # type: ignore[attr-defined]
 CONFLICT = StoryConflict.__table__  # type: ignore[attr-defined]
 TOMBSTONE = Tombstone.__table__  # type: ignore[attr-defined]
-
-
-class Action(StrEnum):
-    NEW = "new"
-    UPDATE = "updated"
-    UNCHANGED = "unchanged"
-    CONFLICT = "conflict"
-    DELETE = "deleted"
-    ABSORB = "same content"  # changed on both sides to the same thing: only the vectors are merged
-    AUTOMERGE = "merged"  # changed on both sides only in what the program fills in (journal/bundles/automerge.py)
-    FORGET = "deletion noted"  # a tombstone for a story this journal never had (kept so it travels on)
 
 
 @dataclass
@@ -227,60 +217,36 @@ def _plan(session: Session, bundle: Bundle) -> Plan:
     for row in _rows(session, CONFLICT, CONFLICT.c.story_id, ids, CONFLICT.c.story_id, CONFLICT.c.incoming):
         pending.setdefault(row.story_id, []).append(versioning.loads(json.dumps(json.loads(row.incoming)["version"])))
     plan = Plan(source=bundle.source)
-    concurrent: list[tuple[dict[str, Any], Any]] = []
-    for record in bundle.stories:
-        story_id, vector, title = record["id"], record["version"], record["fields"]["title"]
+
+    def held(story_id: str) -> Held:
         mine = local.get(story_id)
-        if mine is None:
-            grave = graves.get(story_id)
-            deleted_here = grave is not None and compare(vector, grave) in (Order.EQUAL, Order.BEFORE)
-            plan.steps.append(Step(Action.UNCHANGED if deleted_here else Action.NEW, story_id, title, record))
-            continue
-        order = compare(vector, versioning.loads(mine.version))
-        if order == Order.AFTER:
-            plan.steps.append(Step(Action.UPDATE, story_id, title, record))
-        elif order in (Order.CONCURRENT, Order.EQUAL):
-            # Equal vectors with different content only happen when a journal's counter went back (a copy
-            # or an old backup put in place): kept as a conflict rather than trusted.
-            concurrent.append((record, mine))
-        else:
-            plan.steps.append(Step(Action.UNCHANGED, story_id, mine.title, record))
-    if concurrent:
-        records, texts = story_records(session, [mine.id for _record, mine in concurrent])
-        by_id = {record["id"]: record for record in records}
-        for record, mine in concurrent:
-            same = content(by_id[mine.id], texts) == content(record, bundle.texts)
-            known = any(
-                compare(record["version"], seen) in (Order.EQUAL, Order.BEFORE) for seen in pending.get(mine.id, [])
-            )
-            equal = compare(record["version"], versioning.loads(mine.version)) == Order.EQUAL
-            merged_record = None if same or known or equal else auto_merge(by_id[mine.id], record, texts, bundle.texts)
-            if merged_record is not None:
-                merged_record["version"] = record["version"]  # the local one is merged in when it is written
-                plan.steps.append(Step(Action.AUTOMERGE, mine.id, mine.title, merged_record))
-                continue
-            action = (
-                (Action.UNCHANGED if equal else Action.ABSORB)
-                if same
-                else Action.UNCHANGED
-                if known
-                else Action.CONFLICT
-            )
-            plan.steps.append(Step(action, mine.id, mine.title, record))
+        return Held(
+            version=None if mine is None else versioning.loads(mine.version),
+            grave=graves.get(story_id),
+            pending=pending.get(story_id, []),
+        )
+
+    # The decision is made by vectors alone except for stories changed on both sides: their whole records
+    # are read (all at once) only for those.
+    wanted = [record["id"] for record in bundle.stories if needs_record(record["version"], held(record["id"]))]
+    mine_records, mine_texts = story_records(session, wanted) if wanted else ([], {})
+    by_id = {record["id"]: record for record in mine_records}
+    for record in bundle.stories:
+        story_id = record["id"]
+        mine = local.get(story_id)
+        state = held(story_id)
+        if story_id in by_id:
+            state = Held(state.version, state.grave, state.pending, by_id[story_id], mine_texts)
+        decision = decide_story(record, bundle.texts, state)
+        title = mine.title if mine is not None else record["fields"]["title"]
+        if decision.action == Action.UPDATE:
+            title = record["fields"]["title"]
+        plan.steps.append(Step(decision.action, story_id, title, decision.merged or record))
     for tomb in bundle.tombstones:
         grave_id: str = tomb["story_id"]
-        grave_vector: dict[str, int] = tomb["version"]
         mine = local.get(grave_id)
-        if mine is None:
-            known_grave = graves.get(grave_id)
-            covered = known_grave is not None and compare(grave_vector, known_grave) in (Order.EQUAL, Order.BEFORE)
-            plan.steps.append(Step(Action.UNCHANGED if covered else Action.FORGET, grave_id, "", grave=tomb))
-            continue
-        if compare(grave_vector, versioning.loads(mine.version)) in (Order.EQUAL, Order.AFTER):
-            plan.steps.append(Step(Action.DELETE, grave_id, mine.title, grave=tomb))
-            continue
-        known = any(compare(grave_vector, seen) in (Order.EQUAL, Order.BEFORE) for seen in pending.get(grave_id, []))
-        plan.steps.append(Step(Action.UNCHANGED if known else Action.CONFLICT, grave_id, mine.title, grave=tomb))
+        decision = decide_grave(tomb["version"], held(grave_id))
+        plan.steps.append(Step(decision.action, grave_id, "" if mine is None else mine.title, grave=tomb))
     return plan
 
 
