@@ -262,7 +262,10 @@ class CaseStudy(SQLModel, table=True):
     show_costs: bool = Field(default=True, sa_column=sa.Column(sa.Boolean, nullable=False, server_default=sa.true()))
     created_at: dt.datetime = Field(default_factory=utcnow, sa_column=sa.Column(UTCDateTime, nullable=False))
     updated_at: dt.datetime = Field(default_factory=utcnow, sa_column=sa.Column(UTCDateTime, nullable=False))
+    # Version vector, as a story's (journal/store/case_study_versions.py keeps it); for the team sync.
+    version: str = Field(default="{}", sa_column=sa.Column(sa.Text, nullable=False, server_default="{}"))
 
 
 # Merge bookkeeping tables live in their own module; imported here so the metadata knows them.
 from journal.store import sync_models as sync_models  # noqa: E402
+from journal.store import team_models as team_models  # noqa: E402

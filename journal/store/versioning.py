@@ -31,6 +31,10 @@ _CHANGED = " OR ".join(f"NEW.{name} IS NOT OLD.{name}" for name in ("updated_at"
 _BUMP = f"""version = json_set(version, '$."' || {_REPLICA} || '"',
     coalesce(json_extract(version, '$."' || {_REPLICA} || '"'), 0) + 1)"""
 
+# For other tables that keep a vector in a `version` column (journal/store/case_study_versions.py).
+REPLICA_SQL = _REPLICA
+BUMP_SQL = _BUMP
+
 _TRIGGERS = {
     "version_story_insert": f"""AFTER INSERT ON story WHEN NEW.version = '{{}}' BEGIN
         UPDATE story SET version = json_object({_REPLICA}, 1) WHERE id = NEW.id;
