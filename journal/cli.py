@@ -44,6 +44,8 @@ COMMAND_GROUPS: tuple[str, ...] = (
     "journal.cli_safety",
     "journal.cli_bundles",
     "journal.cli_reach",
+    "journal.cli_stories_edit",
+    "journal.cli_team",
 )
 
 

@@ -275,14 +275,14 @@ def _apply(session: Session, step: Step, bundle: Bundle, tags: TagCache) -> None
         delete_story(session, step.story_id, step.grave["version"])
     elif step.action == Action.FORGET:
         assert step.grave is not None
-        _note_grave(session, step.story_id, step.grave["version"], _time(step.grave["deleted_at"]))
+        note_grave(session, step.story_id, step.grave["version"], _time(step.grave["deleted_at"]))
 
 
 def _time(text: str) -> dt.datetime:
     return dt.datetime.fromisoformat(text).astimezone(dt.UTC)
 
 
-def _note_grave(session: Session, story_id: str, vector: dict[str, int], deleted_at: dt.datetime) -> None:
+def note_grave(session: Session, story_id: str, vector: dict[str, int], deleted_at: dt.datetime) -> None:
     current = session.execute(sa.select(TOMBSTONE.c.version).where(TOMBSTONE.c.story_id == story_id)).scalar()
     if current is not None:
         vector = versioning.merged(versioning.loads(current), vector)
@@ -296,7 +296,7 @@ def delete_story(session: Session, story_id: str, vector: dict[str, int]) -> Non
     """Delete for good (the trigger writes a tombstone), keeping the larger of the two vectors on it."""
     current = session.execute(sa.select(STORY.c.version).where(STORY.c.id == story_id)).scalar_one()
     session.execute(STORY.delete().where(STORY.c.id == story_id))
-    _note_grave(session, story_id, versioning.merged(versioning.loads(current), vector), utcnow())
+    note_grave(session, story_id, versioning.merged(versioning.loads(current), vector), utcnow())
 
 
 def _store_conflict(session: Session, step: Step, bundle: Bundle) -> None:
