@@ -137,7 +137,12 @@ def connect(url: str) -> psycopg.Connection[tuple[object, ...]]:
 
 def open_pool(url: str, *, size: int = 8) -> ConnectionPool:
     pool = ConnectionPool(
-        libpq_url(url), min_size=1, max_size=size, open=False, kwargs={"connect_timeout": 10, "autocommit": True}
+        libpq_url(url),
+        min_size=1,
+        max_size=size,
+        open=False,
+        kwargs={"connect_timeout": 10, "autocommit": True},
+        check=ConnectionPool.check_connection,  # a connection broken by a database restart is replaced
     )
     pool.open(wait=True, timeout=30)
     return pool

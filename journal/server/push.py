@@ -187,6 +187,10 @@ def _story(batch: _Batch, pushed: dict[str, Any]) -> None:
     if action == Action.NEW:
         author = batch.caller.account_id if item is None or item.author_id is None else item.author_id
         conflicts = [] if item is None else _without_covered(item.conflicts, vector)
+        if item is not None:
+            # Edited by someone who had not seen its deletion (a deletion adds nothing to the vector, so the
+            # edit's vector covers it all the same): back, with the deletion kept for a person to decide.
+            conflicts.append(_conflict(item.version, None, item.deleted_at, item.by))
         batch.touch(Item(STORY, pushed["id"], 0, vector, record, None, by, conflicts, author))
     elif action == Action.UPDATE:
         assert item is not None

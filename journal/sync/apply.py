@@ -119,12 +119,23 @@ def _story(
         dirty = grave is not None and (base is None or not base.deleted or not covered(grave, base.version))
     if dirty:
         _merge(session, change, by_hash, tags, replica, local, grave, applied)
-    elif local is not None and local == change.current.version and not change.conflicts and not _pending(connection, story_id):
+    elif _already_here(connection, change, local):
         applied.unchanged += 1  # what this laptop sent, coming back
     else:
         _take(session, change, by_hash, tags, applied, exists=local is not None)
     known, deleted = _known(change)
     state.set_base(connection, "story", story_id, known, deleted)
+
+
+def _already_here(connection: sa.Connection, change: Change, local: dict[str, int] | None) -> bool:
+    """What this laptop sent, coming back: the same version, no conflicts on either side."""
+    return (
+        local is not None
+        and change.current.record is not None
+        and local == change.current.version
+        and not change.conflicts
+        and not _pending(connection, change.id)
+    )
 
 
 def _take(
