@@ -83,6 +83,11 @@ def apply_page(journal: Journal, page: Page, by_hash: Mapping[str, str]) -> Appl
     return applied
 
 
+def _version(connection: sa.Connection, story_id: str) -> dict[str, int] | None:
+    found = connection.execute(sa.select(STORY.c.version).where(STORY.c.id == story_id)).scalar()
+    return None if found is None else versioning.loads(found)
+
+
 def _exists(connection: sa.Connection, story_id: str) -> bool:
     return connection.execute(sa.select(STORY.c.id).where(STORY.c.id == story_id)).first() is not None
 
@@ -150,6 +155,17 @@ def _take(
             applied.deleted.append(change.id)
         else:
             note_grave(session, change.id, current.version, _when(current.deleted_at))
+        return
+    local = _version(connection, change.id)
+    if local is not None and not covered(local, current.version):
+        # This laptop's own version is one the server keeps in conflict with its current one: it stays the
+        # version here (so this journal's next change still descends from its own line, as version vectors
+        # require), and the server's current version is kept beside it: the same versions as everywhere.
+        connection.execute(CONFLICT.delete().where(CONFLICT.c.story_id == change.id))
+        _keep_conflict(connection, change.id, current, by_hash)
+        for conflict in change.conflicts:
+            if not covered(conflict.version, local):
+                _keep_conflict(connection, change.id, conflict, by_hash)
         return
     write_record(session, bundle_form(current.record), texts_of(current.record, by_hash), tags)
     applied.written.append(change.id)
@@ -281,7 +297,12 @@ def _case_study(connection: sa.Connection, change: Change) -> None:
             case_studies.delete(connection, study_id, current.version, _when(current.deleted_at))
         # Changed here after it was deleted elsewhere: it stays, and goes out with the next push.
     elif not dirty:
-        case_studies.write(connection, current.record)
+        if local is not None and not covered(local, current.version):
+            # This laptop's version became a copy on the server: the case study goes on from the server's
+            # version, with a vector that remembers this laptop's line (its next change counts on from there).
+            case_studies.write(connection, {**current.record, "version": versioning.merged(current.version, local)})
+        else:
+            case_studies.write(connection, current.record)
     elif local is None:
         if not covered(current.version, grave):
             case_studies.write(connection, current.record)

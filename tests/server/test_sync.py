@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlmodel import select
 
-from journal.bundles.conflicts import MINE, THEIRS, conflicts_of, resolve
+from journal.bundles.conflicts import MINE, conflicts_of, resolve
 from journal.store import case_studies, stories, tags
 from journal.store.models import CoverageLink, LinkSnapshot
 from journal.sync import engine
@@ -110,11 +110,12 @@ def test_concurrent_edits_become_the_same_kept_conflict_everywhere(server: Serve
             assert len(held) == 1
             pair = {held[0].mine["fields"]["outcome"], held[0].theirs["fields"]["outcome"]}  # type: ignore[index]
             seen.add(frozenset(pair))
-            assert story(laptop, story_id).outcome == "anna's outcome"  # the server's current version, everywhere
-    assert seen == {frozenset({"anna's outcome", "ben's outcome"})}
-    # Ben resolves it, taking his outcome: the resolution settles the conflict on every laptop.
+    assert seen == {frozenset({"anna's outcome", "ben's outcome"})}  # the same two versions everywhere
+    assert story(mark, story_id).outcome == "anna's outcome"  # the server's current one (the first to arrive)
+    assert story(ben, story_id).outcome == "ben's outcome"  # a laptop's own version stays its own
+    # Ben resolves it, keeping his outcome: the resolution settles the conflict on every laptop.
     with ben.journal.write() as session:
-        resolve(session, conflicts_of(session, story_id)[0].id, {"outcome": THEIRS})
+        resolve(session, conflicts_of(session, story_id)[0].id, {"outcome": MINE})
     ben.sync()
     for laptop in (anna, mark, ben):
         laptop.sync()
