@@ -127,7 +127,7 @@ def _story(
     elif _already_here(connection, change, local):
         applied.unchanged += 1  # what this laptop sent, coming back
     else:
-        _take(session, change, by_hash, tags, applied, exists=local is not None)
+        _take(session, change, by_hash, tags, replica, applied, exists=local is not None)
     known, deleted = _known(change)
     state.set_base(connection, "story", story_id, known, deleted)
 
@@ -144,9 +144,20 @@ def _already_here(connection: sa.Connection, change: Change, local: dict[str, in
 
 
 def _take(
-    session: Session, change: Change, by_hash: Mapping[str, str], tags: TagCache, applied: Applied, *, exists: bool
+    session: Session,
+    change: Change,
+    by_hash: Mapping[str, str],
+    tags: TagCache,
+    replica: str,
+    applied: Applied,
+    *,
+    exists: bool,
 ) -> None:
-    """The server's state as it is: nothing here is newer."""
+    """The server's state as it is: nothing here is newer. The version kept here as current must descend from
+    this journal's own last version, or its next change would count from a vector that forgot its own
+    earlier ones (version vectors need each replica's line unbroken): so it is the server's current version
+    when that one has seen this journal's, else another version the server holds that has, else this
+    journal's own version stays current, with the server's current one kept beside it."""
     connection = session.connection()
     current = change.current
     if current.record is None:
@@ -157,21 +168,29 @@ def _take(
             note_grave(session, change.id, current.version, _when(current.deleted_at))
         return
     local = _version(connection, change.id)
+    versions = [current, *change.conflicts]
+    chosen: Version | None = current
+    vector = current.version
     if local is not None and not covered(local, current.version):
-        # This laptop's own version is one the server keeps in conflict with its current one: it stays the
-        # version here (so this journal's next change still descends from its own line, as version vectors
-        # require), and the server's current version is kept beside it: the same versions as everywhere.
-        connection.execute(CONFLICT.delete().where(CONFLICT.c.story_id == change.id))
-        _keep_conflict(connection, change.id, current, by_hash)
-        for conflict in change.conflicts:
-            if not covered(conflict.version, local):
-                _keep_conflict(connection, change.id, conflict, by_hash)
-        return
-    write_record(session, bundle_form(current.record), texts_of(current.record, by_hash), tags)
-    applied.written.append(change.id)
+        successor = next((v for v in change.conflicts if v.record is not None and covered(local, v.version)), None)
+        if successor is not None:
+            chosen, vector = successor, successor.version
+        elif any(covered(local, v.version) for v in change.conflicts):
+            # Only a deletion has seen this journal's version: the server's current version is taken, its
+            # vector keeping this journal's count so that its next change is numbered after the last one.
+            vector = versioning.merged(current.version, {replica: local.get(replica, 0)})
+        else:
+            chosen = None  # this journal's own version is one the server keeps in conflict: it stays current
     connection.execute(CONFLICT.delete().where(CONFLICT.c.story_id == change.id))
-    for conflict in change.conflicts:
-        _keep_conflict(connection, change.id, conflict, by_hash)
+    if chosen is not None:
+        assert chosen.record is not None
+        record = {**bundle_form(chosen.record), "version": vector}
+        write_record(session, record, texts_of(chosen.record, by_hash), tags)
+        applied.written.append(change.id)
+    for version in versions:
+        if version is chosen or (chosen is None and local is not None and covered(version.version, local)):
+            continue
+        _keep_conflict(connection, change.id, version, by_hash)
 
 
 def _merge(
