@@ -112,6 +112,8 @@ def apply_import(journal: Journal, bundle: Bundle, progress: Callable[[int, int]
         connection = session.connection()
         tags = TagCache(session)
         batch = _NewStories(session, tags)
+        # Versions are written as they come: a deletion that arrives is not one made here (no change of mine).
+        versioning.drop_triggers(connection)
         try:
             for done, step in enumerate([*others, *written], start=1):
                 if written and step is written[0]:
@@ -132,7 +134,7 @@ def apply_import(journal: Journal, bundle: Bundle, progress: Callable[[int, int]
         if written:
             search.refresh_stories(connection, [step.story_id for step in written])
             search.install_triggers(connection)
-            versioning.install_triggers(connection)
+        versioning.install_triggers(connection)
     return plan
 
 

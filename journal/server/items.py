@@ -38,9 +38,6 @@ class Item:
             vector = versioning.merged(vector, conflict["version"])
         return vector
 
-    def knows_deletion(self) -> bool:
-        return self.deleted or any(c.get("record") is None and "copy" not in c for c in self.conflicts)
-
 
 def _item(row: tuple[Any, ...]) -> Item:
     kind, item_id, seq, version, record, deleted_at, by, conflicts, author = row

@@ -59,10 +59,12 @@ class _Batch:
         self.changed[(item.kind, item.id)] = item
         self.found[(item.kind, item.id)] = item
 
-    def answer(self, kind: str, item_id: str, action: str, vector: dict[str, int], deletion: bool) -> None:
+    def answer(self, kind: str, item_id: str, action: str, vector: dict[str, int]) -> None:
         item = self.found.get((kind, item_id))
         known = versioning.merged(item.known() if item else {}, vector)
-        deleted = deletion or (item is not None and item.knows_deletion())
+        # Whether the current version is a deletion: a laptop's deletion that the server kept in a conflict
+        # (or outlived) is not "here" as its current state, and the laptop learns the story lives on.
+        deleted = item is not None and item.deleted
         self.results.append({"kind": kind, "id": item_id, "action": action, "known": known, "deleted": deleted})
 
 
@@ -187,9 +189,8 @@ def _story(batch: _Batch, pushed: dict[str, Any]) -> None:
     if action == Action.NEW:
         author = batch.caller.account_id if item is None or item.author_id is None else item.author_id
         conflicts = [] if item is None else _without_covered(item.conflicts, vector)
-        if item is not None:
-            # Edited by someone who had not seen its deletion (a deletion adds nothing to the vector, so the
-            # edit's vector covers it all the same): back, with the deletion kept for a person to decide.
+        if item is not None and not covered(item.version, vector):
+            # Edited by someone who had not seen its deletion: back, with the deletion kept for a person to decide.
             conflicts.append(_conflict(item.version, None, item.deleted_at, item.by))
         batch.touch(Item(STORY, pushed["id"], 0, vector, record, None, by, conflicts, author))
     elif action == Action.UPDATE:
@@ -215,7 +216,7 @@ def _story(batch: _Batch, pushed: dict[str, Any]) -> None:
         assert item is not None
         _keep_conflict(item, _conflict(vector, record, None, by))
         batch.touch(item)
-    batch.answer(STORY, pushed["id"], str(action), vector, False)
+    batch.answer(STORY, pushed["id"], str(action), vector)
 
 
 def _keep_conflict(item: Item, conflict: dict[str, Any]) -> None:
@@ -247,7 +248,9 @@ def _story_grave(batch: _Batch, grave: dict[str, Any]) -> None:
         assert item is not None
         _keep_conflict(item, _conflict(vector, None, grave["deleted_at"], by))
         batch.touch(item)
-    batch.answer(STORY, grave["story_id"], str(action), vector, True)
+    elif item is not None and not item.deleted:
+        batch.touch(item)  # a deletion already kept in a conflict: the laptop is sent the story again
+    batch.answer(STORY, grave["story_id"], str(action), vector)
 
 
 # ---------------------------------------------------------------- case studies
@@ -286,7 +289,7 @@ def _case_study(batch: _Batch, pushed: dict[str, Any]) -> None:
                 copy_id = _conflicting_copy(batch, pushed)
                 item.conflicts = [*item.conflicts, {"version": vector, "record": None, "copy": copy_id, "by": by}]
             batch.touch(item)
-    batch.answer(CASE_STUDY, pushed["id"], str(action), vector, False)
+    batch.answer(CASE_STUDY, pushed["id"], str(action), vector)
 
 
 def _conflicting_copy(batch: _Batch, pushed: dict[str, Any]) -> str:
@@ -319,5 +322,8 @@ def _case_study_grave(batch: _Batch, grave: dict[str, Any]) -> None:
         item.version = versioning.merged(item.version, vector)
         item.record, item.deleted_at, item.conflicts = None, grave["deleted_at"], []
         batch.touch(item)
-    # A case study changed after it was deleted elsewhere stays: the deletion is noted and outlived.
-    batch.answer(CASE_STUDY, grave["id"], str(action), vector, True)
+    elif item.record is not None:
+        # Changed after it was deleted elsewhere: it stays, and the laptop that deleted it is sent it again.
+        item.conflicts = [*item.conflicts, {"version": vector, "record": None, "copy": "", "by": batch.caller.email}]
+        batch.touch(item)
+    batch.answer(CASE_STUDY, grave["id"], str(action), vector)

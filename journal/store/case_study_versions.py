@@ -1,7 +1,7 @@
 """Version vectors for case studies, kept by SQLite triggers as a story's are (journal/store/versioning.py),
 so the team sync can tell whose case study is newer. A new case study gets {me: 1}; a change of its text or
 of its stories (added, removed, moved, a headline) adds one to my entry, unless the statement sets `version`
-itself; deleting one writes a tombstone with the vector it had. The sync drops these triggers for the length
+itself; deleting one writes a tombstone with the vector it had plus one change of mine. The sync drops these triggers for the length
 of a transaction that writes versions as they come.
 
 A batch rebuild of `case_study` or `case_study_story` drops them: such a migration calls drop_triggers()
@@ -34,9 +34,11 @@ _TRIGGERS = {
     "version_case_study_entry_delete": f"""AFTER DELETE ON case_study_story BEGIN
         UPDATE case_study SET {BUMP_SQL} WHERE id = OLD.case_study_id;
     END""",
-    "version_case_study_delete": """AFTER DELETE ON case_study BEGIN
+    "version_case_study_delete": f"""AFTER DELETE ON case_study BEGIN
         INSERT OR REPLACE INTO case_study_tombstone (case_study_id, deleted_at, version)
-            VALUES (OLD.id, strftime('%Y-%m-%d %H:%M:%f', 'now') || '000', OLD.version);  -- as SQLAlchemy writes
+            VALUES (OLD.id, strftime('%Y-%m-%d %H:%M:%f', 'now') || '000',  -- as SQLAlchemy writes
+                json_set(OLD.version, '$."' || {REPLICA_SQL} || '"',
+                    coalesce(json_extract(OLD.version, '$."' || {REPLICA_SQL} || '"'), 0) + 1));
     END""",
 }
 

@@ -17,8 +17,9 @@ from journal.store.models import UTCDateTime, utcnow
 
 class SyncBase(SQLModel, table=True):
     """For each story or case study: the merged vector of every version the team server holds of it (its
-    current one and those kept in conflicts), and whether one of them is a deletion. Something here is
-    waiting to be sent when its own vector (or deletion) is not covered by this."""
+    current one and those kept in conflicts), and whether its current version is a deletion. Something here
+    is waiting to be sent when its own vector is not covered by this (or, deleted here, when the server's
+    current version is not that deletion)."""
 
     __tablename__ = "sync_base"
 

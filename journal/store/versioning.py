@@ -5,7 +5,7 @@ changes made there} in `story.version`. SQLite triggers keep it, whoever writes 
 line, a script): a new story gets {me: 1}; an update that changes a field or `updated_at` (which the store
 moves for tag and link changes too) adds one to my entry, unless the statement sets `version` itself;
 so does a change of its tags made from the tag library (rename, merge, delete). Deleting a story for good
-writes a tombstone with the vector it had. An import writes versions as they come, with these triggers
+writes a tombstone with the vector it had plus one change of mine (the deletion is a change too). An import writes versions as they come, with these triggers
 dropped for the length of its transaction.
 
 Like the search triggers, these are dropped by a batch rebuild of `story`: such a migration calls
@@ -52,9 +52,13 @@ _TRIGGERS = {
     "version_tag_rename": f"""AFTER UPDATE OF name ON tag WHEN NEW.name IS NOT OLD.name BEGIN
         UPDATE story SET {_BUMP} WHERE id IN (SELECT story_id FROM story_tag WHERE tag_id = NEW.id);
     END""",
-    "version_story_delete": """AFTER DELETE ON story BEGIN
+    # A deletion is a change of its own: the tombstone's vector is the story's plus one of mine, so an edit made
+    # elsewhere without seeing the deletion is concurrent with it (never taken as having seen it).
+    "version_story_delete": f"""AFTER DELETE ON story BEGIN
         INSERT OR REPLACE INTO tombstone (story_id, deleted_at, version)
-            VALUES (OLD.id, strftime('%Y-%m-%d %H:%M:%f', 'now') || '000', OLD.version);  -- as SQLAlchemy writes
+            VALUES (OLD.id, strftime('%Y-%m-%d %H:%M:%f', 'now') || '000',  -- as SQLAlchemy writes
+                json_set(OLD.version, '$."' || {_REPLICA} || '"',
+                    coalesce(json_extract(OLD.version, '$."' || {_REPLICA} || '"'), 0) + 1));
     END""",
 }
 

@@ -39,6 +39,9 @@ class Applied:
     stories: int = 0
     case_studies: int = 0
     unchanged: int = 0  # changes this journal already held exactly (its own, coming back)
+    # A version was taken that has not seen this journal's last one of the story: this journal takes a new
+    # replica id before its next change, so the change neither repeats a count nor claims to have seen it.
+    renew_replica: bool = False
     written: list[str] = field(default_factory=list)
     deleted: list[str] = field(default_factory=list)
 
@@ -66,6 +69,8 @@ def apply_page(journal: Journal, page: Page, by_hash: Mapping[str, str]) -> Appl
                 _story(session, change, by_hash, tags, replica, applied)
                 applied.stories += 1
         case_studies.fill_waiting(connection)
+        if applied.renew_replica:
+            versioning.renew_replica_id(connection)
         if applied.written or applied.deleted:
             search.refresh_stories(connection, applied.written + applied.deleted)
             for start in range(0, len(applied.deleted), 500):
@@ -88,17 +93,31 @@ def _version(connection: sa.Connection, story_id: str) -> dict[str, int] | None:
     return None if found is None else versioning.loads(found)
 
 
+def _grave(connection: sa.Connection, story_id: str) -> dict[str, int] | None:
+    found = connection.execute(sa.select(TOMBSTONE.c.version).where(TOMBSTONE.c.story_id == story_id)).scalar()
+    return None if found is None else versioning.loads(found)
+
+
+def _breaks_line(own: dict[str, int] | None, taken: dict[str, int], replica: str) -> bool:
+    """Has this journal changed the story more times than the version it takes has seen?"""
+    return own is not None and own.get(replica, 0) > taken.get(replica, 0)
+
+
 def _exists(connection: sa.Connection, story_id: str) -> bool:
     return connection.execute(sa.select(STORY.c.id).where(STORY.c.id == story_id)).first() is not None
 
 
 def _known(change: Change) -> tuple[dict[str, int], bool]:
+    """What the server holds (every version's vector merged) and whether its current version is a deletion."""
     vector = dict(change.current.version)
-    deleted = change.current.record is None
     for conflict in change.conflicts:
         vector = versioning.merged(vector, conflict.version)
-        deleted = deleted or conflict.record is None
-    return vector, deleted
+    return vector, change.current.record is None
+
+
+def _holds_deletion(change: Change, grave: dict[str, int]) -> bool:
+    """Does the server hold this deletion: as its current version, or kept in a conflict?"""
+    return any(v.record is None and covered(grave, v.version) for v in (change.current, *change.conflicts))
 
 
 def _when(text: str | None) -> dt.datetime:
@@ -118,18 +137,19 @@ def _story(
     grave_row = connection.execute(sa.select(TOMBSTONE.c.version).where(TOMBSTONE.c.story_id == story_id)).first()
     grave = None if grave_row is None else versioning.loads(grave_row.version)
     base = state.bases(connection, "story", [story_id]).get(story_id)
+    known, _deleted = _known(change)
+    # Has this laptop anything the server does not hold? The change says what the server holds now.
     if local is not None:
-        dirty = base is None or not covered(local, base.version)
+        dirty = not covered(local, versioning.merged(base.version if base else {}, known))
     else:
-        dirty = grave is not None and (base is None or not base.deleted or not covered(grave, base.version))
+        dirty = grave is not None and not _holds_deletion(change, grave)
     if dirty:
         _merge(session, change, by_hash, tags, replica, local, grave, applied)
     elif _already_here(connection, change, local):
         applied.unchanged += 1  # what this laptop sent, coming back
     else:
         _take(session, change, by_hash, tags, replica, applied, exists=local is not None)
-    known, deleted = _known(change)
-    state.set_base(connection, "story", story_id, known, deleted)
+    state.set_base(connection, "story", story_id, known, _deleted)
 
 
 def _already_here(connection: sa.Connection, change: Change, local: dict[str, int] | None) -> bool:
@@ -170,27 +190,24 @@ def _take(
     local = _version(connection, change.id)
     versions = [current, *change.conflicts]
     chosen: Version | None = current
-    vector = current.version
     if local is not None and not covered(local, current.version):
         successor = next((v for v in change.conflicts if v.record is not None and covered(local, v.version)), None)
         if successor is not None:
-            chosen, vector = successor, successor.version
-        elif any(covered(local, v.version) for v in change.conflicts):
-            # Only a deletion has seen this journal's version: the server's current version is taken, its
-            # vector keeping this journal's count so that its next change is numbered after the last one.
-            vector = versioning.merged(current.version, {replica: local.get(replica, 0)})
-        else:
+            chosen = successor
+        elif not any(covered(local, v.version) for v in change.conflicts):
             chosen = None  # this journal's own version is one the server keeps in conflict: it stays current
+        # else only a deletion has seen this journal's version: the server's current one is taken
     connection.execute(CONFLICT.delete().where(CONFLICT.c.story_id == change.id))
     if chosen is not None:
         assert chosen.record is not None
-        record = {**bundle_form(chosen.record), "version": vector}
-        write_record(session, record, texts_of(chosen.record, by_hash), tags)
+        own = local if local is not None else _grave(connection, change.id)
+        applied.renew_replica |= _breaks_line(own, chosen.version, replica)
+        write_record(session, bundle_form(chosen.record), texts_of(chosen.record, by_hash), tags)
         applied.written.append(change.id)
     for version in versions:
         if version is chosen or (chosen is None and local is not None and covered(version.version, local)):
             continue
-        _keep_conflict(connection, change.id, version, by_hash)
+        _keep_conflict(connection, change.id, version, by_hash, exact=True)
 
 
 def _merge(
@@ -224,6 +241,7 @@ def _merge(
         held = Held(local, grave, pending, records[0], mine_texts)
     decision = decide_story(record, texts, held)
     if decision.action in (Action.NEW, Action.UPDATE):
+        applied.renew_replica |= _breaks_line(local if local is not None else grave, current.version, replica)
         write_record(session, record, texts, tags)
         applied.written.append(change.id)
         _drop_covered(connection, change.id, current.version)
@@ -258,9 +276,11 @@ def _drop_covered(connection: sa.Connection, story_id: str, vector: dict[str, in
             connection.execute(CONFLICT.delete().where(CONFLICT.c.id == row.id))
 
 
-def _keep_conflict(connection: sa.Connection, story_id: str, version: Version, by_hash: Mapping[str, str]) -> None:
+def _keep_conflict(
+    connection: sa.Connection, story_id: str, version: Version, by_hash: Mapping[str, str], *, exact: bool = False
+) -> None:
     """Keep `version` beside the story, as a bundle's conflict is kept (journal/bundles/conflicts.py reads it);
-    an older version of the same line is replaced, not piled up."""
+    an older version of the same line is replaced, not piled up, unless `exact` (the server's set, as it is)."""
     if not _exists(connection, story_id):
         return
     if version.record is None:
@@ -279,7 +299,7 @@ def _keep_conflict(connection: sa.Connection, story_id: str, version: Version, b
         order = compare(json.loads(row.incoming)["version"], version.version)
         if order == Order.EQUAL:
             return
-        if order == Order.BEFORE:
+        if order == Order.BEFORE and not exact:
             connection.execute(CONFLICT.delete().where(CONFLICT.c.id == row.id))
     connection.execute(
         CONFLICT.insert().values(
@@ -306,11 +326,11 @@ def _case_study(connection: sa.Connection, change: Change) -> None:
     ).first()
     grave = None if grave_row is None else versioning.loads(grave_row.version)
     base = state.bases(connection, CASE_STUDY, [study_id]).get(study_id)
-    if local is not None:
-        dirty = base is None or not covered(local, base.version)
-    else:
-        dirty = grave is not None and (base is None or not base.deleted or not covered(grave, base.version))
     current = change.current
+    if local is not None:
+        dirty = not covered(local, versioning.merged(base.version if base else {}, current.version))
+    else:
+        dirty = grave is not None and not (current.record is None and covered(grave, current.version))
     if current.record is None:
         if not dirty or (local is not None and covered(local, current.version)):
             case_studies.delete(connection, study_id, current.version, _when(current.deleted_at))

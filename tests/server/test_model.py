@@ -117,7 +117,7 @@ def test_laptops_sync_in_random_order_and_end_up_equal_without_losing_an_edit(
     writes: list[Write] = []
     created: set[str] = set()
     seen = {"conflicts": 0, "deletions": 0, "resolved": 0}
-    for step in range(90):
+    for step in range(60 + 6 * count):
         name = rng.choice(names)
         laptop = laptops[name]
         ids = live_ids(laptop)
@@ -164,6 +164,8 @@ def test_laptops_sync_in_random_order_and_end_up_equal_without_losing_an_edit(
         for name in names:
             result = laptops[name].sync()
             moved += result.pushed + result.pulled
+            if os.environ.get("SYNC_MODEL_DEBUG") and result.pushed + result.pulled:
+                print(_round, name, result.pushed, result.pulled)
         if moved == 0:
             break
     else:
@@ -172,6 +174,24 @@ def test_laptops_sync_in_random_order_and_end_up_equal_without_losing_an_edit(
     for name in names:
         found, tombstones = versions_on(laptops[name])
         differing = {i: (found.get(i), live.get(i)) for i in set(found) | set(live) if found.get(i) != live.get(i)}
+        if differing and os.environ.get("SYNC_MODEL_DEBUG"):
+            debug = {}
+            for story_id in differing:
+                with laptops[name].journal.session() as session:
+                    connection = session.connection()
+                    local = connection.exec_driver_sql("SELECT version FROM story WHERE id = ?", (story_id,)).all()
+                    grave = connection.exec_driver_sql("SELECT version FROM tombstone WHERE story_id = ?", (story_id,)).all()
+                    base = connection.exec_driver_sql("SELECT version, deleted FROM sync_base WHERE id = ?", (story_id,)).all()
+                    held = [(c.theirs or {}).get("version") for c in conflicts_of(session, story_id)]
+                    local = [str(local), str(grave), str(base)]
+                record, version, conflicts = rows[story_id]
+                debug[story_id] = {
+                    "laptop": differing[story_id][0], "server": differing[story_id][1],
+                    "local_vector": local, "local_conflicts": held,
+                    "server_vector": version, "server_conflicts": [c["version"] for c in conflicts],
+                }
+            with open(os.environ["SYNC_MODEL_DEBUG"], "w") as out:
+                json.dump(debug, out, indent=1)
         assert differing == {}, (seed, name, differing)
         assert tombstones >= graves, (seed, name)
         assert engine.team_status(laptops[name].journal).waiting == 0, (seed, name)

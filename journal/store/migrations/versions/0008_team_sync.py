@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from journal.store import case_study_versions
+from journal.store import case_study_versions, versioning
 
 revision = "0008"
 down_revision = "0006"
@@ -49,6 +49,7 @@ def upgrade() -> None:
         sa.Column("record", sa.Text, nullable=False),
     )
     case_study_versions.install_triggers(bind)
+    versioning.install_triggers(bind)  # a deletion now counts as a change in its tombstone's vector
 
 
 def downgrade() -> None:
