@@ -54,7 +54,9 @@ def register(commands: Any) -> None:
         edit._add_action(option)
     edit.set_defaults(run=_edit, opens=WRITE)
 
-    delete = commands.add_parser("delete", help="delete a story for good (the deletion reaches the team at the next sync)")
+    delete = commands.add_parser(
+        "delete", help="delete a story for good (the deletion reaches the team at the next sync)"
+    )
     delete.add_argument("id", metavar="STORY_ID", help="a story id, or its first characters")
     delete.set_defaults(run=_delete, opens=WRITE)
 
@@ -72,7 +74,11 @@ def _edit(args: argparse.Namespace, journal: Any, out: TextIO) -> int:
         story_id = stories.resolve_id(args.id, session=session)
         current = session.get(Story, story_id)
         assert current is not None
-        if "cost_cents" in changes and changes["cost_cents"] is not None and not changes.get("currency", current.currency):
+        if (
+            "cost_cents" in changes
+            and changes["cost_cents"] is not None
+            and not changes.get("currency", current.currency)
+        ):
             print("journal: --cost needs --currency too, e.g. --currency USD", file=sys.stderr)
             return 2
         changed = sorted(name for name, value in changes.items() if getattr(current, name) != value)

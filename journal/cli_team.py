@@ -21,7 +21,9 @@ def register(commands: Any) -> None:
 
     team = commands.add_parser("team", help="share this journal with a team through a team server")
     actions = team.add_subparsers(dest="team_command", metavar="ACTION", required=True)
-    join = actions.add_parser("join", help="sign in to a team server; this laptop keeps a device token, not the password")
+    join = actions.add_parser(
+        "join", help="sign in to a team server; this laptop keeps a device token, not the password"
+    )
     join.add_argument("url", metavar="URL", help="the team server, e.g. https://journal.example.com")
     join.add_argument("--user", required=True, metavar="EMAIL")
     join.add_argument("--password-stdin", action="store_true", help="read the password from standard input")

@@ -30,13 +30,17 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _database(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--database", metavar="URL", help=f"postgresql://USER@HOST:PORT/NAME (default: ${DATABASE_VARIABLE})")
+    parser.add_argument(
+        "--database", metavar="URL", help=f"postgresql://USER@HOST:PORT/NAME (default: ${DATABASE_VARIABLE})"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="journal-server", description="The Story Journal team server (PostgreSQL).")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    init = commands.add_parser("init", help="create or upgrade the database's schema (running it twice changes nothing)")
+    init = commands.add_parser(
+        "init", help="create or upgrade the database's schema (running it twice changes nothing)"
+    )
     _database(init)
     init.set_defaults(run=_init)
 

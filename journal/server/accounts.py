@@ -106,9 +106,7 @@ def list_users(connection: psycopg.Connection[Any]) -> list[dict[str, Any]]:
                   (SELECT count(*) FROM device d WHERE d.account_id = a.id AND d.revoked_at IS NULL)
            FROM account a JOIN team t ON t.id = a.team_id ORDER BY t.name, a.email"""
     ).fetchall()
-    return [
-        {"email": r[0], "team": r[1], "role": r[2], "created_at": r[3].isoformat(), "devices": r[4]} for r in rows
-    ]
+    return [{"email": r[0], "team": r[1], "role": r[2], "created_at": r[3].isoformat(), "devices": r[4]} for r in rows]
 
 
 def list_devices(connection: psycopg.Connection[Any], email: str | None = None) -> list[dict[str, Any]]:
@@ -162,8 +160,7 @@ def sign_in(connection: psycopg.Connection[Any], email: str, password: str, devi
             (address,),
         )
         failures, wait = connection.execute(
-            "SELECT failures, extract(epoch FROM blocked_until - now()) FROM login_failure"
-            " WHERE email = %s FOR UPDATE",
+            "SELECT failures, extract(epoch FROM blocked_until - now()) FROM login_failure WHERE email = %s FOR UPDATE",
             (address,),
         ).fetchone() or (0, 0)
         if wait is not None and wait > 0:

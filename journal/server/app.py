@@ -56,7 +56,9 @@ def create_app(url: str, *, pool_size: int = 8) -> FastAPI:
         finally:
             await run_in_threadpool(app.state.pool.close)
 
-    app = FastAPI(title="Story Journal team server", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None)
+    app = FastAPI(
+        title="Story Journal team server", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None
+    )
 
     @app.middleware("http")
     async def protocol(request: Request, call_next: Callable[[Request], Any]) -> Response:
@@ -85,7 +87,9 @@ def create_app(url: str, *, pool_size: int = 8) -> FastAPI:
     async def on_problem(_request: Request, exc: HTTPProblem) -> Response:
         return problem(exc.status, exc.error, exc.message, **exc.extra)
 
-    def work(request: Request, job: Callable[[psycopg.Connection[Any], Caller | None], Any], *, signed_in: bool = True) -> Any:
+    def work(
+        request: Request, job: Callable[[psycopg.Connection[Any], Caller | None], Any], *, signed_in: bool = True
+    ) -> Any:
         """Run `job` on a pooled connection (in a worker thread), with the caller when the request needs one."""
         pool: ConnectionPool = request.app.state.pool
         try:

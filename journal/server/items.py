@@ -54,7 +54,9 @@ def _item(row: tuple[Any, ...]) -> Item:
     )
 
 
-def load(connection: psycopg.Connection[Any], team_id: str, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Item]:
+def load(
+    connection: psycopg.Connection[Any], team_id: str, keys: Iterable[tuple[str, str]]
+) -> dict[tuple[str, str], Item]:
     wanted = list(keys)
     found: dict[tuple[str, str], Item] = {}
     for kind in {kind for kind, _id in wanted}:

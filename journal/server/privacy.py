@@ -153,9 +153,9 @@ def restore(pushed: dict[str, Any], current: dict[str, Any], view: View, text_of
         for name in HIDDEN_LINK_TEXT:
             link[name] = _same_or(link[name], before[name], hider)
         snapshot, old = link.get("snapshot"), before.get("snapshot")
-        if snapshot is not None and old is not None and "text" in snapshot:
-            if snapshot["text"] == hider(text_of(old["sha256"])):
-                link["snapshot"] = copy.deepcopy(old)
+        shown_as_it_was = snapshot is not None and old is not None and "text" in snapshot
+        if shown_as_it_was and snapshot["text"] == hider(text_of(old["sha256"])):
+            link["snapshot"] = copy.deepcopy(old)
     if hider is not None:
         sent = {link["id"] for link in result["links"]}
         unseen = [link for link in current["links"] if link["id"] not in sent and _identifies(link, hider)]

@@ -32,6 +32,7 @@ def changes(connection: psycopg.Connection[Any], caller: Caller, after: int, lim
         more = len(found) > limit
         found = found[:limit]
         texts = items.texts(connection, caller.team_id, _digests_to_hide(caller, found))
+
     def text_of(digest: str) -> str:
         return texts.get(digest, "")
 

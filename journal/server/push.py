@@ -84,7 +84,9 @@ def apply_push(connection: psycopg.Connection[Any], caller: Caller, push: Push) 
             return dict(stored[0])
         _check_snapshots(connection, caller.team_id, push)
         keys = [(STORY, r["id"]) for r in push.stories] + [(STORY, g["story_id"]) for g in push.graves]
-        keys += [(CASE_STUDY, r["id"]) for r in push.case_studies] + [(CASE_STUDY, g["id"]) for g in push.case_study_graves]
+        keys += [(CASE_STUDY, r["id"]) for r in push.case_studies] + [
+            (CASE_STUDY, g["id"]) for g in push.case_study_graves
+        ]
         found = items.load(connection, caller.team_id, keys)
         digests = [
             link["snapshot"]["sha256"]

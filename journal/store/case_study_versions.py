@@ -1,8 +1,8 @@
 """Version vectors for case studies, kept by SQLite triggers as a story's are (journal/store/versioning.py),
 so the team sync can tell whose case study is newer. A new case study gets {me: 1}; a change of its text or
 of its stories (added, removed, moved, a headline) adds one to my entry, unless the statement sets `version`
-itself; deleting one writes a tombstone with the vector it had plus one change of mine. The sync drops these triggers for the length
-of a transaction that writes versions as they come.
+itself; deleting one writes a tombstone with the vector it had plus one change of mine. The sync drops these
+triggers for the length of a transaction that writes versions as they come.
 
 A batch rebuild of `case_study` or `case_study_story` drops them: such a migration calls drop_triggers()
 before and install_triggers() after.

@@ -5,8 +5,8 @@ changes made there} in `story.version`. SQLite triggers keep it, whoever writes 
 line, a script): a new story gets {me: 1}; an update that changes a field or `updated_at` (which the store
 moves for tag and link changes too) adds one to my entry, unless the statement sets `version` itself;
 so does a change of its tags made from the tag library (rename, merge, delete). Deleting a story for good
-writes a tombstone with the vector it had plus one change of mine (the deletion is a change too). An import writes versions as they come, with these triggers
-dropped for the length of its transaction.
+writes a tombstone with the vector it had plus one change of mine (a deletion is a change too). An import
+writes versions as they come, with these triggers dropped for the length of its transaction.
 
 Like the search triggers, these are dropped by a batch rebuild of `story`: such a migration calls
 drop_triggers() before and install_triggers() after.

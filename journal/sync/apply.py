@@ -317,9 +317,7 @@ def _keep_conflict(
 
 def _case_study(connection: sa.Connection, change: Change) -> None:
     study_id = change.id
-    row = connection.execute(
-        sa.select(case_studies.STUDY.c.version).where(case_studies.STUDY.c.id == study_id)
-    ).first()
+    row = connection.execute(sa.select(case_studies.STUDY.c.version).where(case_studies.STUDY.c.id == study_id)).first()
     local = None if row is None else versioning.loads(row.version)
     grave_row = connection.execute(
         sa.select(case_studies.GRAVE.c.version).where(case_studies.GRAVE.c.case_study_id == study_id)

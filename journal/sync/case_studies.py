@@ -89,7 +89,9 @@ def write(connection: sa.Connection, record: dict[str, Any]) -> None:
 def _place(connection: sa.Connection, record: dict[str, Any]) -> None:
     connection.execute(ENTRY.delete().where(ENTRY.c.case_study_id == record["id"]))
     wanted = [entry["story_id"] for entry in record["entries"]]
-    present = set(connection.execute(sa.select(STORY.c.id).where(STORY.c.id.in_(wanted))).scalars()) if wanted else set()
+    present = (
+        set(connection.execute(sa.select(STORY.c.id).where(STORY.c.id.in_(wanted))).scalars()) if wanted else set()
+    )
     rows = [{"case_study_id": record["id"], **entry} for entry in record["entries"] if entry["story_id"] in present]
     if rows:
         connection.execute(ENTRY.insert(), rows)

@@ -148,9 +148,7 @@ class TeamClient:
         body = json.dumps(document, ensure_ascii=False).encode("utf-8")
         for pause in (*RETRY_PAUSES, None):
             try:
-                answer = self._json(
-                    "POST", "/v1/push", content=body, headers={"Content-Type": "application/json"}
-                )
+                answer = self._json("POST", "/v1/push", content=body, headers={"Content-Type": "application/json"})
                 return dict(answer)
             except Offline:
                 if pause is None:

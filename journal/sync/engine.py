@@ -130,7 +130,14 @@ def join(journal: Journal, url: str, email: str, password: str, device: str | No
             cursor=0,
             revoked=False,
         )
-    return Joined(client.server, str(answer["email"]), str(answer["role"]), str(answer["team"]), str(answer["device_id"]), stored.description)
+    return Joined(
+        client.server,
+        str(answer["email"]),
+        str(answer["role"]),
+        str(answer["team"]),
+        str(answer["device_id"]),
+        stored.description,
+    )
 
 
 def leave(journal: Journal) -> Left:
@@ -238,7 +245,11 @@ def sync_once(
 
 
 def _push(
-    journal: Journal, client: TeamClient, result: SyncResult, report: Callable[[Progress], None], stop: Callable[[], bool]
+    journal: Journal,
+    client: TeamClient,
+    result: SyncResult,
+    report: Callable[[Progress], None],
+    stop: Callable[[], bool],
 ) -> None:
     with journal.session() as session:
         waiting = outbox.waiting(session.connection())
@@ -353,10 +364,14 @@ def _snapshot_texts(journal: Journal, client: TeamClient, page: wire.Page) -> di
         return {}
     found: dict[str, str] = {}
     with journal.session() as session:
-        rows = session.connection().exec_driver_sql(
-            f"SELECT text FROM link_snapshot WHERE link_id IN ({', '.join('?' for _ in wanted)})",
-            tuple(wanted.values()),
-        ).all()
+        rows = (
+            session.connection()
+            .exec_driver_sql(
+                f"SELECT text FROM link_snapshot WHERE link_id IN ({', '.join('?' for _ in wanted)})",
+                tuple(wanted.values()),
+            )
+            .all()
+        )
     for (text,) in rows:
         digest = wire.text_hash(text)
         if digest in wanted:

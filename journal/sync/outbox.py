@@ -72,4 +72,3 @@ def waiting(connection: sa.Connection) -> Waiting:
         if base is None or not deleted or not covered(vector, versioning.loads(base)):
             found.case_study_graves.append({"id": study_id, "deleted_at": _time(deleted_at), "version": vector})
     return found
-

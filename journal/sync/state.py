@@ -32,9 +32,7 @@ class Membership:
 
 
 def membership(connection: sa.Connection) -> Membership | None:
-    rows = connection.exec_driver_sql(
-        "SELECT key, value FROM journal_meta WHERE key LIKE 'team.%'"
-    ).all()
+    rows = connection.exec_driver_sql("SELECT key, value FROM journal_meta WHERE key LIKE 'team.%'").all()
     values = {str(key).removeprefix(PREFIX): str(value) for key, value in rows}
     if not values.get("server") or not values.get("device_id"):
         return None
@@ -55,7 +53,11 @@ def membership(connection: sa.Connection) -> Membership | None:
 def save(connection: sa.Connection, **values: Any) -> None:
     for key, value in values.items():
         assert key in KEYS, key
-        text = value.isoformat() if isinstance(value, dt.datetime) else str(int(value) if isinstance(value, bool) else value)
+        text = (
+            value.isoformat()
+            if isinstance(value, dt.datetime)
+            else str(int(value) if isinstance(value, bool) else value)
+        )
         connection.exec_driver_sql(
             "INSERT OR REPLACE INTO journal_meta (key, value) VALUES (?, ?)", (PREFIX + key, text)
         )

@@ -188,7 +188,7 @@ def test_two_laptops_push_the_same_story_at_the_same_instant(
             start = threading.Barrier(2)
             errors: list[BaseException] = []
 
-            def sync(laptop: Laptop, barrier: threading.Barrier = start) -> None:
+            def sync(laptop: Laptop, barrier: threading.Barrier = start, errors: list[BaseException] = errors) -> None:
                 barrier.wait()
                 try:
                     engine.sync_once(laptop.journal)

@@ -62,7 +62,11 @@ def versions_on(laptop: Laptop) -> tuple[dict[str, list[str]], set[str]]:
             held = [json.dumps(mine, sort_keys=True)]
             for conflict in conflicts_of(session, story_id):
                 theirs = conflict.theirs
-                held.append("deleted" if theirs is None else json.dumps({n: theirs["fields"][n] for n in FIELDS}, sort_keys=True))
+                held.append(
+                    "deleted"
+                    if theirs is None
+                    else json.dumps({n: theirs["fields"][n] for n in FIELDS}, sort_keys=True)
+                )
             found[story_id] = sorted(held)
         graves = {r[0] for r in connection.exec_driver_sql("SELECT story_id FROM tombstone")} - set(found)
     return found, graves
@@ -82,7 +86,9 @@ def versions_on_server(db_url: str) -> tuple[dict[str, list[str]], set[str], dic
         held = [json.dumps({n: record["fields"][n] for n in FIELDS}, sort_keys=True)]  # type: ignore[index]
         for conflict in conflicts:  # type: ignore[union-attr]
             other = conflict["record"]
-            held.append("deleted" if other is None else json.dumps({n: other["fields"][n] for n in FIELDS}, sort_keys=True))
+            held.append(
+                "deleted" if other is None else json.dumps({n: other["fields"][n] for n in FIELDS}, sort_keys=True)
+            )
         live[str(item_id)] = sorted(held)
     return live, graves, rows
 
@@ -164,8 +170,6 @@ def test_laptops_sync_in_random_order_and_end_up_equal_without_losing_an_edit(
         for name in names:
             result = laptops[name].sync()
             moved += result.pushed + result.pulled
-            if os.environ.get("SYNC_MODEL_DEBUG") and result.pushed + result.pulled:
-                print(_round, name, result.pushed, result.pulled)
         if moved == 0:
             break
     else:
@@ -174,24 +178,6 @@ def test_laptops_sync_in_random_order_and_end_up_equal_without_losing_an_edit(
     for name in names:
         found, tombstones = versions_on(laptops[name])
         differing = {i: (found.get(i), live.get(i)) for i in set(found) | set(live) if found.get(i) != live.get(i)}
-        if differing and os.environ.get("SYNC_MODEL_DEBUG"):
-            debug = {}
-            for story_id in differing:
-                with laptops[name].journal.session() as session:
-                    connection = session.connection()
-                    local = connection.exec_driver_sql("SELECT version FROM story WHERE id = ?", (story_id,)).all()
-                    grave = connection.exec_driver_sql("SELECT version FROM tombstone WHERE story_id = ?", (story_id,)).all()
-                    base = connection.exec_driver_sql("SELECT version, deleted FROM sync_base WHERE id = ?", (story_id,)).all()
-                    held = [(c.theirs or {}).get("version") for c in conflicts_of(session, story_id)]
-                    local = [str(local), str(grave), str(base)]
-                record, version, conflicts = rows[story_id]
-                debug[story_id] = {
-                    "laptop": differing[story_id][0], "server": differing[story_id][1],
-                    "local_vector": local, "local_conflicts": held,
-                    "server_vector": version, "server_conflicts": [c["version"] for c in conflicts],
-                }
-            with open(os.environ["SYNC_MODEL_DEBUG"], "w") as out:
-                json.dump(debug, out, indent=1)
         assert differing == {}, (seed, name, differing)
         assert tombstones >= graves, (seed, name)
         assert engine.team_status(laptops[name].journal).waiting == 0, (seed, name)

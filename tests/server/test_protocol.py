@@ -160,9 +160,7 @@ def bundle_document(tmp_path: Any) -> dict[str, Any]:
     return {"format": "story-journal-bundle", "version": 1, "stories": [plain], "tombstones": []}
 
 
-def test_hostile_pushes_are_refused_whole_with_a_clear_message(
-    server: Server, bundle_document: dict[str, Any]
-) -> None:
+def test_hostile_pushes_are_refused_whole_with_a_clear_message(server: Server, bundle_document: dict[str, Any]) -> None:
     add_user(server.db_url, "anna@example.com")
     headers = token_of(server, "anna@example.com")
     cases = list(hostile_pushes(bundle_document))

@@ -232,7 +232,10 @@ def test_case_studies_and_tag_renames_travel(server: Server, laptops: dict[str, 
     ben.sync()
     for laptop in (ben, mark):
         with laptop.journal.session() as session:
-            found = {s.title: case_studies.get_case_study(s.id, session=session).introduction for s in case_studies.list_case_studies(session=session)}
+            found = {
+                s.title: case_studies.get_case_study(s.id, session=session).introduction
+                for s in case_studies.list_case_studies(session=session)
+            }
         assert found == {"Listening": "ben's", "Listening (conflicting copy from mark@example.com)": "mark's"}
     with mark.journal.write() as session:
         case_studies.delete_case_study(study, session=session)
@@ -250,7 +253,9 @@ def test_a_snapshot_travels_once_by_its_hash(server: Server, laptops: dict[str, 
     ids = [add(anna, f"Story {n}") for n in range(3)]
     with anna.journal.write() as session:
         for story_id in ids:
-            link = stories.add_link(story_id, stories.CoverageLinkBase(url="https://news.example.com/a"), session=session)
+            link = stories.add_link(
+                story_id, stories.CoverageLinkBase(url="https://news.example.com/a"), session=session
+            )
             session.add(LinkSnapshot(link_id=link.id, url="https://news.example.com/a", text=text))
     anna.sync()
     assert sql(server.db_url, "SELECT count(*) FROM snapshot")[0][0] == 1

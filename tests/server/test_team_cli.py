@@ -52,7 +52,13 @@ def test_two_reps_and_a_marketer_share_a_team_journal(postgres: LocalPostgres, t
     assert "created" in ok(command("journal-server", ["init", "--database", url], server_env(), tmp_path))
     assert "nothing to change" in ok(command("journal-server", ["init"], admin_env, tmp_path))
     for email, role in (("anna@example.com", "rep"), ("ben@example.com", "rep"), ("mark@example.com", "marketer")):
-        added = command("journal-server", ["user", "add", email, "--team", "Support", "--role", role, "--password-stdin"], admin_env, tmp_path, PASSWORD + "\n")
+        added = command(
+            "journal-server",
+            ["user", "add", email, "--team", "Support", "--role", role, "--password-stdin"],
+            admin_env,
+            tmp_path,
+            PASSWORD + "\n",
+        )
         assert f"as {role}" in ok(added)
     assert "marketer  mark@example.com" in ok(command("journal-server", ["user", "list"], admin_env, tmp_path))
     port = free_port()
@@ -68,24 +74,72 @@ def test_two_reps_and_a_marketer_share_a_team_journal(postgres: LocalPostgres, t
 
         # Joining: the password is read from standard input and never kept; the token goes to a 0600 file.
         for name in ("anna", "ben", "mark"):
-            joined = ok(journal(name, "team", "join", server, "--user", f"{name}@example.com", "--password-stdin", stdin=PASSWORD + "\n"))
+            joined = ok(
+                journal(
+                    name,
+                    "team",
+                    "join",
+                    server,
+                    "--user",
+                    f"{name}@example.com",
+                    "--password-stdin",
+                    stdin=PASSWORD + "\n",
+                )
+            )
             assert "Joined the team Support" in joined and "only you can read it" in joined
         tokens = list((tmp_path / "home" / "config" / "story-journal" / "team-tokens").iterdir())
         assert len(tokens) == 3 and all(t.stat().st_mode & 0o777 == 0o600 for t in tokens)
         assert not any(PASSWORD.encode() in p.read_bytes() for p in tmp_path.rglob("*.journal"))
-        refusal = refused(journal("ben", "team", "join", "http://192.0.2.7:8765", "--user", "ben@example.com", "--password-stdin", stdin="x\n"), 1)
+        refusal = refused(
+            journal(
+                "ben",
+                "team",
+                "join",
+                "http://192.0.2.7:8765",
+                "--user",
+                "ben@example.com",
+                "--password-stdin",
+                stdin="x\n",
+            ),
+            1,
+        )
         assert "https://" in refusal
 
         # Anna writes two stories; one with a customer who asked not to be named.
-        boots = ok(journal("anna", "add", "--title", "Boots for Jane Doe", "--customer", "Jane Doe", "--contact", "jane@example.com", "--notes", "Refund code 4471", "--consent", "anonymous", "--situation", "Jane Doe asked for more time.", "--tag", "retail")).strip()
-        flowers = ok(journal("anna", "add", "--title", "Flowers for a funeral", "--consent", "named", "--customer", "Sam Lee")).strip()
+        boots = ok(
+            journal(
+                "anna",
+                "add",
+                "--title",
+                "Boots for Jane Doe",
+                "--customer",
+                "Jane Doe",
+                "--contact",
+                "jane@example.com",
+                "--notes",
+                "Refund code 4471",
+                "--consent",
+                "anonymous",
+                "--situation",
+                "Jane Doe asked for more time.",
+                "--tag",
+                "retail",
+            )
+        ).strip()
+        flowers = ok(
+            journal("anna", "add", "--title", "Flowers for a funeral", "--consent", "named", "--customer", "Sam Lee")
+        ).strip()
         assert ok(journal("anna", "sync")) == "Pushed 2, pulled 0, 0 conflicts.\n"
         assert ok(journal("ben", "sync")) == "Pushed 0, pulled 2, 0 conflicts.\n"
         assert ok(journal("mark", "sync")) == "Pushed 0, pulled 2, 0 conflicts.\n"
 
         # What each role sees.
         ben_view = json.loads(ok(journal("ben", "show", boots, "--json")))
-        assert (ben_view["customer_name"], ben_view["customer_contact"], ben_view["internal_notes"]) == ("Jane Doe", "", "")
+        assert (ben_view["customer_name"], ben_view["customer_contact"], ben_view["internal_notes"]) == (
+            "Jane Doe",
+            "",
+            "",
+        )
         mark_view = json.loads(ok(journal("mark", "show", boots, "--json")))
         assert mark_view["title"] == "Boots for the customer" and mark_view["customer_name"] == ""
         assert "Jane" not in mark_view["situation"]
@@ -135,7 +189,9 @@ def test_two_reps_and_a_marketer_share_a_team_journal(postgres: LocalPostgres, t
         assert ok(journal("anna", "sync")).startswith("Pushed 1")
 
         # An admin revokes Ben's laptop: refused from then on, and it never signs itself back in.
-        devices = json.loads(ok(command("journal-server", ["device", "list", "ben@example.com", "--json"], admin_env, tmp_path)))
+        devices = json.loads(
+            ok(command("journal-server", ["device", "list", "ben@example.com", "--json"], admin_env, tmp_path))
+        )
         ok(command("journal-server", ["device", "revoke", devices[0]["id"][:8]], admin_env, tmp_path))
         assert "signed this laptop out" in refused(journal("ben", "sync"), 1)
         assert "signed this laptop out" in refused(journal("ben", "sync"), 1)
@@ -154,7 +210,12 @@ def test_two_reps_and_a_marketer_share_a_team_journal(postgres: LocalPostgres, t
 
 
 def test_the_server_refuses_plain_http_beyond_loopback_and_needs_a_database(tmp_path: Path) -> None:
-    nowhere = command("journal-server", ["run", "--database", "postgresql://u@127.0.0.1:1/x", "--host", "0.0.0.0"], server_env(), tmp_path)
+    nowhere = command(
+        "journal-server",
+        ["run", "--database", "postgresql://u@127.0.0.1:1/x", "--host", "0.0.0.0"],
+        server_env(),
+        tmp_path,
+    )
     assert nowhere.returncode == 1 and "reverse proxy" in nowhere.stderr
     missing = command("journal-server", ["user", "list"], server_env(), tmp_path)
     assert missing.returncode == 1 and "JOURNAL_SERVER_DATABASE" in missing.stderr

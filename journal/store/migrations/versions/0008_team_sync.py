@@ -26,8 +26,7 @@ def upgrade() -> None:
     # Every case study already here was written in this journal: one change, by this replica.
     bind.execute(
         sa.text(
-            "UPDATE case_study SET version = json_object("
-            "(SELECT value FROM journal_meta WHERE key = 'replica_id'), 1)"
+            "UPDATE case_study SET version = json_object((SELECT value FROM journal_meta WHERE key = 'replica_id'), 1)"
         )
     )
     op.create_table(
