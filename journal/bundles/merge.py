@@ -111,7 +111,7 @@ def apply_import(journal: Journal, bundle: Bundle, progress: Callable[[int, int]
         others = [step for step in changes if step.action not in rewrites]
         connection = session.connection()
         tags = TagCache(session)
-        batch = _NewStories(session, tags)
+        batch = NewStories(session, tags)
         # Versions are written as they come: a deletion that arrives is not one made here (no change of mine).
         versioning.drop_triggers(connection)
         try:
@@ -163,7 +163,7 @@ class TagCache:
         return str(found[0])
 
 
-class _NewStories:
+class NewStories:
     """Stories this journal has never had, inserted many rows per statement."""
 
     SIZE = 500

@@ -6,6 +6,8 @@
     POST /v1/sign-out                   revokes the device that asks
     GET  /v1/status                     who the token belongs to, and the team's sequence number
     POST /v1/snapshots/missing          {digests} -> {missing}: the coverage texts the server lacks
+    POST /v1/snapshots                  {snapshots: {sha256: text}}: many at once, each checked against its hash
+    POST /v1/snapshots/fetch            {digests} -> {snapshots: {sha256: text}}
     PUT  /v1/snapshots/{sha256}         one coverage text (UTF-8), checked against its hash
     GET  /v1/snapshots/{sha256}
     POST /v1/push                       journal/server/push.py
@@ -194,6 +196,49 @@ def create_app(url: str, *, pool_size: int = 8) -> FastAPI:
             ).fetchall()
             present = {row[0] for row in rows}
             return {"missing": sorted(set(digests) - present)}
+
+        result: dict[str, Any] = await run_in_threadpool(work, request, job)
+        return result
+
+    @app.post("/v1/snapshots")
+    async def put_snapshots(request: Request) -> dict[str, Any]:
+        """Many coverage texts at once: {"snapshots": {sha256: text}}; each is checked against its hash."""
+        try:
+            given = json.loads(await body(request, wire.MAX_BODY_BYTES))
+            texts = {str(d): t for d, t in dict(given["snapshots"]).items()}
+        except (ValueError, KeyError, TypeError):
+            raise HTTPProblem(400, "bad_request", "Send {snapshots: {sha256: text}} as JSON.") from None
+        for digest, text in texts.items():
+            if not isinstance(text, str) or wire.text_hash(text) != digest:
+                raise HTTPProblem(422, "refused", "A snapshot's text does not match its SHA-256; nothing was stored.")
+
+        def job(connection: psycopg.Connection[Any], caller: Caller | None) -> dict[str, Any]:
+            assert caller is not None
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    "INSERT INTO snapshot (team_id, sha256, text) VALUES (%s, %s, %s) ON CONFLICT DO NOTHING",
+                    [(caller.team_id, digest, text) for digest, text in texts.items()],
+                )
+            return {"stored": len(texts)}
+
+        result: dict[str, Any] = await run_in_threadpool(work, request, job)
+        return result
+
+    @app.post("/v1/snapshots/fetch")
+    async def fetch_snapshots(request: Request) -> dict[str, Any]:
+        """Many coverage texts at once: {"digests": [...]} -> {"snapshots": {sha256: text}} (those it has)."""
+        try:
+            given = json.loads(await body(request, SIGN_IN_BYTES * 16))
+            digests = [str(d) for d in given["digests"]][:1000]
+        except (ValueError, KeyError, TypeError):
+            raise HTTPProblem(400, "bad_request", "Send {digests: [...]} as JSON.") from None
+
+        def job(connection: psycopg.Connection[Any], caller: Caller | None) -> dict[str, Any]:
+            assert caller is not None
+            rows = connection.execute(
+                "SELECT sha256, text FROM snapshot WHERE team_id = %s AND sha256 = ANY(%s)", (caller.team_id, digests)
+            ).fetchall()
+            return {"snapshots": {row[0]: row[1] for row in rows}}
 
         result: dict[str, Any] = await run_in_threadpool(work, request, job)
         return result

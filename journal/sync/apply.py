@@ -22,7 +22,16 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from journal.bundles.decide import Action, Held, covered, decide_grave, decide_story, needs_record
-from journal.bundles.merge import CONFLICT, STORY, TOMBSTONE, TagCache, delete_story, note_grave, write_record
+from journal.bundles.merge import (
+    CONFLICT,
+    STORY,
+    TOMBSTONE,
+    NewStories,
+    TagCache,
+    delete_story,
+    note_grave,
+    write_record,
+)
 from journal.bundles.records import story_records
 from journal.store import case_study_versions, search, versioning
 from journal.store.database import Journal
@@ -44,6 +53,7 @@ class Applied:
     renew_replica: bool = False
     written: list[str] = field(default_factory=list)
     deleted: list[str] = field(default_factory=list)
+    new: NewStories | None = None  # stories this journal never had, inserted many rows at a time
 
 
 def texts_of(record: dict[str, Any], by_hash: Mapping[str, str]) -> dict[str, str]:
@@ -60,6 +70,7 @@ def apply_page(journal: Journal, page: Page, by_hash: Mapping[str, str]) -> Appl
         for drop in (search.drop_triggers, versioning.drop_triggers, case_study_versions.drop_triggers):
             drop(connection)
         tags = TagCache(session)
+        applied.new = NewStories(session, tags)
         replica = versioning.replica_id(connection)
         for change in page.changes:
             if change.kind == CASE_STUDY:
@@ -68,6 +79,7 @@ def apply_page(journal: Journal, page: Page, by_hash: Mapping[str, str]) -> Appl
             else:
                 _story(session, change, by_hash, tags, replica, applied)
                 applied.stories += 1
+        applied.new.flush()
         case_studies.fill_waiting(connection)
         if applied.renew_replica:
             versioning.renew_replica_id(connection)
@@ -197,13 +209,17 @@ def _take(
         elif not any(covered(local, v.version) for v in change.conflicts):
             chosen = None  # this journal's own version is one the server keeps in conflict: it stays current
         # else only a deletion has seen this journal's version: the server's current one is taken
-    connection.execute(CONFLICT.delete().where(CONFLICT.c.story_id == change.id))
     if chosen is not None:
         assert chosen.record is not None
         own = local if local is not None else _grave(connection, change.id)
         applied.renew_replica |= _breaks_line(own, chosen.version, replica)
-        write_record(session, bundle_form(chosen.record), texts_of(chosen.record, by_hash), tags)
+        record, texts = bundle_form(chosen.record), texts_of(chosen.record, by_hash)
         applied.written.append(change.id)
+        if not exists and own is None and not change.conflicts and applied.new is not None:
+            applied.new.add(record, texts)  # the common case of a first sync: many rows per statement
+            return
+        write_record(session, record, texts, tags)
+    connection.execute(CONFLICT.delete().where(CONFLICT.c.story_id == change.id))
     for version in versions:
         if version is chosen or (chosen is None and local is not None and covered(version.version, local)):
             continue

@@ -15,7 +15,8 @@ from journal import __version__
 from journal.sync import wire
 
 TIMEOUT = httpx.Timeout(30.0, connect=10.0)
-RETRY_PAUSES = (0.5, 1.0, 2.0)  # a push whose answer was lost is sent again, with the same push id
+RETRY_PAUSES = (0.5, 1.0, 2.0)
+SNAPSHOT_BATCH_CHARS = 8 * 1024 * 1024  # a push whose answer was lost is sent again, with the same push id
 
 
 class SyncError(Exception):
@@ -135,6 +136,37 @@ class TeamClient:
 
     def put_snapshot(self, digest: str, text: str) -> None:
         self._request("PUT", f"/v1/snapshots/{quote(digest)}", content=text.encode("utf-8"))
+
+    def put_snapshots(self, texts: dict[str, str]) -> None:
+        """Send coverage texts, in requests of up to a few megabytes."""
+        batch: dict[str, str] = {}
+        size = 0
+        for digest, text in texts.items():
+            if batch and size + len(text) > SNAPSHOT_BATCH_CHARS:
+                self._request("POST", "/v1/snapshots", json={"snapshots": batch})
+                batch, size = {}, 0
+            batch[digest] = text
+            size += len(text)
+        if batch:
+            self._request("POST", "/v1/snapshots", json={"snapshots": batch})
+
+    def get_snapshots(self, digests: list[str]) -> dict[str, str]:
+        """Coverage texts by hash, each checked against its hash."""
+        found: dict[str, str] = {}
+        for start in range(0, len(digests), 500):
+            chunk = digests[start : start + 500]
+            answer = self._json("POST", "/v1/snapshots/fetch", json={"digests": chunk})
+            texts = answer.get("snapshots") if isinstance(answer, dict) else None
+            if not isinstance(texts, dict):
+                raise Refused("The team server's answer is not what the protocol says; nothing was changed.")
+            for digest in chunk:
+                text = texts.get(digest)
+                if not isinstance(text, str) or len(text) > wire.MAX_SNAPSHOT_BYTES or wire.text_hash(text) != digest:
+                    raise Refused(
+                        "The team server sent a coverage snapshot that does not match its hash; nothing was changed."
+                    )
+                found[digest] = text
+        return found
 
     def get_snapshot(self, digest: str) -> str:
         response = self._request("GET", f"/v1/snapshots/{quote(digest)}")

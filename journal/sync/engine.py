@@ -27,7 +27,8 @@ import sqlalchemy as sa
 from journal.bundles.records import story_records
 from journal.store.database import Journal
 from journal.sync import apply, case_studies, credentials, outbox, state, wire
-from journal.sync.client import MissingSnapshots, ResyncNeeded, Revoked, SyncError, TeamClient
+from journal.bundles.format import BundleError
+from journal.sync.client import MissingSnapshots, Refused, ResyncNeeded, Revoked, SyncError, TeamClient
 from journal.sync.wire import CASE_STUDY, STORY
 
 MAX_BATCH_BYTES = 16 * 1024 * 1024
@@ -301,8 +302,8 @@ def _build(journal: Journal, batch: list[tuple[str, Any]]) -> tuple[wire.Push, d
 
 def _send(journal: Journal, client: TeamClient, push: wire.Push, texts: dict[str, str]) -> None:
     if texts:
-        for digest in client.missing(sorted(texts)):
-            client.put_snapshot(digest, texts[digest])
+        missing = client.missing(sorted(texts))
+        client.put_snapshots({digest: texts[digest] for digest in missing})
     try:
         answer = client.push(push.document())
     except MissingSnapshots as missing:  # e.g. forgotten by the server between the two requests
@@ -340,7 +341,13 @@ def _pull(
             return
         page = wire.check_page(client.changes(cursor), cursor)
         by_hash = _snapshot_texts(journal, client, page)
-        applied = apply.apply_page(journal, page, by_hash)
+        try:
+            applied = apply.apply_page(journal, page, by_hash)
+        except (sa.exc.IntegrityError, BundleError) as error:
+            reason = error if isinstance(error, BundleError) else "it names an id this journal has for something else"
+            raise Refused(
+                f"A page from the team server could not be applied ({reason}); nothing was changed."
+            ) from None
         result.pulled += len(page.changes) - applied.unchanged
         cursor = page.next
         report(Progress("pull", result.pulled, None, f"Received {result.pulled} changes"))
@@ -376,7 +383,7 @@ def _snapshot_texts(journal: Journal, client: TeamClient, page: wire.Page) -> di
         digest = wire.text_hash(text)
         if digest in wanted:
             found[digest] = text
-    for digest in wanted:
-        if digest not in found:
-            found[digest] = client.get_snapshot(digest)
+    absent = [digest for digest in wanted if digest not in found]
+    if absent:
+        found.update(client.get_snapshots(absent))
     return found
