@@ -144,13 +144,12 @@ def main() -> int:
     finally:
         cluster.stop()
         shutil.rmtree(folder, ignore_errors=True)
-    print(
-        f"{'stories':>8} {'push s':>8} {'pull s':>8} {'push/s':>8} {'pull/s':>8} {'idle s':>7} {'bundle s':>9} {'÷ bundle':>9}"
-    )
+    heading = ("stories", "push s", "pull s", "push/s", "pull/s", "idle s", "bundle s", "÷ bundle")
+    print(" ".join(f"{name:>9}" for name in heading))
     for r in results:
         print(
-            f"{r['stories']:>8} {r['push_s']:>8} {r['pull_s']:>8} {r['push_per_s']:>8} {r['pull_per_s']:>8} "
-            f"{r['idle_sync_s']:>7} {r['bundle_s']:>9} {r['push_pull_vs_bundle']:>9}"
+            f"{r['stories']:>9} {r['push_s']:>9} {r['pull_s']:>9} {r['push_per_s']:>9} {r['pull_per_s']:>9} "
+            f"{r['idle_sync_s']:>9} {r['bundle_s']:>9} {r['push_pull_vs_bundle']:>9}"
         )
     print(json.dumps({"sync": results}))
     return 0

@@ -24,10 +24,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from journal.bundles.format import BundleError
 from journal.bundles.records import story_records
 from journal.store.database import Journal
 from journal.sync import apply, case_studies, credentials, outbox, state, wire
-from journal.bundles.format import BundleError
 from journal.sync.client import MissingSnapshots, Refused, ResyncNeeded, Revoked, SyncError, TeamClient
 from journal.sync.wire import CASE_STUDY, STORY
 
