@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import ipaddress
 import json
 import sys
 from collections.abc import Sequence
@@ -202,22 +201,15 @@ def _purge(args: argparse.Namespace) -> int:
     return 0
 
 
-def _loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def _run(args: argparse.Namespace) -> int:
     from journal.server import database
 
     url = database.database_url(args.database)
     if bool(args.tls_cert) != bool(args.tls_key):
         raise ServerError("Give both --tls-cert and --tls-key, or neither.")
-    if not _loopback(args.host) and not args.tls_cert:
+    from journal.sync.wire import is_loopback
+
+    if not is_loopback(args.host) and not args.tls_cert:
         raise ServerError(
             f"Plain HTTP is only served on this computer (127.0.0.1). To serve {args.host}, put a reverse proxy "
             "with TLS in front of a server on 127.0.0.1 (see the README), or give --tls-cert and --tls-key."

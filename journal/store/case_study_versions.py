@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from journal.store import versioning
 from journal.store.versioning import BUMP_SQL, REPLICA_SQL
 
 _FIELDS = ("title", "audience", "introduction", "closing", "show_costs", "updated_at")
@@ -35,20 +36,14 @@ _TRIGGERS = {
         UPDATE case_study SET {BUMP_SQL} WHERE id = OLD.case_study_id;
     END""",
     "version_case_study_delete": f"""AFTER DELETE ON case_study BEGIN
-        INSERT OR REPLACE INTO case_study_tombstone (case_study_id, deleted_at, version)
-            VALUES (OLD.id, strftime('%Y-%m-%d %H:%M:%f', 'now') || '000',  -- as SQLAlchemy writes
-                json_set(OLD.version, '$."' || {REPLICA_SQL} || '"',
-                    coalesce(json_extract(OLD.version, '$."' || {REPLICA_SQL} || '"'), 0) + 1));
+        {versioning.tombstone_sql("case_study_tombstone", "case_study_id")}
     END""",
 }
 
 
 def install_triggers(connection: sa.Connection) -> None:
-    for name, body in _TRIGGERS.items():
-        connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
-        connection.exec_driver_sql(f"CREATE TRIGGER {name} {body}")
+    versioning.install_triggers(connection, _TRIGGERS)
 
 
 def drop_triggers(connection: sa.Connection) -> None:
-    for name in _TRIGGERS:
-        connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
+    versioning.drop_triggers(connection, _TRIGGERS)

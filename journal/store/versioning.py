@@ -35,6 +35,15 @@ _BUMP = f"""version = json_set(version, '$."' || {_REPLICA} || '"',
 REPLICA_SQL = _REPLICA
 BUMP_SQL = _BUMP
 
+
+def tombstone_sql(table: str, key: str) -> str:
+    """The statement of a delete trigger: a tombstone with the row's vector plus one change of mine."""
+    return f"""INSERT OR REPLACE INTO {table} ({key}, deleted_at, version)
+            VALUES (OLD.id, strftime('%Y-%m-%d %H:%M:%f', 'now') || '000',  -- as SQLAlchemy writes
+                json_set(OLD.version, '$."' || {_REPLICA} || '"',
+                    coalesce(json_extract(OLD.version, '$."' || {_REPLICA} || '"'), 0) + 1));"""
+
+
 _TRIGGERS = {
     "version_story_insert": f"""AFTER INSERT ON story WHEN NEW.version = '{{}}' BEGIN
         UPDATE story SET version = json_object({_REPLICA}, 1) WHERE id = NEW.id;
@@ -55,22 +64,19 @@ _TRIGGERS = {
     # A deletion is a change of its own: the tombstone's vector is the story's plus one of mine, so an edit made
     # elsewhere without seeing the deletion is concurrent with it (never taken as having seen it).
     "version_story_delete": f"""AFTER DELETE ON story BEGIN
-        INSERT OR REPLACE INTO tombstone (story_id, deleted_at, version)
-            VALUES (OLD.id, strftime('%Y-%m-%d %H:%M:%f', 'now') || '000',  -- as SQLAlchemy writes
-                json_set(OLD.version, '$."' || {_REPLICA} || '"',
-                    coalesce(json_extract(OLD.version, '$."' || {_REPLICA} || '"'), 0) + 1));
+        {tombstone_sql("tombstone", "story_id")}
     END""",
 }
 
 
-def install_triggers(connection: sa.Connection) -> None:
-    for name, body in _TRIGGERS.items():
+def install_triggers(connection: sa.Connection, triggers: dict[str, str] = _TRIGGERS) -> None:
+    for name, body in triggers.items():
         connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
         connection.exec_driver_sql(f"CREATE TRIGGER {name} {body}")
 
 
-def drop_triggers(connection: sa.Connection) -> None:
-    for name in _TRIGGERS:
+def drop_triggers(connection: sa.Connection, triggers: dict[str, str] = _TRIGGERS) -> None:
+    for name in triggers:
         connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
 
 

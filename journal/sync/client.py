@@ -3,7 +3,6 @@ words, what happened and what to do. Plain http:// is accepted only for a server
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import time
 from typing import Any
@@ -53,22 +52,13 @@ class MissingSnapshots(SyncError):
         self.digests = digests
 
 
-def _loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def check_server_url(url: str) -> str:
     """The server's address as it will be kept; http:// only for a server on this computer."""
     address = url.strip().rstrip("/")
     parts = urlsplit(address)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise SyncError(f"{url!r} is not a team server's address; write it as https://journal.example.com.")
-    if parts.scheme == "http" and not _loopback(parts.hostname):
+    if parts.scheme == "http" and not wire.is_loopback(parts.hostname):
         raise SyncError(
             f"{address} is plain http:// on another computer: passwords and stories would cross the network "
             "unencrypted. Use the server's https:// address (see the README on TLS)."

@@ -33,42 +33,36 @@ def _time(value: Any) -> str:
     return (moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)).isoformat()
 
 
+_LIVE = {
+    "story": """SELECT s.id, s.version, b.version FROM story s
+        LEFT JOIN sync_base b ON b.kind = 'story' AND b.id = s.id
+        WHERE s.deleted_at IS NULL AND (b.id IS NULL OR b.version IS NOT s.version) ORDER BY s.created_at, s.id""",
+    "case_study": """SELECT c.id, c.version, b.version FROM case_study c
+        LEFT JOIN sync_base b ON b.kind = 'case_study' AND b.id = c.id
+        WHERE b.id IS NULL OR b.version IS NOT c.version ORDER BY c.created_at, c.id""",
+}
+_GRAVES = {
+    "story": """SELECT t.story_id, t.deleted_at, t.version, b.version, b.deleted FROM tombstone t
+        LEFT JOIN sync_base b ON b.kind = 'story' AND b.id = t.story_id
+        WHERE t.story_id NOT IN (SELECT id FROM story) ORDER BY t.story_id""",
+    "case_study": """SELECT t.case_study_id, t.deleted_at, t.version, b.version, b.deleted FROM case_study_tombstone t
+        LEFT JOIN sync_base b ON b.kind = 'case_study' AND b.id = t.case_study_id
+        WHERE t.case_study_id NOT IN (SELECT id FROM case_study) ORDER BY t.case_study_id""",
+}
+
+
 def waiting(connection: sa.Connection) -> Waiting:
     found = Waiting()
     replica = versioning.replica_id(connection)
-    live = connection.exec_driver_sql(
-        """SELECT s.id, s.version, b.version FROM story s
-           LEFT JOIN sync_base b ON b.kind = 'story' AND b.id = s.id
-           WHERE s.deleted_at IS NULL AND (b.id IS NULL OR b.version IS NOT s.version)
-           ORDER BY s.created_at, s.id"""
-    ).all()
-    for story_id, version, base in live:
-        if base is None or not covered(versioning.loads(version) or {replica: 1}, versioning.loads(base)):
-            found.stories.append(story_id)
-    graves = connection.exec_driver_sql(
-        """SELECT t.story_id, t.deleted_at, t.version, b.version, b.deleted FROM tombstone t
-           LEFT JOIN sync_base b ON b.kind = 'story' AND b.id = t.story_id
-           WHERE t.story_id NOT IN (SELECT id FROM story) ORDER BY t.story_id"""
-    ).all()
-    for story_id, deleted_at, version, base, deleted in graves:
-        vector = versioning.loads(version) or {replica: 1}
-        if base is None or not deleted or not covered(vector, versioning.loads(base)):
-            found.graves.append({"story_id": story_id, "deleted_at": _time(deleted_at), "version": vector})
-    studies = connection.exec_driver_sql(
-        """SELECT c.id, c.version, b.version FROM case_study c
-           LEFT JOIN sync_base b ON b.kind = 'case_study' AND b.id = c.id
-           WHERE b.id IS NULL OR b.version IS NOT c.version ORDER BY c.created_at, c.id"""
-    ).all()
-    for study_id, version, base in studies:
-        if base is None or not covered(versioning.loads(version) or {replica: 1}, versioning.loads(base)):
-            found.case_studies.append(study_id)
-    study_graves = connection.exec_driver_sql(
-        """SELECT t.case_study_id, t.deleted_at, t.version, b.version, b.deleted FROM case_study_tombstone t
-           LEFT JOIN sync_base b ON b.kind = 'case_study' AND b.id = t.case_study_id
-           WHERE t.case_study_id NOT IN (SELECT id FROM case_study) ORDER BY t.case_study_id"""
-    ).all()
-    for study_id, deleted_at, version, base, deleted in study_graves:
-        vector = versioning.loads(version) or {replica: 1}
-        if base is None or not deleted or not covered(vector, versioning.loads(base)):
-            found.case_study_graves.append({"id": study_id, "deleted_at": _time(deleted_at), "version": vector})
+    for kind, live, graves, key in (
+        ("story", found.stories, found.graves, "story_id"),
+        ("case_study", found.case_studies, found.case_study_graves, "id"),
+    ):
+        for item_id, version, base in connection.exec_driver_sql(_LIVE[kind]).all():
+            if base is None or not covered(versioning.loads(version) or {replica: 1}, versioning.loads(base)):
+                live.append(item_id)
+        for item_id, deleted_at, version, base, deleted in connection.exec_driver_sql(_GRAVES[kind]).all():
+            vector = versioning.loads(version) or {replica: 1}
+            if base is None or not deleted or not covered(vector, versioning.loads(base)):
+                graves.append({key: item_id, "deleted_at": _time(deleted_at), "version": vector})
     return found

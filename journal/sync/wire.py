@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import ipaddress
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,6 +40,16 @@ _HASH = re.compile(r"[0-9a-f]{64}")
 
 class WireError(BundleError):
     """Something received that is not what the protocol allows; the message says what, in plain words."""
+
+
+def is_loopback(host: str) -> bool:
+    """Is `host` this computer (127.0.0.0/8, ::1, localhost)? Plain HTTP is allowed only there."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def text_hash(text: str) -> str:
