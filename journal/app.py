@@ -31,11 +31,13 @@ from journal.ui.services.conflicts import ConflictService
 from journal.ui.services.links import LinkService
 from journal.ui.services.reach import ReachService
 from journal.ui.services.stories import StoryService
+from journal.ui.services.team import TeamSyncService
 from journal.ui.shell.collector import MainThreadCollector
 from journal.ui.shell.icon import APP_ID, app_icon
 from journal.ui.shell.main_window import MainWindow
 from journal.ui.shell.settings_keys import journal_setting
 from journal.ui.shell.theme import THEME_ENV, apply_theme
+from journal.ui.team.feature import TeamFeature
 
 SAMPLE_JOURNAL_NAME = "sample.journal"
 
@@ -196,6 +198,7 @@ class JournalApp(QObject):
         safety.damaged.connect(self.recover_open_journal)
         BundlesFeature(window)
         ReachFeature(window)
+        TeamFeature(window)
         window.start()
         old = self.window
         self.window, self.journal, self._title = window, journal, title
@@ -220,13 +223,15 @@ class JournalApp(QObject):
 def build_services(journal: Journal) -> Services:
     """Every service of one journal: the window and its features read and write only through these."""
     stories = StoryService(journal)
+    case_studies = CaseStudyService(stories)
     return Services(
         stories=stories,
-        case_studies=CaseStudyService(stories),
+        case_studies=case_studies,
         reach=ReachService(stories),
         links=LinkService(stories),
         bundles=BundleService(stories),
         conflicts=ConflictService(stories),
+        team=TeamSyncService(stories, case_studies),
     )
 
 

@@ -45,6 +45,14 @@ def _usable_keyring() -> object | None:
     return backend
 
 
+def where_a_token_goes() -> str:
+    """For a person, before joining: where this laptop would keep its device token."""
+    backend = _usable_keyring()
+    if backend is not None:
+        return f"in the system keyring ({type(backend).__name__})"
+    return f"in a file only you can read, in {token_folder()} (there is no usable system keyring here)"
+
+
 def store(device_id: str, token: str) -> Stored:
     backend = _usable_keyring()
     if backend is not None:

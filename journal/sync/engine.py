@@ -45,6 +45,11 @@ class Progress:
     done: int  # changes sent, or received, so far
     total: int | None  # for a push, how many are waiting; a pull does not know in advance
     message: str
+    # For a page pulled: the stories and case studies it brought (changed, added, deleted, or a version kept in
+    # conflict), and whether a story came or went (a list of stories must be read again, not just refreshed).
+    stories: tuple[str, ...] = ()
+    case_studies: tuple[str, ...] = ()
+    stories_came_or_went: bool = False
 
 
 @dataclass
@@ -341,6 +346,9 @@ def _pull(
             return
         page = wire.check_page(client.changes(cursor), cursor)
         by_hash = _snapshot_texts(journal, client, page)
+        story_ids = tuple(change.id for change in page.changes if change.kind == STORY)
+        study_ids = tuple(change.id for change in page.changes if change.kind == CASE_STUDY)
+        before = _live(journal, story_ids)
         try:
             applied = apply.apply_page(journal, page, by_hash)
         except (sa.exc.IntegrityError, BundleError) as error:
@@ -350,9 +358,30 @@ def _pull(
             ) from None
         result.pulled += len(page.changes) - applied.unchanged
         cursor = page.next
-        report(Progress("pull", result.pulled, None, f"Received {result.pulled} changes"))
+        came_or_went = bool(applied.deleted) or any(story_id not in before for story_id in applied.written)
+        report(
+            Progress(
+                "pull", result.pulled, None, f"Received {result.pulled} changes", story_ids, study_ids, came_or_went
+            )
+        )
         if not page.more:
             return
+
+
+def _live(journal: Journal, story_ids: tuple[str, ...]) -> set[str]:
+    """Which of these stories this journal holds (in its list or its bin)."""
+    if not story_ids:
+        return set()
+    with journal.session() as session:
+        connection = session.connection()
+        return {
+            row[0]
+            for start in range(0, len(story_ids), 500)
+            for row in connection.exec_driver_sql(
+                f"SELECT id FROM story WHERE id IN ({', '.join('?' for _ in story_ids[start : start + 500])})",
+                story_ids[start : start + 500],
+            )
+        }
 
 
 def _snapshot_texts(journal: Journal, client: TeamClient, page: wire.Page) -> dict[str, str]:

@@ -10,6 +10,7 @@ from journal.ui.services.conflicts import ConflictService
 from journal.ui.services.links import LinkService
 from journal.ui.services.reach import ReachService
 from journal.ui.services.stories import StoryService
+from journal.ui.services.team import TeamSyncService
 
 
 @dataclass(frozen=True)
@@ -20,3 +21,4 @@ class Services:
     links: LinkService
     bundles: BundleService
     conflicts: ConflictService
+    team: TeamSyncService

@@ -103,6 +103,15 @@ class CaseStudyService(QObject):
         if changed:
             self._entries_changed(case_study_id, 0)
 
+    def studies_pulled(self, case_study_ids: Sequence[str]) -> None:
+        """A team sync changed, added or deleted these case studies (elsewhere)."""
+        if not case_study_ids:
+            return
+        self.studies_changed.emit()
+        for case_study_id in case_study_ids:
+            self.entries_changed.emit(case_study_id)
+            self.study_changed.emit(case_study_id)
+
     def _entries_changed(self, case_study_id: str, count_changed: int) -> None:
         self.entries_changed.emit(case_study_id)
         self.study_changed.emit(case_study_id)

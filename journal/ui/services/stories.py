@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 from sqlmodel import Session
@@ -22,6 +22,9 @@ from journal.store.models import CoverageLinkBase
 from journal.store.saved import SavedRows
 from journal.store.stories import LinkRead, StoryCreate, StoryRead
 from journal.store.tags import Snapshot
+
+if TYPE_CHECKING:
+    from journal.bundles.edits import Saved, Shown
 
 NEW_STORY_TITLE = "Untitled story"
 
@@ -80,6 +83,13 @@ class StoryService(QObject):
         with self.journal.session() as session:
             return stories.get_story(story_id, session=session)
 
+    def shown(self, story_id: str) -> tuple[StoryRead, Shown]:
+        """The story, and what an editor showing it saves over (journal/bundles/edits.py), read together."""
+        from journal.bundles.edits import read_shown
+
+        with self.journal.session() as session:
+            return read_shown(story_id, session=session)
+
     def tag_names(self) -> list[str]:
         with self.journal.session() as session:
             return stories.tag_names(session=session)
@@ -104,6 +114,19 @@ class StoryService(QObject):
         if changed:
             self.story_updated.emit(story_id)
         return changed
+
+    def save_typed(
+        self, story_id: str, seen: Shown, changes: dict[str, Any], tags: Sequence[str] | None = None
+    ) -> Saved:
+        """An editor's fields, saved over the version it was shown: what the person typed is written, and a
+        version the journal took meanwhile (a sync, an import) is kept beside it as a conflict, never erased."""
+        from journal.bundles.edits import save_typed
+
+        with self.journal.write() as session:
+            saved = save_typed(story_id, seen, changes, tags, session=session)
+        if saved.changed:
+            self.story_updated.emit(story_id)
+        return saved
 
     def add_link(self, story_id: str, link: CoverageLinkBase) -> LinkRead:
         with self.journal.write() as session:
@@ -210,6 +233,15 @@ class StoryService(QObject):
         """Stories and tags were added, changed or deleted in bulk (an import, a resolved deletion)."""
         self.stories_changed.emit()
         self.library_changed.emit()
+
+    def stories_pulled(self, story_ids: Sequence[str], *, came_or_went: bool) -> None:
+        """A team sync brought these stories (changed elsewhere, or a version kept in conflict); `came_or_went`:
+        some are new here or gone (the lists read their stories again)."""
+        if came_or_went:
+            self.stories_changed.emit()
+        for story_id in story_ids:
+            self.story_updated.emit(story_id)
+            self.links_changed.emit(story_id)
 
     def purge_deleted(self) -> int:
         with self.journal.write() as session:

@@ -51,6 +51,10 @@ class Act(Enum):
     IMPORT_BUNDLE = auto()
     IMPORT_SPREADSHEET = auto()
     NEXT_CONFLICT = auto()
+    # team journal
+    JOIN_TEAM = auto()
+    SYNC_NOW = auto()
+    LEAVE_TEAM = auto()
 
 
 @dataclass(frozen=True)
@@ -95,6 +99,14 @@ ACTIONS: dict[Act, ActionSpec] = {
     Act.IMPORT_BUNDLE: ActionSpec("&Import bundle…"),
     Act.IMPORT_SPREADSHEET: ActionSpec("Import &spreadsheet…"),
     Act.NEXT_CONFLICT: ActionSpec("Next &conflict to resolve"),
+    Act.JOIN_TEAM: ActionSpec("&Join a team…", status_tip="Sign in to your team's server and sync this journal"),
+    Act.SYNC_NOW: ActionSpec(
+        "S&ync now",
+        QKeySequence.StandardKey.Refresh,
+        status_tip="Send the changes made here and fetch the team's",
+        window_shortcut=True,
+    ),
+    Act.LEAVE_TEAM: ActionSpec("Lea&ve the team…", status_tip="Stop syncing; every story stays in this journal"),
 }
 
 

@@ -4,6 +4,12 @@ Changes are written a moment after the last keystroke, when another story is cho
 closes (journal.ui.widgets.autosave, which also retries a save that failed). A value that cannot be stored
 (an empty title, a date that is not a date) is refused inline under its field; every other field is still
 saved, and the typed text stays where it is.
+
+The journal may take another version of the story while it is shown (a team sync, an import): each save is
+made over the version the editor was shown (journal/bundles/edits.py), so what the person typed never
+erases that version, nor the reverse (both are kept as a conflict). When the story changes elsewhere, what
+was typed is saved first, then the fields whose value changed show the new one; the others, and the cursor,
+stay as they are.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from typing import Any
 from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QCompleter,
     QFormLayout,
@@ -28,6 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from journal.bundles.edits import Shown
 from journal.store.errors import StoryNotFoundError
 from journal.store.fields import (
     CHANNELS,
@@ -102,7 +110,9 @@ class StoryEditor(QScrollArea):
         super().__init__(parent)
         self._service = service = services.stories
         self._story_id: str | None = None
+        self._shown: Shown | None = None  # what the journal held when the story was shown or last saved
         self._loading = False
+        self._saving = False
         self._autosave = Autosave(self._write, self)
         self._autosave.state_changed.connect(self.save_state_changed)
         self.save_problem = self._autosave.problem
@@ -188,6 +198,7 @@ class StoryEditor(QScrollArea):
         for signal in (service.stories_changed, service.library_changed):
             signal.connect(self._completions_changed)
         service.story_updated.connect(self._completions_changed)
+        service.story_updated.connect(self._story_updated)
 
     # ------------------------------------------------------------ layout
     def _build_layout(self) -> None:
@@ -336,7 +347,7 @@ class StoryEditor(QScrollArea):
         self._story_id = None
         self._loading = True
         try:
-            story = self._service.story(story_id) if story_id else None
+            story, self._shown = self._service.shown(story_id) if story_id else (None, None)
             self._fill(story)
         finally:
             self._loading = False
@@ -358,6 +369,53 @@ class StoryEditor(QScrollArea):
         for line in self.findChildren(QLineEdit):
             line.setCursorPosition(0)  # show the start of a long title, not its end
         self.verticalScrollBar().setValue(0)
+
+    def _story_updated(self, story_id: str) -> None:
+        if story_id == self._story_id and not self._saving:
+            self.refresh()
+
+    def refresh(self) -> None:
+        """The story changed elsewhere (a sync, an import): save what was typed (over the version it was typed
+        on), then show the fields whose value changed; the others, and the cursor, stay as they are."""
+        if self._story_id is None or not self.flush():
+            return
+        try:
+            story, self._shown = self._service.shown(self._story_id)
+        except StoryNotFoundError:
+            return  # deleted elsewhere: the list opens another story
+        self._show_changes(story)
+
+    def _show_changes(self, story: StoryRead) -> None:
+        focused = QApplication.focusWidget()
+        cursor = (
+            focused.cursorPosition()
+            if isinstance(focused, QLineEdit)
+            else focused.textCursor().position()
+            if isinstance(focused, QPlainTextEdit)
+            else None
+        )
+        self._loading = True
+        try:
+            for name, binding in self._bindings.items():
+                try:
+                    if binding.parse(binding.read()) == getattr(story, name):
+                        continue
+                except FieldError:
+                    continue  # refused, still being typed: it stays
+                binding.write(getattr(story, name))
+            try:
+                if sorted(self.tags.tags(), key=str.casefold) != story.tags:
+                    self.tags.set_tags(story.tags)
+            except FieldError:
+                pass
+        finally:
+            self._loading = False
+        if isinstance(focused, QLineEdit) and cursor is not None:
+            focused.setCursorPosition(cursor)
+        elif isinstance(focused, QPlainTextEdit) and cursor is not None:
+            moved = focused.textCursor()
+            moved.setPosition(min(cursor, len(focused.toPlainText())))
+            focused.setTextCursor(moved)
 
     def _changed(self, *_args: object) -> None:
         if not self._loading and self._story_id is not None:
@@ -395,10 +453,17 @@ class StoryEditor(QScrollArea):
             self.tags_message.show_error(str(error))
         if "title" in refused:
             self.title_message.show_error("A story needs a title. Everything else is saved; the old title is kept.")
+        assert self._shown is not None
+        self._saving = True
         try:
-            self._service.save(self._story_id, changes, tags)
+            saved = self._service.save_typed(self._story_id, self._shown, changes, tags)
         except StoryNotFoundError:  # deleted in another window or process meanwhile: nothing left to save into
             return "This story was deleted elsewhere; the last changes could not be saved."
+        finally:
+            self._saving = False
+        self._shown = saved.shown
+        if saved.kept_conflict:
+            return "Saved; it was also changed elsewhere meanwhile: both versions are kept (Resolve…)"
         return "Saved" if not refused and tags is not None else "Saved, except the fields marked in red"
 
 

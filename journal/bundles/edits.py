@@ -1,0 +1,137 @@
+"""A person's edit, saved over the version of the story they were shown.
+
+The window's editor shows a story, and a moment later saves what is in its fields. Meanwhile the journal may
+have taken another version of that story: a team sync pulled a colleague's edit, a bundle was imported, the
+command line changed it. Writing the editor's fields over that version would erase it without anyone
+seeing it. So the editor keeps what it was shown (`Shown`: the story's vector, its fields and its tags) and
+saves with `save_typed`, in one write transaction:
+
+- when the journal still holds what the person was shown (in the fields and tags the editor shows; links,
+  fetches and readings written meanwhile are not the editor's business), the edit is written on top, as
+  every save is;
+- when it holds something else, the person's edit and that version were made without seeing each other:
+  both are kept, exactly as a sync or a bundle keeps concurrent versions. The person's version stays
+  current (it is what they are looking at) with a vector of the version they were shown plus one change
+  of this journal's, and the other is kept beside it as a conflict, to be settled with Resolve…. The next
+  sync sends the person's version, and the team server keeps both, so every laptop shows the same choice.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from journal.bundles.merge import CONFLICT, STORY
+from journal.bundles.records import story_records
+from journal.store import stories, versioning
+from journal.store.errors import StoryNotFoundError
+from journal.store.models import EDITABLE_FIELDS, Story, new_id, utcnow
+from journal.store.stories import StoryRead
+from journal.store.versioning import Order, compare
+
+# How such a conflict names the other version ("This story was also changed in another copy, while you were typing.")
+ELSEWHERE = "another copy, while you were typing"
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What an editor showed of a story: its vector (as stored) and its fields and tags."""
+
+    version: str
+    fields: dict[str, Any]
+    tags: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Saved:
+    changed: bool  # something was written
+    kept_conflict: bool  # the journal held another version meanwhile: both are kept
+    shown: Shown  # what the journal holds now, for the editor's next save
+
+
+def _tags(names: Sequence[str]) -> tuple[str, ...]:
+    return tuple(sorted(names, key=str.casefold))
+
+
+def shown(story: StoryRead, version: str) -> Shown:
+    return Shown(version, story.model_dump(include=set(EDITABLE_FIELDS)), _tags(story.tags))
+
+
+def read_shown(story_id: str, *, session: Session) -> tuple[StoryRead, Shown]:
+    """The story, and what an editor showing it has been shown, read together."""
+    story = stories.get_story(story_id, session=session)
+    version = session.execute(sa.select(STORY.c.version).where(STORY.c.id == story_id)).scalar_one()
+    return story, shown(story, version)
+
+
+def save_typed(
+    story_id: str, seen: Shown, changes: dict[str, Any], tags: Sequence[str] | None, *, session: Session
+) -> Saved:
+    """Save the editor's fields (`changes`: the fields that parse; `tags`: None when they did not) over the
+    version it was shown. Raises StoryNotFoundError when the story is gone."""
+    story = session.get(Story, story_id)
+    if story is None or story.deleted_at is not None:
+        raise StoryNotFoundError(f"No story has the id {story_id}.")
+    held_fields = {name: getattr(story, name) for name in EDITABLE_FIELDS}
+    held_tags = _tags([tag.name for tag in story.tags])
+    typed = {name: value for name, value in changes.items() if value != seen.fields.get(name)}
+    typed_tags = None if tags is None or _tags(tags) == seen.tags else _tags(tags)
+    if not typed and typed_tags is None:
+        return Saved(False, False, read_shown(story_id, session=session)[1])  # what the journal holds stays
+    mine_fields = {**seen.fields, **typed}
+    mine_tags = seen.tags if typed_tags is None else typed_tags
+    elsewhere = (held_fields, held_tags) != (seen.fields, seen.tags)
+    if elsewhere and (mine_fields, mine_tags) != (held_fields, held_tags):
+        theirs = versioning.loads(story.version)
+        if compare(theirs, versioning.loads(seen.version)) in (Order.AFTER, Order.CONCURRENT):
+            _keep_both(session, story_id, seen, theirs, mine_fields, mine_tags)
+            return Saved(True, True, read_shown(story_id, session=session)[1])
+    # Only what the person typed: a field they did not touch keeps whatever the journal holds.
+    changed = stories.update_story(story_id, typed, session=session)
+    if typed_tags is not None:
+        changed = stories.set_story_tags(story_id, typed_tags, session=session) or changed
+    session.flush()
+    return Saved(changed, False, read_shown(story_id, session=session)[1])
+
+
+def _keep_both(
+    session: Session,
+    story_id: str,
+    seen: Shown,
+    theirs: dict[str, int],
+    mine_fields: dict[str, Any],
+    mine_tags: tuple[str, ...],
+) -> None:
+    """The journal's version goes beside the story as a conflict; the person's becomes current, as a sibling
+    of it: the vector they were shown plus one change of this journal's (under a new replica id when this
+    journal already counted that change for the other version, so no count means two things)."""
+    connection = session.connection()
+    records, texts = story_records(session, [story_id])
+    record = records[0]
+    for link in record["links"]:
+        if "snapshot" in link:
+            link["snapshot"]["text"] = texts[link["id"]]
+    connection.execute(
+        CONFLICT.insert().values(
+            id=new_id(),
+            story_id=story_id,
+            incoming=json.dumps({"version": record["version"], "record": record}, ensure_ascii=False),
+            received_at=utcnow(),
+            source=ELSEWHERE,
+        )
+    )
+    base = versioning.loads(seen.version)
+    replica = versioning.replica_id(connection)
+    if theirs.get(replica, 0) > base.get(replica, 0):
+        replica = versioning.renew_replica_id(connection)
+    stories.update_story(story_id, mine_fields, session=session)
+    stories.set_story_tags(story_id, list(mine_tags), session=session)
+    session.flush()  # the triggers count these writes; the vector set below replaces what they counted
+    connection.execute(
+        STORY.update().where(STORY.c.id == story_id).values(version=versioning.dumps(versioning.bumped(base, replica)))
+    )
