@@ -3,7 +3,9 @@
 Text is written a moment after the last keystroke, when another case study is chosen and when the
 window closes, and a failed save is retried, as in the story editor (journal.ui.widgets.autosave). An empty
 title is refused inline; the other fields are still saved and the typed text
-stays. The stories are a table: drag rows (or Alt+Up / Alt+Down) to reorder, Delete to remove, edit
+stays. Only what the person changed is written, so a version of the case study that a team sync brought
+meanwhile keeps everything else; when one arrives, the fields the person is not typing in show it. The
+stories are a table: drag rows (or Alt+Up / Alt+Down) to reorder, Delete to remove, edit
 the headline cell, tick whether the coverage is included.
 """
 
@@ -96,9 +98,12 @@ class CaseStudyEditor(QWidget):
         self._service = service
         self._case_study_id: str | None = None
         self._loading = False
+        self._saving = False
+        self._shown: dict[str, Any] = {}  # the text fields as last read or saved
         self._autosave = Autosave(self._write, self)
         self._autosave.state_changed.connect(self.save_state_changed)
         self.save_problem = self._autosave.problem
+        service.study_changed.connect(self._study_changed)
 
         self.title = QLineEdit()
         self.title.setObjectName("caseStudyTitle")
@@ -239,9 +244,36 @@ class CaseStudyEditor(QWidget):
         finally:
             self._loading = False
         self._case_study_id = study.id if study else None
+        self._shown = self._fields_of(study) if study else {}
         self._autosave.forget()
         self.model.set_case_study(self._case_study_id)
         self.setEnabled(study is not None)
+
+    @staticmethod
+    def _fields_of(study: Any) -> dict[str, Any]:
+        return {name: getattr(study, name) for name in ("title", "audience", "introduction", "closing", "show_costs")}
+
+    def _study_changed(self, case_study_id: str) -> None:
+        """Changed elsewhere (a team sync): save what was typed, then show the fields that changed."""
+        if case_study_id != self._case_study_id or self._saving or not self.flush():
+            return
+        try:
+            study = self._service.study(case_study_id)
+        except CaseStudyNotFoundError:
+            return
+        fresh = self._fields_of(study)
+        self._loading = True
+        try:
+            for name, line in (("title", self.title), ("audience", self.audience)):
+                if fresh[name] != self._shown.get(name):
+                    line.setText(fresh[name])
+            for name, text in (("introduction", self.introduction), ("closing", self.closing)):
+                if fresh[name] != self._shown.get(name):
+                    text.setPlainText(fresh[name])
+            self.show_costs.setChecked(bool(fresh["show_costs"]))
+        finally:
+            self._loading = False
+        self._shown = fresh
 
     def _changed(self, *_args: object) -> None:
         if not self._loading and self._case_study_id is not None:
@@ -270,8 +302,13 @@ class CaseStudyEditor(QWidget):
             self.title_message.show_error(
                 "A case study needs a title. Everything else is saved; the old title is kept until you type one."
             )
+        typed = {name: value for name, value in changes.items() if value != self._shown.get(name)}
+        self._saving = True
         try:
-            self._service.update(self._case_study_id, changes)
+            self._service.update(self._case_study_id, typed)
         except CaseStudyNotFoundError:
             return "This case study was deleted elsewhere; the last changes could not be saved."
+        finally:
+            self._saving = False
+        self._shown.update(typed)
         return "Saved" if "title" in changes else "Saved, except the title"

@@ -6,6 +6,7 @@ a revoked laptop, leaving; and the window restarted, with its state still there.
 from __future__ import annotations
 
 import stat
+import time
 from pathlib import Path
 
 import pytest
@@ -14,14 +15,16 @@ from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
 from journal.bundles.conflicts import conflicted_ids, conflicts_of
+from journal.store.case_studies import update_case_study
 from journal.store.database import open_journal
-from journal.store.stories import get_story, update_story
-from journal.sync import engine
+from journal.store.stories import StoryCreate, create_story, get_story, update_story
+from journal.sync import engine, wire
 from journal.sync.client import Offline, Revoked
 from journal.ui.bundles.conflict_dialog import ConflictBanner, ConflictDialog
 from journal.ui.shell.actions import Act
 from journal.ui.team.join_dialog import JoinDialog
 from tests.server.conftest import PASSWORD, Server, add_user, sql
+from tests.ui.case_studies.helpers import new_case_study, open_case_studies, preview_settled
 from tests.ui.helpers import Launch, new_story, saved, type_into
 from tests.ui.team.helpers import (
     SYNC_WITHIN_MS,
@@ -373,3 +376,84 @@ def test_leaving_signs_out_at_the_server_and_keeps_every_story(
     qtbot.waitUntil(lambda: again.services.team.state.status is not None)
     assert again.action(Act.JOIN_TEAM).isEnabled() and shown_state(again) == ""
     assert again.model.rowCount() == 2
+
+
+def test_a_long_sync_shows_progress_and_stopping_it_anywhere_loses_nothing(
+    qtbot: QtBot, launch: Launch, journal_path: Path, server: Server
+) -> None:
+    """450 stories go in batches of 200. Cancel after the first batch, then close the window after the
+    first batch of the next sync: each time what was sent stays sent, the rest waits, and the next sync (in
+    the reopened window) sends it once, never twice."""
+    add_user(server.db_url, "anna@example.com")
+    anna = open_journal(journal_path)
+    with anna.write() as session:
+        for number in range(450):
+            create_story(StoryCreate(title=f"Story {number:03}"), session=session)
+    join(anna, server.url, "anna@example.com")
+    anna.close()
+    window = launch(journal_path)
+    service = window.services.team
+
+    def hold(step: engine.Progress) -> None:
+        """On the sync's thread, after a batch: wait until the person stops it (so where it stops is known)."""
+        if step.stage == "push" and step.done == wire.MAX_BATCH:
+            deadline = time.monotonic() + 30
+            while not service.cancel_requested() and time.monotonic() < deadline:
+                time.sleep(0.01)
+
+    service.progressed.connect(hold, Qt.ConnectionType.DirectConnection)
+    status = team(window).status
+    qtbot.waitUntil(lambda: status.cancel.isVisible(), timeout=SYNC_WITHIN_MS)  # the sync at start
+    assert status.progress.isVisible() and shown_state(window) == "Syncing…"
+    qtbot.waitUntil(lambda: status.progress.value() == wire.MAX_BATCH and status.progress.maximum() == 450)
+    with qtbot.waitSignal(service.finished, timeout=SYNC_WITHIN_MS) as finished:
+        qtbot.mouseClick(status.cancel, Qt.MouseButton.LeftButton)
+    assert isinstance(finished.args[0], engine.SyncResult) and finished.args[0].cancelled
+    assert shown_state(window) == "Sync stopped — 250 changes waiting"
+    assert not status.progress.isVisible() and not status.cancel.isVisible()
+    assert len(server_titles(server.db_url)) == 200
+
+    # Again, and the window is closed in the middle: it waits for the batch on its way, then closes.
+    window.action(Act.SYNC_NOW).trigger()
+    qtbot.waitUntil(
+        lambda: status.progress.maximum() == 250 and status.progress.value() == wire.MAX_BATCH, timeout=SYNC_WITHIN_MS
+    )
+    window.close()
+    assert not service.running or service.cancel_requested()
+    assert len(server_titles(server.db_url)) == 400
+
+    again = launch(journal_path)
+    qtbot.waitUntil(lambda: shown_state(again).startswith("Synced "), timeout=SYNC_WITHIN_MS)
+    assert server_titles(server.db_url) == [f"Story {number:03}" for number in range(450)]
+    assert sql(server.db_url, "SELECT seq FROM team") == [(450,)]  # each story counted once
+
+
+def test_a_case_study_changed_elsewhere_shows_in_its_editor_and_typing_there_keeps_it(
+    qtbot: QtBot, launch: Launch, journal_path: Path, server: Server, tmp_path: Path
+) -> None:
+    add_user(server.db_url, "mark@example.com", role="marketer")
+    add_user(server.db_url, "ben@example.com")
+    anna = open_journal(journal_path)
+    join(anna, server.url, "mark@example.com")
+    anna.close()
+    window = launch(journal_path)
+    idle(qtbot, window)
+    studies = open_case_studies(qtbot, window)
+    study = new_case_study(qtbot, studies, "Kindness")
+    sync_now(qtbot, window)
+    ben = open_journal(tmp_path / "ben.journal")
+    try:
+        join(ben, server.url, "ben@example.com")
+        engine.sync_once(ben)
+        with ben.write() as session:
+            update_case_study(study, {"introduction": "Three stories of going further."}, session=session)
+        engine.sync_once(ben)
+    finally:
+        ben.close()
+
+    sync_now(qtbot, window)
+    assert studies.editor.introduction.toPlainText() == "Three stories of going further."
+    type_into(qtbot, studies.editor.closing, "Ask us for more.")
+    preview_settled(qtbot, studies)
+    kept = window.services.case_studies.study(study)
+    assert (kept.introduction, kept.closing) == ("Three stories of going further.", "Ask us for more.")
