@@ -22,6 +22,7 @@ from journal.sync import engine, wire
 from journal.sync.client import Offline, Revoked
 from journal.ui.bundles.conflict_dialog import ConflictBanner, ConflictDialog
 from journal.ui.shell.actions import Act
+from journal.ui.stories.list_model import TITLE
 from journal.ui.team.join_dialog import JoinDialog
 from tests.server.conftest import PASSWORD, Server, add_user, sql
 from tests.ui.case_studies.helpers import new_case_study, open_case_studies, preview_settled
@@ -164,7 +165,7 @@ def test_a_change_made_elsewhere_reaches_the_list_and_the_open_editor(
         assert window.editor.outcome.toPlainText() == "She blogged about it."
         assert window.focusWidget() is window.editor.policy  # the person's place is kept
         assert window.model.rowCount() == 2
-        titles = {window.model.story_row(row).title for row in range(2)}  # type: ignore[union-attr]
+        titles = {window.model.index(row, TITLE).data() for row in range(2)}
         assert titles == {"Boots, and flowers", "A courier on a Sunday"}
         assert shown_state(window).startswith("Synced ")
     finally:

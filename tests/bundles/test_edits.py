@@ -1,0 +1,123 @@
+"""An editor's save over the version it was shown (journal/bundles/edits.py), on a real journal file: only what
+the person typed is written; a version the journal took meanwhile is never erased, and the two become a
+conflict whose vectors say so (neither has seen the other), as a sync or a bundle would keep them."""
+
+from __future__ import annotations
+
+import pytest
+
+from journal.bundles.conflicts import THEIRS, conflicts_of, resolve
+from journal.bundles.edits import ELSEWHERE, Shown, read_shown, save_typed
+from journal.store import stories, versioning
+from journal.store.database import Journal
+from journal.store.errors import StoryNotFoundError
+from journal.store.models import CoverageLinkBase
+from journal.store.stories import StoryCreate
+from journal.store.versioning import Order, compare
+
+
+@pytest.fixture
+def story_id(journal: Journal) -> str:
+    with journal.write() as session:
+        return stories.create_story(
+            StoryCreate(title="Boots for Jane Doe", policy="30 days.", tags=["retail"]), session=session
+        ).id
+
+
+def shown(journal: Journal, story_id: str) -> Shown:
+    with journal.session() as session:
+        return read_shown(story_id, session=session)[1]
+
+
+def vector(journal: Journal, story_id: str) -> dict[str, int]:
+    return versioning.loads(shown(journal, story_id).version)
+
+
+def save(journal: Journal, story_id: str, seen: Shown, **typed: object) -> bool:
+    """What the editor sends: every field as the editor holds it (what it was shown, and what was typed)."""
+    with journal.write() as session:
+        return save_typed(story_id, seen, {**seen.fields, **typed}, list(seen.tags), session=session).kept_conflict
+
+
+def elsewhere(journal: Journal, story_id: str, **changes: object) -> None:
+    """Another writer (a sync, the command line) changes the story."""
+    with journal.write() as session:
+        stories.update_story(story_id, changes, session=session)
+
+
+def test_nothing_changed_meanwhile_writes_what_was_typed(journal: Journal, story_id: str) -> None:
+    seen = shown(journal, story_id)
+    before = vector(journal, story_id)
+    assert not save(journal, story_id, seen, outcome="She blogged about it.")
+    story = stories_of(journal, story_id)
+    assert (story.policy, story.outcome) == ("30 days.", "She blogged about it.")
+    assert compare(vector(journal, story_id), before) == Order.AFTER
+    with journal.session() as session:
+        assert conflicts_of(session, story_id) == []
+
+
+def test_what_the_editor_does_not_show_changing_meanwhile_is_no_conflict(journal: Journal, story_id: str) -> None:
+    seen = shown(journal, story_id)
+    with journal.write() as session:  # a link added (and its page fetched) while the person typed
+        stories.add_link(story_id, CoverageLinkBase(url="https://blog.example/boots"), session=session)
+    assert not save(journal, story_id, seen, outcome="She blogged about it.")
+    story = stories_of(journal, story_id)
+    assert story.outcome == "She blogged about it." and [link.url for link in story.links] == [
+        "https://blog.example/boots"
+    ]
+
+
+def test_a_version_taken_meanwhile_is_kept_beside_what_was_typed(journal: Journal, story_id: str) -> None:
+    seen = shown(journal, story_id)
+    elsewhere(journal, story_id, policy="30 days, no exceptions.", title="Boots, and flowers")
+    theirs = vector(journal, story_id)
+    assert save(journal, story_id, seen, policy="30 days. We made one.")
+
+    story = stories_of(journal, story_id)  # what the person sees stays current, as they typed it
+    assert (story.title, story.policy) == ("Boots for Jane Doe", "30 days. We made one.")
+    with journal.session() as session:
+        [conflict] = conflicts_of(session, story_id)
+    assert conflict.source == ELSEWHERE and conflict.theirs is not None
+    assert conflict.theirs["fields"]["policy"] == "30 days, no exceptions."
+    assert set(conflict.differing()) == {"title", "policy"}
+    mine = vector(journal, story_id)
+    assert compare(mine, theirs) == Order.CONCURRENT  # neither has seen the other
+    # The other version used this journal's next count: the typed one is counted under a new replica id.
+    assert set(mine) - set(theirs)
+
+    # Resolved like any conflict, the result has seen both.
+    with journal.write() as session:
+        resolve(session, conflict.id, {"title": THEIRS})
+    assert stories_of(journal, story_id).title == "Boots, and flowers"
+    resolved = vector(journal, story_id)
+    assert compare(resolved, mine) == Order.AFTER and compare(resolved, theirs) == Order.AFTER
+
+
+def test_nothing_typed_leaves_the_version_taken_meanwhile_alone(journal: Journal, story_id: str) -> None:
+    seen = shown(journal, story_id)
+    elsewhere(journal, story_id, policy="30 days, no exceptions.")
+    after_elsewhere = vector(journal, story_id)
+    assert not save(journal, story_id, seen)
+    assert stories_of(journal, story_id).policy == "30 days, no exceptions."
+    assert vector(journal, story_id) == after_elsewhere
+
+
+def test_typing_what_arrived_meanwhile_is_no_conflict(journal: Journal, story_id: str) -> None:
+    seen = shown(journal, story_id)
+    elsewhere(journal, story_id, policy="60 days.")
+    assert not save(journal, story_id, seen, policy="60 days.")
+    with journal.session() as session:
+        assert conflicts_of(session, story_id) == []
+
+
+def test_a_story_deleted_meanwhile_is_said(journal: Journal, story_id: str) -> None:
+    seen = shown(journal, story_id)
+    with journal.write() as session:
+        stories.delete_story(story_id, session=session)
+    with pytest.raises(StoryNotFoundError):
+        save(journal, story_id, seen, policy="Too late.")
+
+
+def stories_of(journal: Journal, story_id: str) -> stories.StoryRead:
+    with journal.session() as session:
+        return stories.get_story(story_id, session=session)
