@@ -91,7 +91,7 @@ class JoinDialog(QDialog):
         form.addRow("&Server address:", self.address)
         form.addRow("&E-mail:", self.email)
         form.addRow("&Password:", self.password)
-        layout = QVBoxLayout(self)
+        self._layout = layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addSpacing(6)
         layout.addLayout(form)
@@ -101,8 +101,18 @@ class JoinDialog(QDialog):
         layout.addWidget(self.token_note)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(480)
+        self._fit()
         self.address.editingFinished.connect(self._check_address)
         self._joining = False
+
+    def _fit(self) -> None:
+        """As tall as the wrapped sentences need at the dialog's width (a message below the fields grows it)."""
+        layout = self._layout
+        self.resize(self.width(), max(layout.totalHeightForWidth(self.width()), layout.totalMinimumSize().height()))
+
+    def _say(self, sentence: str) -> None:
+        self.message.show_error(sentence)
+        self._fit()
 
     def _check_address(self) -> str | None:
         """The address as it will be kept, or None (and why, under the fields)."""
@@ -114,9 +124,10 @@ class JoinDialog(QDialog):
         try:
             address = check_server_url(text)
         except SyncError as error:
-            self.message.show_error(str(error))
+            self._say(str(error))
             return None
         self.message.clear()
+        self._fit()
         return address
 
     def try_join(self) -> bool:
@@ -139,7 +150,7 @@ class JoinDialog(QDialog):
         return True
 
     def _refuse(self, sentence: str, field: QLineEdit) -> bool:
-        self.message.show_error(sentence)
+        self._say(sentence)
         field.setFocus()
         return False
 
@@ -152,6 +163,7 @@ class JoinDialog(QDialog):
         self.join_button.setDefault(True)
         if joining:
             self.message.clear()
+        self._fit()
 
     def _done(self, joined: Joined | None, error: BaseException | None) -> None:
         from journal.sync.client import Offline, Refused, SyncError
@@ -168,7 +180,7 @@ class JoinDialog(QDialog):
             sentence = str(error)
         else:
             sentence = f"Signing in failed ({error}); nothing was changed. Try again."
-        self.message.show_error(sentence)
+        self._say(sentence)
         field = self.password if isinstance(error, Refused) else self.address
         field.setFocus()
         field.selectAll()
