@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from journal.bundles.edits import Saved, Shown
 
 NEW_STORY_TITLE = "Untitled story"
+MANY_PULLED = 10  # more stories than this in a pulled page: announced all at once, not one by one
 
 
 class StoryService(QObject):
@@ -237,6 +238,9 @@ class StoryService(QObject):
     def stories_pulled(self, story_ids: Sequence[str], *, came_or_went: bool) -> None:
         """A team sync brought these stories (changed elsewhere, or a version kept in conflict); `came_or_went`:
         some are new here or gone (the lists read their stories again)."""
+        if len(story_ids) > MANY_PULLED:
+            self.stories_written()  # all at once: the lists read their rows again, the editor its story
+            return
         if came_or_went:
             self.stories_changed.emit()
         for story_id in story_ids:

@@ -21,6 +21,7 @@ from journal.store.stories import StoryCreate, create_story, get_story, update_s
 from journal.sync import engine, wire
 from journal.sync.client import Offline, Revoked
 from journal.ui.bundles.conflict_dialog import ConflictBanner, ConflictDialog
+from journal.ui.services.stories import MANY_PULLED
 from journal.ui.shell.actions import Act
 from journal.ui.stories.list_model import TITLE
 from journal.ui.team.join_dialog import JoinDialog
@@ -168,6 +169,17 @@ def test_a_change_made_elsewhere_reaches_the_list_and_the_open_editor(
         titles = {window.model.index(row, TITLE).data() for row in range(2)}
         assert titles == {"Boots, and flowers", "A courier on a Sunday"}
         assert shown_state(window).startswith("Synced ")
+
+        # Many at once (a page of more than a few stories): announced together, the editor shows it too.
+        for number in range(MANY_PULLED):
+            add_story(ben, f"Story {number}")
+        with ben.write() as session:
+            update_story(boots, {"outcome": "She blogged about it; 140 comments."}, session=session)
+        engine.sync_once(ben)
+        assert sync_now(qtbot, window).pulled == MANY_PULLED + 1
+        assert window.model.rowCount() == MANY_PULLED + 2
+        assert window.editor.story_id == boots
+        assert window.editor.outcome.toPlainText() == "She blogged about it; 140 comments."
     finally:
         ben.close()
 
