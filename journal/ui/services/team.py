@@ -25,6 +25,7 @@ from journal.ui.services.case_studies import CaseStudyService
 from journal.ui.services.stories import StoryService
 
 if TYPE_CHECKING:
+    from journal.store.database import Journal
     from journal.sync.engine import Joined, Left, Progress, SyncResult, TeamStatus
 
 CLOSE_WAIT_MS = 20_000  # closing the window waits this long at most for the batch on its way
@@ -118,38 +119,31 @@ class TeamSyncService(QObject):
         password is used for this one request and kept nowhere."""
         from journal.sync import engine
 
-        journal = self._journal
-
-        def work() -> tuple[Joined, TeamStatus]:
-            joined = engine.join(journal, url, email, password)
-            return joined, engine.team_status(journal)
-
-        def finished(result: tuple[Joined, TeamStatus] | None, error: BaseException | None) -> None:
-            if result is not None:
-                self._set(SyncState(result[1], Phase.IDLE))
-                done(result[0], None)
-            else:
-                done(None, error)
-
-        run_in_background(self, work, finished, pool=self._pool)
+        self._membership(lambda journal: engine.join(journal, url, email, password), done)
 
     def leave(self, done: Done) -> None:
-        """Stop syncing and leave the team: signed out at the server when it can be reached; every story stays."""
+        """Stop syncing and leave the team: signed out at the server when it can be reached; every story stays.
+        `done(Left, None)` or `done(None, error)` on the GUI thread."""
         from journal.sync import engine
 
         self._cancel.set()  # a running sync stops at its next batch; the leaving waits behind it
+        self._membership(engine.leave, done)
+
+    def _membership(self, change: Callable[[Journal], Joined | Left], done: Done) -> None:
+        """Join or leave on the service's thread; then the state, read after it, and `done`."""
+        from journal.sync import engine
+
         journal = self._journal
 
-        def work() -> tuple[Left, TeamStatus]:
-            left = engine.leave(journal)
-            return left, engine.team_status(journal)
+        def work() -> tuple[Joined | Left, TeamStatus]:
+            return change(journal), engine.team_status(journal)
 
-        def finished(result: tuple[Left, TeamStatus] | None, error: BaseException | None) -> None:
-            if result is not None:
-                self._set(SyncState(result[1], Phase.IDLE))
-                done(result[0], None)
-            else:
+        def finished(result: tuple[Joined | Left, TeamStatus] | None, error: BaseException | None) -> None:
+            if result is None:
                 done(None, error)
+                return
+            self._set(SyncState(result[1], Phase.IDLE))
+            done(result[0], None)
 
         run_in_background(self, work, finished, pool=self._pool)
 

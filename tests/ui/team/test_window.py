@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import stat
 import time
+from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -16,13 +18,14 @@ from pytestqt.qtbot import QtBot
 
 from journal.bundles.conflicts import conflicted_ids, conflicts_of
 from journal.store.case_studies import update_case_study
-from journal.store.database import open_journal
+from journal.store.database import Journal, open_journal
 from journal.store.stories import StoryCreate, create_story, get_story, update_story
 from journal.sync import engine, wire
 from journal.sync.client import Offline, Revoked
 from journal.ui.bundles.conflict_dialog import ConflictBanner, ConflictDialog
 from journal.ui.services.stories import MANY_PULLED
 from journal.ui.shell.actions import Act
+from journal.ui.shell.main_window import MainWindow
 from journal.ui.stories.list_model import TITLE
 from journal.ui.team.join_dialog import JoinDialog
 from tests.server.conftest import PASSWORD, Server, add_user, sql
@@ -58,11 +61,52 @@ def fill(qtbot: QtBot, dialog: JoinDialog, address: str, email: str, password: s
         type_into(qtbot, field, text)
 
 
+@pytest.fixture
+def ben(server: Server, tmp_path: Path) -> Iterator[Journal]:
+    """Ben's laptop: a journal file in the team, synced through the engine (as `journal sync` does)."""
+    add_user(server.db_url, "ben@example.com")
+    journal = open_journal(tmp_path / "ben.journal")
+    join(journal, server.url, "ben@example.com")
+    yield journal
+    journal.close()
+
+
+def anna_joins(journal_path: Path, server: Server, email: str = "anna@example.com", role: str = "rep") -> str:
+    """Anna's journal joins the team (before her window opens); its device id."""
+    add_user(server.db_url, email, role=role)
+    anna = open_journal(journal_path)
+    try:
+        join(anna, server.url, email)
+        return engine.team_status(anna).device_id
+    finally:
+        anna.close()
+
+
+def boots_open(
+    qtbot: QtBot, launch: Launch, journal_path: Path, server: Server, ben: Journal
+) -> tuple[MainWindow, str]:
+    """Ben wrote a story and synced; Anna's window opens, syncs, and shows it in the editor."""
+    boots = add_story(ben, "Boots for Jane Doe", situation="Jane asked for more time.", policy="30 days.")
+    engine.sync_once(ben)
+    anna_joins(journal_path, server)
+    window = launch(journal_path)
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=SYNC_WITHIN_MS)  # the sync at start
+    idle(qtbot, window)
+    assert window.select_story(boots)
+    return window, boots
+
+
+def change(journal: Journal, story_id: str, **fields: object) -> None:
+    """Someone changes a story on their laptop and syncs."""
+    with journal.write() as session:
+        update_story(story_id, fields, session=session)
+    engine.sync_once(journal)
+
+
 def test_join_through_the_dialog_and_a_story_typed_here_reaches_the_team(
-    qtbot: QtBot, launch: Launch, journal_path: Path, server: Server, tmp_path: Path
+    qtbot: QtBot, launch: Launch, journal_path: Path, server: Server, ben: Journal, tmp_path: Path
 ) -> None:
     add_user(server.db_url, "anna@example.com")
-    add_user(server.db_url, "ben@example.com")
     window = launch(journal_path)
     qtbot.waitUntil(lambda: window.action(Act.JOIN_TEAM).isEnabled())
     assert not window.action(Act.SYNC_NOW).isEnabled() and not window.action(Act.LEAVE_TEAM).isEnabled()
@@ -101,8 +145,9 @@ def test_join_through_the_dialog_and_a_story_typed_here_reaches_the_team(
     assert "Team Support at " + server.url in sync_state(window).toolTip()
 
     # The token is in a file only its owner reads; the password is in no file at all.
-    tokens = list((tmp_path / "home" / "config").rglob("*.token"))
-    assert len(tokens) == 1 and stat.S_IMODE(tokens[0].stat().st_mode) == 0o600
+    device = engine.team_status(window.services.stories.journal).device_id
+    [token] = (tmp_path / "home" / "config").rglob(f"{device}.token")
+    assert stat.S_IMODE(token.stat().st_mode) == 0o600
     for path in tmp_path.rglob("*"):
         if path.is_file():
             assert PASSWORD.encode() not in path.read_bytes(), path
@@ -117,15 +162,10 @@ def test_join_through_the_dialog_and_a_story_typed_here_reaches_the_team(
     saved(qtbot, window)
     wait_for(qtbot, lambda: server_titles(server.db_url) == ["Boots for Jane Doe"])
     qtbot.waitUntil(lambda: shown_state(window).startswith("Synced "), timeout=SYNC_WITHIN_MS)
-    ben = open_journal(tmp_path / "ben.journal")
-    try:
-        join(ben, server.url, "ben@example.com")
-        assert engine.sync_once(ben).pulled == 1
-        with ben.session() as session:
-            story = get_story(window.editor.story_id or "", session=session)
-        assert story.situation == "Jane asked for more time to return the boots."
-    finally:
-        ben.close()
+    assert engine.sync_once(ben).pulled == 1
+    with ben.session() as session:
+        story = get_story(window.editor.story_id or "", session=session)
+    assert story.situation == "Jane asked for more time to return the boots."
 
     # Restarted: still in the team, and says when it last synced.
     window.close()
@@ -135,118 +175,73 @@ def test_join_through_the_dialog_and_a_story_typed_here_reaches_the_team(
 
 
 def test_a_change_made_elsewhere_reaches_the_list_and_the_open_editor(
-    qtbot: QtBot, launch: Launch, journal_path: Path, server: Server, tmp_path: Path
+    qtbot: QtBot, launch: Launch, journal_path: Path, server: Server, ben: Journal
 ) -> None:
-    add_user(server.db_url, "anna@example.com")
-    add_user(server.db_url, "ben@example.com")
-    ben = open_journal(tmp_path / "ben.journal")
-    try:
-        join(ben, server.url, "ben@example.com")
-        boots = add_story(ben, "Boots for Jane Doe", situation="Jane asked for more time.")
-        engine.sync_once(ben)
-        anna = open_journal(journal_path)
-        join(anna, server.url, "anna@example.com")
-        anna.close()
+    window, boots = boots_open(qtbot, launch, journal_path, server, ben)
+    assert window.editor.situation.toPlainText() == "Jane asked for more time."
+    window.editor.policy.setFocus()
 
-        window = launch(journal_path)
-        qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=SYNC_WITHIN_MS)  # the sync at start
-        window.select_story(boots)
-        assert window.editor.situation.toPlainText() == "Jane asked for more time."
-        window.editor.policy.setFocus()
+    # Ben changes the story and adds another; Anna's window shows both.
+    add_story(ben, "A courier on a Sunday")
+    change(ben, boots, title="Boots, and flowers", outcome="She blogged about it.")
+    result = sync_now(qtbot, window)
+    assert isinstance(result, engine.SyncResult) and result.pulled == 2
+    assert window.editor.story_id == boots  # the story stays open
+    assert window.editor.title.text() == "Boots, and flowers"
+    assert window.editor.outcome.toPlainText() == "She blogged about it."
+    assert window.focusWidget() is window.editor.policy  # the person's place is kept
+    assert window.model.rowCount() == 2
+    titles = {window.model.index(row, TITLE).data() for row in range(2)}
+    assert titles == {"Boots, and flowers", "A courier on a Sunday"}
+    assert shown_state(window).startswith("Synced ")
 
-        # Ben changes the story and adds another; Anna's window shows both without being asked twice.
-        with ben.write() as session:
-            update_story(boots, {"title": "Boots, and flowers", "outcome": "She blogged about it."}, session=session)
-        add_story(ben, "A courier on a Sunday")
-        engine.sync_once(ben)
-        result = sync_now(qtbot, window)
-        assert isinstance(result, engine.SyncResult) and result.pulled == 2
-        assert window.editor.story_id == boots  # the story stays open
-        assert window.editor.title.text() == "Boots, and flowers"
-        assert window.editor.outcome.toPlainText() == "She blogged about it."
-        assert window.focusWidget() is window.editor.policy  # the person's place is kept
-        assert window.model.rowCount() == 2
-        titles = {window.model.index(row, TITLE).data() for row in range(2)}
-        assert titles == {"Boots, and flowers", "A courier on a Sunday"}
-        assert shown_state(window).startswith("Synced ")
-
-        # Many at once (a page of more than a few stories): announced together, the editor shows it too.
-        for number in range(MANY_PULLED):
-            add_story(ben, f"Story {number}")
-        with ben.write() as session:
-            update_story(boots, {"outcome": "She blogged about it; 140 comments."}, session=session)
-        engine.sync_once(ben)
-        assert sync_now(qtbot, window).pulled == MANY_PULLED + 1
-        assert window.model.rowCount() == MANY_PULLED + 2
-        assert window.editor.story_id == boots
-        assert window.editor.outcome.toPlainText() == "She blogged about it; 140 comments."
-    finally:
-        ben.close()
+    # Many at once (a page of more than a few stories): announced together, the editor shows it too.
+    for number in range(MANY_PULLED):
+        add_story(ben, f"Story {number}")
+    change(ben, boots, outcome="She blogged about it; 140 comments.")
+    assert sync_now(qtbot, window).pulled == MANY_PULLED + 1
+    assert window.model.rowCount() == MANY_PULLED + 2
+    assert window.editor.story_id == boots
+    assert window.editor.outcome.toPlainText() == "She blogged about it; 140 comments."
 
 
 def test_what_is_being_typed_when_a_change_arrives_is_kept_beside_it(
-    qtbot: QtBot,
-    launch: Launch,
-    journal_path: Path,
-    server: Server,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    qtbot: QtBot, launch: Launch, journal_path: Path, server: Server, ben: Journal, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A pull lands while the person's last keystrokes are not saved yet: neither their typing nor the
     colleague's change is erased; both are kept, as a conflict everywhere, to be settled with Resolve…."""
     monkeypatch.setattr("journal.ui.widgets.autosave.SAVE_DELAY_MS", 60_000)  # the typing stays unsaved
-    add_user(server.db_url, "anna@example.com")
-    add_user(server.db_url, "ben@example.com")
-    ben = open_journal(tmp_path / "ben.journal")
-    try:
-        join(ben, server.url, "ben@example.com")
-        boots = add_story(ben, "Boots for Jane Doe", policy="30 days.")
-        engine.sync_once(ben)
-        anna = open_journal(journal_path)
-        join(anna, server.url, "anna@example.com")
-        engine.sync_once(anna)
-        anna.close()
-        window = launch(journal_path)
-        idle(qtbot, window)
-        window.select_story(boots)
+    window, boots = boots_open(qtbot, launch, journal_path, server, ben)
+    change(ben, boots, policy="30 days, no exceptions.")
+    window.editor.policy.setFocus()
+    qtbot.keyClick(window.editor.policy, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(window.editor.policy, " We made one.")
+    assert window.editor.has_unsaved_changes()
+    # The background sync alone (not Sync now, which saves first): the page arrives under the typing.
+    with qtbot.waitSignal(window.services.team.finished, timeout=SYNC_WITHIN_MS):
+        assert window.services.team.sync()
+    assert window.editor.policy.toPlainText() == "30 days. We made one."  # the typing is still there
+    assert not window.editor.has_unsaved_changes()  # and saved
+    banner = window.findChild(ConflictBanner)
+    assert banner is not None and banner.isVisible()
+    assert "also changed in another copy, while you were typing" in banner.label.text()
+    conflicts = window.services.conflicts.of_story(boots)
+    assert [c.theirs["fields"]["policy"] for c in conflicts if c.theirs] == ["30 days, no exceptions."]
+    assert window.services.stories.story(boots).policy == "30 days. We made one."
 
-        with ben.write() as session:
-            update_story(boots, {"policy": "30 days, no exceptions."}, session=session)
-        engine.sync_once(ben)
-        window.editor.policy.setFocus()
-        qtbot.keyClick(window.editor.policy, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
-        qtbot.keyClicks(window.editor.policy, " We made one.")
-        assert window.editor.has_unsaved_changes()
-        # The background sync alone (not Sync now, which saves first): the page arrives under the typing.
-        with qtbot.waitSignal(window.services.team.finished, timeout=SYNC_WITHIN_MS):
-            assert window.services.team.sync()
-        assert window.editor.policy.toPlainText() == "30 days. We made one."  # the typing is still there
-        assert not window.editor.has_unsaved_changes()  # and saved
-        found = window.findChild(ConflictBanner)
-        assert found is not None and found.isVisible()
-        assert "also changed in another copy, while you were typing" in found.label.text()
-        conflicts = window.services.conflicts.of_story(boots)
-        assert [c.theirs["fields"]["policy"] for c in conflicts if c.theirs] == ["30 days, no exceptions."]
-        assert window.services.stories.story(boots).policy == "30 days. We made one."
-
-        # The next sync sends Anna's version: the server keeps both, and Ben's laptop shows the same choice.
-        sync_now(qtbot, window)
-        engine.sync_once(ben)
-        with ben.session() as session:
-            here = get_story(boots, session=session).policy
-            kept = [c.theirs["fields"]["policy"] for c in conflicts_of(session, boots) if c.theirs]
-        assert {here, *kept} == {"30 days, no exceptions.", "30 days. We made one."}
-    finally:
-        ben.close()
+    # The next sync sends Anna's version: the server keeps both, and Ben's laptop shows the same choice.
+    sync_now(qtbot, window)
+    engine.sync_once(ben)
+    with ben.session() as session:
+        here = get_story(boots, session=session).policy
+        kept = [c.theirs["fields"]["policy"] for c in conflicts_of(session, boots) if c.theirs]
+    assert {here, *kept} == {"30 days, no exceptions.", "30 days. We made one."}
 
 
 def test_offline_is_a_quiet_state_and_the_changes_go_when_the_server_is_back(
     qtbot: QtBot, launch: Launch, journal_path: Path, server: Server
 ) -> None:
-    add_user(server.db_url, "anna@example.com")
-    anna = open_journal(journal_path)
-    join(anna, server.url, "anna@example.com")
-    anna.close()
+    anna_joins(journal_path, server)
     window = launch(journal_path)
     idle(qtbot, window)
     scheduler = team(window).scheduler
@@ -271,60 +266,38 @@ def test_offline_is_a_quiet_state_and_the_changes_go_when_the_server_is_back(
 
 
 def test_a_conflict_arrives_with_the_banner_and_resolve(
-    qtbot: QtBot, launch: Launch, journal_path: Path, server: Server, tmp_path: Path
+    qtbot: QtBot, launch: Launch, journal_path: Path, server: Server, ben: Journal
 ) -> None:
-    add_user(server.db_url, "anna@example.com")
-    add_user(server.db_url, "ben@example.com")
-    ben = open_journal(tmp_path / "ben.journal")
-    try:
-        join(ben, server.url, "ben@example.com")
-        boots = add_story(ben, "Boots for Jane Doe", policy="30 days.")
-        engine.sync_once(ben)
-        anna = open_journal(journal_path)
-        join(anna, server.url, "anna@example.com")
-        engine.sync_once(anna)
-        anna.close()
-        window = launch(journal_path)
-        idle(qtbot, window)
-        window.select_story(boots)
-        with ben.write() as session:
-            update_story(boots, {"policy": "Whatever it takes."}, session=session)
-        engine.sync_once(ben)
+    window, boots = boots_open(qtbot, launch, journal_path, server, ben)
+    change(ben, boots, policy="Whatever it takes.")
+    window.editor.policy.clear()
+    type_into(qtbot, window.editor.policy, "Sixty days.")
+    saved(qtbot, window)
+    sync_now(qtbot, window)
+    banner = window.findChild(ConflictBanner)
+    assert banner is not None and banner.isVisible()
+    assert "also changed in the team (ben@example.com)" in banner.label.text()
+    assert shown_state(window).endswith("· 1 conflict")
+    assert "a conflict to resolve" in window.statusBar().currentMessage()
 
-        window.editor.policy.clear()
-        type_into(qtbot, window.editor.policy, "Sixty days.")
-        saved(qtbot, window)
-        sync_now(qtbot, window)
-        banner = window.findChild(ConflictBanner)
-        assert banner is not None and banner.isVisible()
-        assert "also changed in the team (ben@example.com)" in banner.label.text()
-        assert shown_state(window).endswith("· 1 conflict")
-        assert "a conflict to resolve" in window.statusBar().currentMessage()
-
-        dialog = banner.open_dialog()
-        assert isinstance(dialog, ConflictDialog)
-        dialog.theirs_buttons["policy"].setChecked(True)
-        qtbot.mouseClick(dialog.resolve_button, Qt.MouseButton.LeftButton)
-        assert not banner.isVisible()
-        assert window.editor.policy.toPlainText() == "Whatever it takes."
-        sync_now(qtbot, window)
-        assert shown_state(window).startswith("Synced ") and "conflict" not in shown_state(window)
-        engine.sync_once(ben)
-        with ben.session() as session:
-            assert conflicted_ids(session) == set()
-            assert get_story(boots, session=session).policy == "Whatever it takes."
-    finally:
-        ben.close()
+    dialog = banner.open_dialog()
+    assert isinstance(dialog, ConflictDialog)
+    dialog.theirs_buttons["policy"].setChecked(True)
+    qtbot.mouseClick(dialog.resolve_button, Qt.MouseButton.LeftButton)
+    assert not banner.isVisible()
+    assert window.editor.policy.toPlainText() == "Whatever it takes."
+    sync_now(qtbot, window)
+    assert shown_state(window).startswith("Synced ") and "conflict" not in shown_state(window)
+    engine.sync_once(ben)
+    with ben.session() as session:
+        assert conflicted_ids(session) == set()
+        assert get_story(boots, session=session).policy == "Whatever it takes."
 
 
 def test_a_revoked_laptop_says_so_sends_nothing_more_and_can_leave(
     qtbot: QtBot, launch: Launch, journal_path: Path, server: Server
 ) -> None:
-    add_user(server.db_url, "anna@example.com")
-    anna = open_journal(journal_path)
-    join(anna, server.url, "anna@example.com")
-    device = engine.team_status(anna).device_id
-    anna.close()
+    device = anna_joins(journal_path, server)
     window = launch(journal_path)
     idle(qtbot, window)
     sql(server.db_url, "UPDATE device SET revoked_at = now() WHERE id = %s RETURNING id", device)
@@ -360,11 +333,9 @@ def test_a_revoked_laptop_says_so_sends_nothing_more_and_can_leave(
 def test_leaving_signs_out_at_the_server_and_keeps_every_story(
     qtbot: QtBot, launch: Launch, journal_path: Path, server: Server, tmp_path: Path
 ) -> None:
-    add_user(server.db_url, "anna@example.com")
-    anna = open_journal(journal_path)
-    join(anna, server.url, "anna@example.com")
-    add_story(anna, "Kept after leaving")
-    anna.close()
+    anna_joins(journal_path, server)
+    with closing(open_journal(journal_path)) as anna:
+        add_story(anna, "Kept after leaving")
     window = launch(journal_path)
     qtbot.waitUntil(lambda: shown_state(window).startswith("Synced "), timeout=SYNC_WITHIN_MS)
     new_story(qtbot, window)
@@ -397,13 +368,10 @@ def test_a_long_sync_shows_progress_and_stopping_it_anywhere_loses_nothing(
     """450 stories go in batches of 200. Cancel after the first batch, then close the window after the
     first batch of the next sync: each time what was sent stays sent, the rest waits, and the next sync (in
     the reopened window) sends it once, never twice."""
-    add_user(server.db_url, "anna@example.com")
-    anna = open_journal(journal_path)
-    with anna.write() as session:
+    with closing(open_journal(journal_path)) as anna, anna.write() as session:
         for number in range(450):
             create_story(StoryCreate(title=f"Story {number:03}"), session=session)
-    join(anna, server.url, "anna@example.com")
-    anna.close()
+    anna_joins(journal_path, server)
     window = launch(journal_path)
     service = window.services.team
 
@@ -442,27 +410,18 @@ def test_a_long_sync_shows_progress_and_stopping_it_anywhere_loses_nothing(
 
 
 def test_a_case_study_changed_elsewhere_shows_in_its_editor_and_typing_there_keeps_it(
-    qtbot: QtBot, launch: Launch, journal_path: Path, server: Server, tmp_path: Path
+    qtbot: QtBot, launch: Launch, journal_path: Path, server: Server, ben: Journal
 ) -> None:
-    add_user(server.db_url, "mark@example.com", role="marketer")
-    add_user(server.db_url, "ben@example.com")
-    anna = open_journal(journal_path)
-    join(anna, server.url, "mark@example.com")
-    anna.close()
+    anna_joins(journal_path, server, "mark@example.com", role="marketer")
     window = launch(journal_path)
     idle(qtbot, window)
     studies = open_case_studies(qtbot, window)
     study = new_case_study(qtbot, studies, "Kindness")
     sync_now(qtbot, window)
-    ben = open_journal(tmp_path / "ben.journal")
-    try:
-        join(ben, server.url, "ben@example.com")
-        engine.sync_once(ben)
-        with ben.write() as session:
-            update_case_study(study, {"introduction": "Three stories of going further."}, session=session)
-        engine.sync_once(ben)
-    finally:
-        ben.close()
+    engine.sync_once(ben)
+    with ben.write() as session:
+        update_case_study(study, {"introduction": "Three stories of going further."}, session=session)
+    engine.sync_once(ben)
 
     sync_now(qtbot, window)
     assert studies.editor.introduction.toPlainText() == "Three stories of going further."
