@@ -55,6 +55,13 @@ def wait_for(qtbot: QtBot, check: object, timeout_ms: int = SYNC_WITHIN_MS) -> N
         waited += 200
 
 
+def write_story(qtbot: QtBot, window: MainWindow, title: str) -> None:
+    """File ▸ New story, a title typed, saved."""
+    new_story(qtbot, window)
+    type_into(qtbot, window.editor.title, title)
+    saved(qtbot, window)
+
+
 def fill(qtbot: QtBot, dialog: JoinDialog, address: str, email: str, password: str) -> None:
     for field, text in ((dialog.address, address), (dialog.email, email), (dialog.password, password)):
         field.clear()
@@ -248,9 +255,7 @@ def test_offline_is_a_quiet_state_and_the_changes_go_when_the_server_is_back(
     scheduler.offline_retry_ms = (300,)
     server.stop()
 
-    new_story(qtbot, window)
-    type_into(qtbot, window.editor.title, "Written on the train")
-    saved(qtbot, window)
+    write_story(qtbot, window, "Written on the train")
     outcome = sync_now(qtbot, window)
     assert isinstance(outcome, Offline)
     assert shown_state(window) == "1 change waiting — offline"
@@ -302,9 +307,7 @@ def test_a_revoked_laptop_says_so_sends_nothing_more_and_can_leave(
     idle(qtbot, window)
     sql(server.db_url, "UPDATE device SET revoked_at = now() WHERE id = %s RETURNING id", device)
 
-    new_story(qtbot, window)
-    type_into(qtbot, window.editor.title, "Not for the team any more")
-    saved(qtbot, window)
+    write_story(qtbot, window, "Not for the team any more")
     outcome = sync_now(qtbot, window)
     assert isinstance(outcome, Revoked)
     assert shown_state(window) == "Signed out by an admin"
@@ -338,9 +341,7 @@ def test_leaving_signs_out_at_the_server_and_keeps_every_story(
         add_story(anna, "Kept after leaving")
     window = launch(journal_path)
     qtbot.waitUntil(lambda: shown_state(window).startswith("Synced "), timeout=SYNC_WITHIN_MS)
-    new_story(qtbot, window)
-    type_into(qtbot, window.editor.title, "Not sent yet")
-    saved(qtbot, window)
+    write_story(qtbot, window, "Not sent yet")
     team(window).scheduler.stop()  # so that the change is still waiting when the box asks
 
     window.services.team.read_status()
