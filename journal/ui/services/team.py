@@ -93,6 +93,25 @@ class TeamSyncService(QObject):
     def cancel_requested(self) -> bool:
         return self._cancel.is_set()
 
+    def withheld(self, story_id: str) -> tuple[str, ...]:
+        """The fields of this story the team server did not send to this laptop (journal/sync/views.py)."""
+        from journal.sync import state, views
+        from journal.sync.wire import STORY
+
+        status = self._state.status
+        if status is None or not status.joined or status.role != "marketer":
+            return ()
+        with self._journal.session() as session:
+            connection = session.connection()
+            row = connection.exec_driver_sql(
+                f"SELECT consent, {', '.join((views.NAME, *views.PRIVATE))} FROM story WHERE id = ?", (story_id,)
+            ).one_or_none()
+            if row is None:
+                return ()
+            held = story_id in state.bases(connection, STORY, [story_id])
+        fields = dict(zip(("consent", views.NAME, *views.PRIVATE), row, strict=True))
+        return views.withheld(status.role, fields, held)
+
     def read_status(self) -> None:
         """Read the membership, the last sync and the changes waiting from the journal (no network)."""
         from journal.sync import engine

@@ -3,7 +3,7 @@ bar (actions.py, menus.py), and is the Shell the features receive (seam.py). It 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from PySide6.QtCore import QItemSelection, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
@@ -172,6 +172,9 @@ class MainWindow(QMainWindow):
 
     def add_editor_banner(self, widget: QWidget) -> None:
         self.editor.add_banner(widget)
+
+    def withhold_fields(self, names: Collection[str], why: str) -> None:
+        self.editor.withhold(names, why)
 
     def when_story_shown(self, slot: Callable[[str | None], None]) -> None:
         self.editor.loaded.connect(slot)

@@ -8,7 +8,7 @@ uses the hooks below; it never imports the main window and never sets attributes
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Protocol
 
 from PySide6.QtCore import QSettings
@@ -77,6 +77,11 @@ class Shell(Protocol):
 
     def add_editor_banner(self, widget: QWidget) -> None:
         """A band across the top of the editor, above the story's fields."""
+        ...
+
+    def withhold_fields(self, names: Collection[str], why: str) -> None:
+        """Of the customer's fields of the story in the editor, these are not this person's to see or change here
+        (a team role withholds them): read-only, saying `why`. An empty `names` gives every field back."""
         ...
 
     def when_story_shown(self, slot: Callable[[str | None], None]) -> None:

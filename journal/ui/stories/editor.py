@@ -14,7 +14,7 @@ stay as they are.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -100,6 +100,9 @@ def _section(title: str) -> QLabel:
     label.setFont(font)
     label.setContentsMargins(0, 12, 0, 2)
     return label
+
+
+WITHHELD_HINT = "Only the story's author and admins see this"
 
 
 class StoryEditor(QScrollArea):
@@ -188,6 +191,14 @@ class StoryEditor(QScrollArea):
             "consent": _Binding(self.consent.currentData, lambda v: self._set_data(self.consent, v), str),
             "internal_notes": _Binding(self.internal_notes.toPlainText, self.internal_notes.setPlainText, str),
         }
+        self._read_only = False
+        # The customer's fields a team server may withhold from this laptop (withhold()), and their usual hints.
+        self._withholdable: dict[str, QLineEdit | QPlainTextEdit] = {
+            "customer_name": self.customer_name,
+            "customer_contact": self.customer_contact,
+            "internal_notes": self.internal_notes,
+        }
+        self._placeholders = {name: field.placeholderText() for name, field in self._withholdable.items()}
         self._build_layout()
         self._watch_changes()
         # Completion lists are read when a field that completes gets the focus, and only if something
@@ -296,8 +307,18 @@ class StoryEditor(QScrollArea):
         """A band above the story's fields (a conflict to resolve, say)."""
         self._page_layout.insertWidget(0, banner)
 
+    def withhold(self, names: Collection[str], why: str) -> None:
+        """Of the customer's fields, these were not sent to this laptop (a team role): read-only, saying `why`;
+        the others are as usual."""
+        for name, field in self._withholdable.items():
+            hidden = name in names
+            field.setReadOnly(hidden or self._read_only)
+            field.setPlaceholderText(WITHHELD_HINT if hidden else self._placeholders[name])
+            field.setToolTip(why if hidden else "")
+
     def set_read_only(self) -> None:
         """The journal cannot be written: the story can be read and copied, not changed."""
+        self._read_only = True
         for line in (
             self.title,
             self.occurred,

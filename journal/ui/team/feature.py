@@ -42,6 +42,10 @@ class TeamFeature(QObject):
         self.service.state_changed.connect(self._state)
         self.service.finished.connect(self._finished)
         shell.when_closed(self._closed)
+        shell.when_story_shown(self._show_withheld)
+        self.shell.services.stories.story_updated.connect(
+            lambda story_id: self._show_withheld(story_id) if story_id == shell.current_story() else None
+        )
         self._state(self.service.state)
         self.service.read_status()
 
@@ -54,6 +58,14 @@ class TeamFeature(QObject):
         self.sync_action.setEnabled(writable and state.joined and not state.signed_out)
         if state.status is not None and self._conflicts is None:
             self._conflicts = state.status.conflicts
+        if state.phase != Phase.SYNCING:  # joined, left, or synced: the role, or what the server holds, changed
+            self._show_withheld(self.shell.current_story())
+
+    def _show_withheld(self, story_id: str | None) -> None:
+        """What of the story in the editor the team server does not send this laptop (a marketer's): shown so."""
+        from journal.sync.views import WHY
+
+        self.shell.withhold_fields(self.service.withheld(story_id) if story_id else (), WHY)
 
     def ask_join(self) -> JoinDialog:
         if self.join_dialog is None:

@@ -24,7 +24,7 @@ class SyncScheduler(QObject):
         self.service = services.team
         self._before_sync = before_sync
         self.after_edit_ms = AFTER_EDIT_MS
-        self.offline_retry_ms = OFFLINE_RETRY_MS
+        self.offline_retry_ms: tuple[int, ...] = OFFLINE_RETRY_MS
         self._retry_step = 0
         self._again = False  # asked while a sync ran: run once more when it ends
         self._followed_up = False

@@ -3,20 +3,21 @@ in the status bar, a second laptop, what the team server holds."""
 
 from __future__ import annotations
 
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from journal.store.database import Journal
+from journal.store.database import Journal, open_journal
 from journal.store.stories import StoryCreate, create_story
 from journal.sync import engine
 from journal.ui.shell.actions import Act
 from journal.ui.shell.main_window import MainWindow
 from journal.ui.team.feature import TeamFeature
-from tests.server.conftest import PASSWORD, sql
-from tests.ui.helpers import feature
+from tests.server.conftest import PASSWORD, Server, add_user, sql
+from tests.ui.helpers import feature, new_story, saved, type_into
 
 SYNC_WITHIN_MS = 60_000
 
@@ -50,6 +51,13 @@ def sync_now(qtbot: QtBot, window: MainWindow) -> Any:
     return finished.args[0]
 
 
+def write_story(qtbot: QtBot, window: MainWindow, title: str) -> None:
+    """File ▸ New story, a title typed, saved."""
+    new_story(qtbot, window)
+    type_into(qtbot, window.editor.title, title)
+    saved(qtbot, window)
+
+
 def no_pop_up() -> bool:
     return not any(
         isinstance(widget, QMessageBox | QDialog) and widget.isVisible() for widget in QApplication.topLevelWidgets()
@@ -59,6 +67,14 @@ def no_pop_up() -> bool:
 def join(journal: Journal, server_url: str, email: str) -> None:
     """Join as the command line does (the dialog has tests of its own)."""
     engine.join(journal, server_url, email, PASSWORD, device=Path(str(journal.path)).stem)
+
+
+def anna_joins(journal_path: Path, server: Server, email: str = "anna@example.com", role: str = "rep") -> str:
+    """Anna's journal joins the team (before her window opens); its device id."""
+    add_user(server.db_url, email, role=role)
+    with closing(open_journal(journal_path)) as anna:
+        join(anna, server.url, email)
+        return engine.team_status(anna).device_id
 
 
 def add_story(journal: Journal, title: str, **fields: Any) -> str:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import stat
 import time
-from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
 
@@ -34,14 +33,15 @@ from tests.ui.helpers import Launch, new_story, saved, type_into
 from tests.ui.team.helpers import (
     SYNC_WITHIN_MS,
     add_story,
+    anna_joins,
     idle,
-    join,
     no_pop_up,
     server_titles,
     shown_state,
     sync_now,
     sync_state,
     team,
+    write_story,
 )
 
 
@@ -55,38 +55,10 @@ def wait_for(qtbot: QtBot, check: object, timeout_ms: int = SYNC_WITHIN_MS) -> N
         waited += 200
 
 
-def write_story(qtbot: QtBot, window: MainWindow, title: str) -> None:
-    """File ▸ New story, a title typed, saved."""
-    new_story(qtbot, window)
-    type_into(qtbot, window.editor.title, title)
-    saved(qtbot, window)
-
-
 def fill(qtbot: QtBot, dialog: JoinDialog, address: str, email: str, password: str) -> None:
     for field, text in ((dialog.address, address), (dialog.email, email), (dialog.password, password)):
         field.clear()
         type_into(qtbot, field, text)
-
-
-@pytest.fixture
-def ben(server: Server, tmp_path: Path) -> Iterator[Journal]:
-    """Ben's laptop: a journal file in the team, synced through the engine (as `journal sync` does)."""
-    add_user(server.db_url, "ben@example.com")
-    journal = open_journal(tmp_path / "ben.journal")
-    join(journal, server.url, "ben@example.com")
-    yield journal
-    journal.close()
-
-
-def anna_joins(journal_path: Path, server: Server, email: str = "anna@example.com", role: str = "rep") -> str:
-    """Anna's journal joins the team (before her window opens); its device id."""
-    add_user(server.db_url, email, role=role)
-    anna = open_journal(journal_path)
-    try:
-        join(anna, server.url, email)
-        return engine.team_status(anna).device_id
-    finally:
-        anna.close()
 
 
 def boots_open(
@@ -186,6 +158,7 @@ def test_a_change_made_elsewhere_reaches_the_list_and_the_open_editor(
 ) -> None:
     window, boots = boots_open(qtbot, launch, journal_path, server, ben)
     assert window.editor.situation.toPlainText() == "Jane asked for more time."
+    assert not window.editor.customer_contact.isReadOnly()  # a rep's window withholds nothing
     window.editor.policy.setFocus()
 
     # Ben changes the story and adds another; Anna's window shows both.

@@ -1,0 +1,81 @@
+"""What a marketer's window shows of a colleague's story: the customer's fields the team server does not send
+a marketer are read-only and say why, rather than empty boxes whose typing would never reach the team; a
+story the marketer writes keeps them, and what is typed there reaches the server."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pytestqt.qtbot import QtBot
+
+from journal.store.database import Journal
+from journal.store.fields import Consent
+from journal.sync import engine
+from journal.sync.views import WHY
+from journal.ui.shell.main_window import MainWindow
+from journal.ui.stories.editor import WITHHELD_HINT
+from tests.server.conftest import Server, sql
+from tests.ui.helpers import Launch, saved, type_into
+from tests.ui.team.helpers import SYNC_WITHIN_MS, add_story, anna_joins, idle, sync_now, write_story
+
+PRIVATE = ("customer_name", "customer_contact", "internal_notes")
+
+
+def read_only(window: MainWindow, names: tuple[str, ...] = PRIVATE) -> dict[str, bool]:
+    return {name: getattr(window.editor, name).isReadOnly() for name in names}
+
+
+def test_a_marketer_sees_what_the_server_withholds_as_such_and_keeps_their_own(
+    qtbot: QtBot, launch: Launch, journal_path: Path, server: Server, ben: Journal
+) -> None:
+    boots = add_story(
+        ben,
+        "Boots for Jane Doe",
+        situation="Jane Doe asked for more time.",
+        customer_name="Jane Doe",
+        customer_contact="jane@example.com",
+        internal_notes="Refund code 4471",
+        consent=Consent.ANONYMOUS.value,
+    )
+    flowers = add_story(ben, "Flowers for Ali", customer_name="Ali Khan", consent=Consent.NAMED.value)
+    engine.sync_once(ben)
+    anna_joins(journal_path, server, "mark@example.com", role="marketer")
+    window = launch(journal_path)
+    qtbot.waitUntil(lambda: window.model.rowCount() == 2, timeout=SYNC_WITHIN_MS)
+    idle(qtbot, window)
+    editor = window.editor
+
+    # Not named: the name, the contact and the notes were not sent; read-only, and saying why.
+    assert window.select_story(boots)
+    qtbot.waitUntil(lambda: all(read_only(window).values()))
+    assert editor.customer_contact.text() == "" and editor.internal_notes.toPlainText() == ""
+    assert editor.customer_contact.placeholderText() == WITHHELD_HINT
+    assert editor.internal_notes.toolTip() == WHY and "author and admins" in WHY
+    assert not editor.title.isReadOnly() and not editor.situation.isReadOnly()
+    type_into(qtbot, editor.customer_contact, "guess@example.com")
+    assert editor.customer_contact.text() == "" and not editor.has_unsaved_changes()
+
+    # Named: the name is there and may be changed; the contact and the notes are still not sent.
+    assert window.select_story(flowers)
+    qtbot.waitUntil(lambda: not read_only(window)["customer_name"])
+    assert editor.customer_name.text() == "Ali Khan"
+    assert read_only(window, ("customer_contact", "internal_notes")) == {
+        "customer_contact": True,
+        "internal_notes": True,
+    }
+    assert editor.customer_contact.placeholderText() == WITHHELD_HINT
+
+    # A story the marketer writes: every field is theirs, before and after it reaches the team.
+    write_story(qtbot, window, "Met at the fair")
+    assert not any(read_only(window).values())
+    assert editor.customer_contact.placeholderText() != WITHHELD_HINT and editor.customer_contact.toolTip() == ""
+    type_into(qtbot, editor.customer_contact, "sam@example.com")
+    saved(qtbot, window)
+    sync_now(qtbot, window)
+    assert not any(read_only(window).values())
+    held = sql(server.db_url, "SELECT record->'fields'->>'customer_contact' FROM item WHERE id = %s", editor.story_id)
+    assert held == [("sam@example.com",)]
+
+    # Back on the colleague's story, after that sync: still withheld.
+    assert window.select_story(boots)
+    qtbot.waitUntil(lambda: all(read_only(window).values()))
