@@ -13,11 +13,16 @@ saves with `save_typed`, in one write transaction:
   both are kept, exactly as a sync or a bundle keeps concurrent versions. The person's version stays
   current (it is what they are looking at) with a vector of the version they were shown plus one change
   of this journal's, and the other is kept beside it as a conflict, to be settled with Resolve…. The next
-  sync sends the person's version, and the team server keeps both, so every laptop shows the same choice.
+  sync sends the person's version, and the team server keeps both, so every laptop shows the same choice;
+- when the story was deleted for good meanwhile (a colleague's deletion that a sync brought), and the person
+  typed something, the story comes back as they see it (its fields and tags; its coverage went with the
+  deletion) with the deletion kept beside it as a conflict, exactly as an edit made elsewhere without seeing
+  a deletion comes back from a sync or a bundle. Resolve… then deletes it or keeps it.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,7 +31,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from journal.bundles.merge import CONFLICT, STORY
+from journal.bundles.merge import CONFLICT, STORY, TOMBSTONE
 from journal.bundles.records import story_records
 from journal.store import stories, versioning
 from journal.store.errors import StoryNotFoundError
@@ -52,6 +57,7 @@ class Saved:
     changed: bool  # something was written
     kept_conflict: bool  # the journal held another version meanwhile: both are kept
     shown: Shown  # what the journal holds now, for the editor's next save
+    revived: bool = False  # it had been deleted for good meanwhile: it is back, with the deletion as a conflict
 
 
 def _tags(names: Sequence[str]) -> tuple[str, ...]:
@@ -75,7 +81,9 @@ def save_typed(
     """Save the editor's fields (`changes`: the fields that parse; `tags`: None when they did not) over the
     version it was shown. Raises StoryNotFoundError when the story is gone."""
     story = session.get(Story, story_id)
-    if story is None or story.deleted_at is not None:
+    if story is None:
+        return _revive(session, story_id, seen, changes, tags)
+    if story.deleted_at is not None:
         raise StoryNotFoundError(f"No story has the id {story_id}.")
     held_fields = {name: getattr(story, name) for name in EDITABLE_FIELDS}
     held_tags = _tags([tag.name for tag in story.tags])
@@ -99,6 +107,55 @@ def save_typed(
     return Saved(changed, False, read_shown(story_id, session=session)[1])
 
 
+def _revive(session: Session, story_id: str, seen: Shown, changes: dict[str, Any], tags: Sequence[str] | None) -> Saved:
+    """Deleted for good while the person typed: back as they see it, the deletion kept as a conflict."""
+    grave = session.execute(
+        sa.select(TOMBSTONE.c.version, TOMBSTONE.c.deleted_at).where(TOMBSTONE.c.story_id == story_id)
+    ).first()
+    typed = {name: value for name, value in changes.items() if value != seen.fields.get(name)}
+    typed_tags = None if tags is None or _tags(tags) == seen.tags else _tags(tags)
+    if grave is None or (not typed and typed_tags is None):
+        raise StoryNotFoundError(f"No story has the id {story_id}.")
+    deleted = versioning.loads(grave.version)
+    connection = session.connection()
+    mine = _sibling(connection, versioning.loads(seen.version), deleted)
+    session.add(Story(id=story_id, **{**seen.fields, **typed}, version=versioning.dumps(mine)))
+    session.flush()
+    stories.set_story_tags(story_id, list(seen.tags if typed_tags is None else typed_tags), session=session)
+    session.flush()  # the tag triggers counted these writes; the vector set below replaces what they counted
+    connection.execute(STORY.update().where(STORY.c.id == story_id).values(version=versioning.dumps(mine)))
+    connection.execute(TOMBSTONE.delete().where(TOMBSTONE.c.story_id == story_id))
+    when = grave.deleted_at.astimezone(dt.UTC).isoformat() if grave.deleted_at else utcnow().isoformat()
+    _note(
+        connection,
+        story_id,
+        {"version": deleted, "deleted": {"story_id": story_id, "deleted_at": when, "version": deleted}},
+    )
+    return Saved(True, True, read_shown(story_id, session=session)[1], revived=True)
+
+
+def _sibling(connection: sa.Connection, base: dict[str, int], other: dict[str, int]) -> dict[str, int]:
+    """The vector of a version made here on top of `base`, concurrent with `other`: one more change of this
+    journal's (under a new replica id when `other` already counted that change, so no count means two things)."""
+    replica = versioning.replica_id(connection)
+    if other.get(replica, 0) > base.get(replica, 0):
+        replica = versioning.renew_replica_id(connection)
+    return versioning.bumped(base, replica)
+
+
+def _note(connection: sa.Connection, story_id: str, incoming: dict[str, Any]) -> None:
+    """Keep the other version (or deletion) beside the story, as a conflict made while the person typed."""
+    connection.execute(
+        CONFLICT.insert().values(
+            id=new_id(),
+            story_id=story_id,
+            incoming=json.dumps(incoming, ensure_ascii=False),
+            received_at=utcnow(),
+            source=ELSEWHERE,
+        )
+    )
+
+
 def _keep_both(
     session: Session,
     story_id: str,
@@ -116,22 +173,9 @@ def _keep_both(
     for link in record["links"]:
         if "snapshot" in link:
             link["snapshot"]["text"] = texts[link["id"]]
-    connection.execute(
-        CONFLICT.insert().values(
-            id=new_id(),
-            story_id=story_id,
-            incoming=json.dumps({"version": record["version"], "record": record}, ensure_ascii=False),
-            received_at=utcnow(),
-            source=ELSEWHERE,
-        )
-    )
-    base = versioning.loads(seen.version)
-    replica = versioning.replica_id(connection)
-    if theirs.get(replica, 0) > base.get(replica, 0):
-        replica = versioning.renew_replica_id(connection)
+    _note(connection, story_id, {"version": record["version"], "record": record})
+    mine = _sibling(connection, versioning.loads(seen.version), theirs)
     stories.update_story(story_id, mine_fields, session=session)
     stories.set_story_tags(story_id, list(mine_tags), session=session)
     session.flush()  # the triggers count these writes; the vector set below replaces what they counted
-    connection.execute(
-        STORY.update().where(STORY.c.id == story_id).values(version=versioning.dumps(versioning.bumped(base, replica)))
-    )
+    connection.execute(STORY.update().where(STORY.c.id == story_id).values(version=versioning.dumps(mine)))

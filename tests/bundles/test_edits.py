@@ -5,13 +5,16 @@ conflict whose vectors say so (neither has seen the other), as a sync or a bundl
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 
 from journal.bundles.conflicts import THEIRS, conflicts_of, resolve
 from journal.bundles.edits import ELSEWHERE, Shown, read_shown, save_typed
-from journal.store import stories, versioning
+from journal.bundles.merge import TOMBSTONE
+from journal.store import listing, stories, versioning
 from journal.store.database import Journal
 from journal.store.errors import StoryNotFoundError
-from journal.store.models import CoverageLinkBase
+from journal.store.listing import StoryQuery
+from journal.store.models import CoverageLinkBase, Story
 from journal.store.stories import StoryCreate
 from journal.store.versioning import Order, compare
 
@@ -116,6 +119,57 @@ def test_a_story_deleted_meanwhile_is_said(journal: Journal, story_id: str) -> N
         stories.delete_story(story_id, session=session)
     with pytest.raises(StoryNotFoundError):
         save(journal, story_id, seen, policy="Too late.")
+
+
+def delete_for_good(journal: Journal, story_id: str) -> dict[str, int]:
+    """As a colleague's deletion that a sync brought, or `journal delete`: gone, a tombstone left; its vector."""
+    with journal.write() as session:
+        session.delete(session.get(Story, story_id))
+    with journal.session() as session:
+        return versioning.loads(session.execute(sa.select(TOMBSTONE.c.version)).scalar_one())
+
+
+def test_a_story_deleted_for_good_while_typing_comes_back_with_the_deletion_as_a_conflict(
+    journal: Journal, story_id: str
+) -> None:
+    seen = shown(journal, story_id)
+    deleted = delete_for_good(journal, story_id)
+    with journal.write() as session:
+        saved = save_typed(
+            story_id, seen, {**seen.fields, "policy": "30 days. We made one."}, ["retail", "boots"], session=session
+        )
+    assert saved.revived and saved.kept_conflict and saved.shown.fields["policy"] == "30 days. We made one."
+
+    story = stories_of(journal, story_id)  # back as the person sees it
+    assert (story.title, story.policy, story.tags) == (
+        "Boots for Jane Doe",
+        "30 days. We made one.",
+        ["boots", "retail"],
+    )
+    assert compare(vector(journal, story_id), deleted) == Order.CONCURRENT  # neither has seen the other
+    with journal.session() as session:
+        [conflict] = conflicts_of(session, story_id)
+        assert session.execute(sa.select(TOMBSTONE)).all() == []  # a live story has no tombstone
+        found = [row.id for row in listing.list_rows(session=session, query=StoryQuery(text="made one"))]
+    assert conflict.theirs is None and conflict.source == ELSEWHERE  # the deletion, to be resolved
+    assert found == [story_id]  # and it is found again
+
+    # Resolve… with the deletion: gone again, for good, and the tombstone has seen the person's version too.
+    with journal.write() as session:
+        resolve(session, conflict.id, {"story": THEIRS})
+    with journal.session() as session:
+        assert session.get(Story, story_id) is None
+        grave = versioning.loads(session.execute(sa.select(TOMBSTONE.c.version)).scalar_one())
+    assert compare(grave, deleted) == Order.AFTER
+
+
+def test_a_story_deleted_for_good_with_nothing_typed_stays_deleted(journal: Journal, story_id: str) -> None:
+    seen = shown(journal, story_id)
+    delete_for_good(journal, story_id)
+    with pytest.raises(StoryNotFoundError):
+        save(journal, story_id, seen)
+    with journal.session() as session:
+        assert session.get(Story, story_id) is None
 
 
 def stories_of(journal: Journal, story_id: str) -> stories.StoryRead:

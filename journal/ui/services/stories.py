@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from sqlmodel import Session
 
 from journal.store import listing, saved, stories, tags
@@ -127,6 +127,8 @@ class StoryService(QObject):
             saved = save_typed(story_id, seen, changes, tags, session=session)
         if saved.changed:
             self.story_updated.emit(story_id)
+        if saved.revived:  # back in the lists, once the slot that saved (a list moving on, say) has returned
+            QTimer.singleShot(0, self, self.stories_changed.emit)
         return saved
 
     def add_link(self, story_id: str, link: CoverageLinkBase) -> LinkRead:

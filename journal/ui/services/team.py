@@ -80,6 +80,7 @@ class TeamSyncService(QObject):
         self._state = SyncState()
         self._closed = False
         self.announcing = False  # true while a pulled page is being announced (not an edit made here)
+        self._save_typing: Callable[[], bool] = lambda: True
 
     # ------------------------------------------------------------ where things stand
     @property
@@ -194,6 +195,12 @@ class TeamSyncService(QObject):
         run_in_background(self, work, self._synced, pool=self._pool)
         return True
 
+    def save_typing_with(self, save: Callable[[], bool]) -> None:
+        """How to save what the person is typing: done before a pulled page is announced, so that the typing
+        is saved over the version it was typed on (a change or a deletion that page brought is kept beside it,
+        journal/bundles/edits.py) before the lists and the editor move on."""
+        self._save_typing = save
+
     def cancel(self) -> None:
         """Stop the sync at its next batch or page (what was sent or received stays)."""
         self._cancel.set()
@@ -202,6 +209,7 @@ class TeamSyncService(QObject):
         if self._closed:
             return
         if progress.stage == "pull":
+            self._save_typing()  # what cannot be saved stays in the editor, and is tried again
             self.announcing = True
             try:
                 self.stories.stories_pulled(progress.stories, came_or_went=progress.stories_came_or_went)

@@ -483,6 +483,8 @@ class StoryEditor(QScrollArea):
         finally:
             self._saving = False
         self._shown = saved.shown
+        if saved.revived:
+            return "Saved; it was deleted elsewhere meanwhile, so it is back with your changes (Resolve… decides)"
         if saved.kept_conflict:
             return "Saved; it was also changed elsewhere meanwhile: both versions are kept (Resolve…)"
         return "Saved" if not refused and tags is not None else "Saved, except the fields marked in red"

@@ -18,6 +18,7 @@ from pytestqt.qtbot import QtBot
 from journal.bundles.conflicts import conflicted_ids, conflicts_of
 from journal.store.case_studies import update_case_study
 from journal.store.database import Journal, open_journal
+from journal.store.models import Story
 from journal.store.stories import StoryCreate, create_story, get_story, update_story
 from journal.sync import engine, wire
 from journal.sync.client import Offline, Revoked
@@ -216,6 +217,38 @@ def test_what_is_being_typed_when_a_change_arrives_is_kept_beside_it(
         here = get_story(boots, session=session).policy
         kept = [c.theirs["fields"]["policy"] for c in conflicts_of(session, boots) if c.theirs]
     assert {here, *kept} == {"30 days, no exceptions.", "30 days. We made one."}
+
+
+def test_a_story_deleted_elsewhere_while_typing_comes_back_with_the_typing(
+    qtbot: QtBot, launch: Launch, journal_path: Path, server: Server, ben: Journal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ben deletes the story Anna is typing in; the deletion arrives before her keystrokes are saved: the story
+    stays in her window with what she typed, the deletion beside it as a conflict, on every laptop."""
+    monkeypatch.setattr("journal.ui.widgets.autosave.SAVE_DELAY_MS", 60_000)  # the typing stays unsaved
+    window, boots = boots_open(qtbot, launch, journal_path, server, ben)
+    add_story(ben, "A courier on a Sunday")
+    with ben.write() as session:
+        session.delete(session.get(Story, boots))  # as `journal delete` does
+    engine.sync_once(ben)
+    window.editor.policy.setFocus()
+    qtbot.keyClick(window.editor.policy, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(window.editor.policy, " We made one.")
+    with qtbot.waitSignal(window.services.team.finished, timeout=SYNC_WITHIN_MS):
+        assert window.services.team.sync()  # the background sync (Sync now would save first)
+    qtbot.waitUntil(lambda: window.model.rowCount() == 2)
+    assert window.editor.story_id == boots and window.editor.policy.toPlainText() == "30 days. We made one."
+    assert not window.editor.has_unsaved_changes()
+    assert window.services.stories.story(boots).policy == "30 days. We made one."
+    banner = window.findChild(ConflictBanner)
+    assert banner is not None and banner.isVisible() and "was deleted in" in banner.label.text()
+    assert no_pop_up()
+
+    # Sent at the next sync: the team keeps Anna's version, with Ben's deletion to resolve, on Ben's laptop too.
+    sync_now(qtbot, window)
+    engine.sync_once(ben)
+    with ben.session() as session:
+        assert get_story(boots, session=session).policy == "30 days. We made one."
+        assert [c.theirs for c in conflicts_of(session, boots)] == [None]
 
 
 def test_offline_is_a_quiet_state_and_the_changes_go_when_the_server_is_back(
