@@ -18,6 +18,10 @@ saves with `save_typed`, in one write transaction:
   typed something, the story comes back as they see it (its fields and tags; its coverage went with the
   deletion) with the deletion kept beside it as a conflict, exactly as an edit made elsewhere without seeing
   a deletion comes back from a sync or a bundle. Resolve… then deletes it or keeps it.
+
+A case study deleted for good while the person typed in it comes back too (`revive_case_study`): its text as
+they see it and its stories still in the journal, as a change made after the deletion. Case studies keep no
+conflicts; the team sync already lets an edit outlive a deletion of a case study, and this is that edit.
 """
 
 from __future__ import annotations
@@ -35,9 +39,13 @@ from journal.bundles.merge import CONFLICT, STORY, TOMBSTONE
 from journal.bundles.records import story_records
 from journal.store import stories, versioning
 from journal.store.errors import StoryNotFoundError
-from journal.store.models import EDITABLE_FIELDS, Story, new_id, utcnow
+from journal.store.models import EDITABLE_FIELDS, CaseStudy, CaseStudyStory, Story, new_id, table_of, utcnow
 from journal.store.stories import StoryRead
+from journal.store.team_models import CaseStudyTombstone
 from journal.store.versioning import Order, compare
+
+CASE_STUDY = table_of(CaseStudy)
+CASE_STUDY_TOMBSTONE = table_of(CaseStudyTombstone)
 
 # How such a conflict names the other version ("This story was also changed in another copy, while you were typing.")
 ELSEWHERE = "another copy, while you were typing"
@@ -132,6 +140,39 @@ def _revive(session: Session, story_id: str, seen: Shown, changes: dict[str, Any
         {"version": deleted, "deleted": {"story_id": story_id, "deleted_at": when, "version": deleted}},
     )
     return Saved(True, True, read_shown(story_id, session=session)[1], revived=True)
+
+
+def revive_case_study(
+    case_study_id: str, fields: dict[str, Any], entries: Sequence[tuple[str, str, bool]], *, session: Session
+) -> bool:
+    """A case study deleted for good (a tombstone) while the person typed: back with `fields` (title, audience,
+    introduction, closing, show_costs) and `entries` ((story id, headline, include coverage), in order; stories
+    no longer in the journal are left out). False, changing nothing, when there is no such deletion."""
+    grave = session.execute(
+        sa.select(CASE_STUDY_TOMBSTONE.c.version).where(CASE_STUDY_TOMBSTONE.c.case_study_id == case_study_id)
+    ).scalar()
+    if grave is None or session.get(CaseStudy, case_study_id) is not None:
+        return False
+    connection = session.connection()
+    after = versioning.dumps(versioning.bumped(versioning.loads(grave), versioning.replica_id(connection)))
+    session.add(CaseStudy(id=case_study_id, **fields, version=after))
+    session.flush()
+    live = set(session.execute(sa.select(STORY.c.id).where(STORY.c.id.in_([e[0] for e in entries]))).scalars())
+    kept = [entry for entry in entries if entry[0] in live]
+    for position, (story_id, headline, include_coverage) in enumerate(kept):
+        session.add(
+            CaseStudyStory(
+                case_study_id=case_study_id,
+                story_id=story_id,
+                position=position,
+                headline=headline,
+                include_coverage=include_coverage,
+            )
+        )
+    session.flush()  # the entry triggers counted these writes; the vector set below replaces what they counted
+    connection.execute(CASE_STUDY.update().where(CASE_STUDY.c.id == case_study_id).values(version=after))
+    connection.execute(CASE_STUDY_TOMBSTONE.delete().where(CASE_STUDY_TOMBSTONE.c.case_study_id == case_study_id))
+    return True
 
 
 def _sibling(connection: sa.Connection, base: dict[str, int], other: dict[str, int]) -> dict[str, int]:

@@ -4,13 +4,15 @@ conflict whose vectors say so (neither has seen the other), as a sync or a bundl
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 import sqlalchemy as sa
 
 from journal.bundles.conflicts import THEIRS, conflicts_of, resolve
-from journal.bundles.edits import ELSEWHERE, Shown, read_shown, save_typed
+from journal.bundles.edits import CASE_STUDY_TOMBSTONE, ELSEWHERE, Shown, read_shown, revive_case_study, save_typed
 from journal.bundles.merge import TOMBSTONE
-from journal.store import listing, stories, versioning
+from journal.store import case_studies, listing, stories, versioning
 from journal.store.database import Journal
 from journal.store.errors import StoryNotFoundError
 from journal.store.listing import StoryQuery
@@ -170,6 +172,36 @@ def test_a_story_deleted_for_good_with_nothing_typed_stays_deleted(journal: Jour
         save(journal, story_id, seen)
     with journal.session() as session:
         assert session.get(Story, story_id) is None
+
+
+def test_a_case_study_deleted_for_good_while_typing_comes_back_as_a_later_change(
+    journal: Journal, story_id: str
+) -> None:
+    with journal.write() as session:
+        other = stories.create_story(StoryCreate(title="A courier on a Sunday"), session=session).id
+        study = case_studies.create_case_study("Kindness", session=session, story_ids=[story_id, other]).id
+    with journal.write() as session:
+        session.delete(session.get(Story, other))
+        session.delete(case_studies.get_case_study(study, session=session))
+    with journal.session() as session:
+        deleted = versioning.loads(session.execute(sa.select(CASE_STUDY_TOMBSTONE.c.version)).scalar_one())
+
+    fields = {"title": "Kindness", "audience": "", "introduction": "Three stories.", "closing": "", "show_costs": True}
+    shown = [(story_id, "Boots", True), (other, "Courier", False)]
+    with journal.write() as session:
+        assert revive_case_study(study, fields, shown, session=session)
+    with journal.session() as session:
+        back = case_studies.get_case_study(study, session=session)
+        entries = case_studies.entries(study, session=session)
+        assert session.execute(sa.select(CASE_STUDY_TOMBSTONE)).all() == []
+    assert (back.title, back.introduction) == ("Kindness", "Three stories.")
+    assert [(e.story_id, e.headline, e.include_coverage) for e in entries] == [(story_id, "Boots", True)]
+    assert compare(versioning.loads(back.version), deleted) == Order.AFTER  # a change made after the deletion
+
+    # Not deleted for good (it is there, or never was): nothing to bring back.
+    with journal.write() as session:
+        assert not revive_case_study(study, fields, shown, session=session)
+        assert not revive_case_study(str(uuid.uuid4()), fields, shown, session=session)
 
 
 def stories_of(journal: Journal, story_id: str) -> stories.StoryRead:

@@ -307,7 +307,11 @@ class CaseStudyEditor(QWidget):
         try:
             self._service.update(self._case_study_id, typed)
         except CaseStudyNotFoundError:
-            return "This case study was deleted elsewhere; the last changes could not be saved."
+            shown = [(entry.story_id, entry.headline, entry.include_coverage) for entry in self.model.entries()]
+            if not self._service.revive(self._case_study_id, {**self._shown, **typed}, shown):
+                return "This case study was deleted elsewhere; the last changes could not be saved."
+            self._shown.update(typed)
+            return "Saved; it was deleted elsewhere meanwhile, so it is back with your changes"
         finally:
             self._saving = False
         self._shown.update(typed)

@@ -37,6 +37,7 @@ class CaseStudiesFeature(QObject):
     def show_window(self) -> CaseStudyWindow:
         if self.window is None:
             self.window = CaseStudyWindow(self.service, self.shell.settings, self.shell.widget)
+            self.shell.services.team.arriving.connect(self.window.editor.flush)  # before a sync's changes show
         self.window.show()
         self.window.raise_()
         self.window.activateWindow()

@@ -160,6 +160,10 @@ class EntryModel(FlatTableModel):
     def story_ids(self) -> list[str]:
         return [entry.story_id for entry in self._entries]
 
+    def entries(self) -> list[EntryRead]:
+        """The stories as shown, in order."""
+        return list(self._entries)
+
     def row_of(self, story_id: str) -> int | None:
         return next((row for row, entry in enumerate(self._entries) if entry.story_id == story_id), None)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from journal.export.files import SiteReport, export_site
 from journal.export.markdown import Export, NothingToExportError, case_study_export, story_export
@@ -71,6 +71,18 @@ class CaseStudyService(QObject):
                 self.studies_changed.emit()
             self.study_changed.emit(case_study_id)
         return changed
+
+    def revive(self, case_study_id: str, fields: dict[str, Any], entries: Sequence[tuple[str, str, bool]]) -> bool:
+        """Deleted for good elsewhere while being typed in: back as the person sees it (journal/bundles/edits.py).
+        False when it was not deleted that way (nothing changes)."""
+        from journal.bundles.edits import revive_case_study
+
+        with self.journal.write() as session:
+            revived = revive_case_study(case_study_id, fields, entries, session=session)
+        if revived:  # back in the lists, once the slot that saved (a list moving on, say) has returned
+            QTimer.singleShot(0, self, self.studies_changed.emit)
+            self._entries_changed(case_study_id, 0)
+        return revived
 
     def delete(self, case_study_id: str) -> None:
         with self.journal.write() as session:

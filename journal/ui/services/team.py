@@ -67,6 +67,10 @@ class TeamSyncService(QObject):
     # Each step of a sync (journal.sync.engine.Progress), emitted on the service's thread: queued to the GUI
     # thread for slots living there (the service itself announces pulled pages from it).
     progressed = Signal(object)
+    # A pulled page is about to be announced: the editors save what is being typed now, over the version it
+    # was typed on (a change or a deletion the page brought is kept beside it: journal/bundles/edits.py),
+    # before the lists and the editors move on.
+    arriving = Signal()
 
     def __init__(self, stories: StoryService, case_studies: CaseStudyService, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -80,7 +84,6 @@ class TeamSyncService(QObject):
         self._state = SyncState()
         self._closed = False
         self.announcing = False  # true while a pulled page is being announced (not an edit made here)
-        self._save_typing: Callable[[], bool] = lambda: True
 
     # ------------------------------------------------------------ where things stand
     @property
@@ -195,12 +198,6 @@ class TeamSyncService(QObject):
         run_in_background(self, work, self._synced, pool=self._pool)
         return True
 
-    def save_typing_with(self, save: Callable[[], bool]) -> None:
-        """How to save what the person is typing: done before a pulled page is announced, so that the typing
-        is saved over the version it was typed on (a change or a deletion that page brought is kept beside it,
-        journal/bundles/edits.py) before the lists and the editor move on."""
-        self._save_typing = save
-
     def cancel(self) -> None:
         """Stop the sync at its next batch or page (what was sent or received stays)."""
         self._cancel.set()
@@ -209,7 +206,7 @@ class TeamSyncService(QObject):
         if self._closed:
             return
         if progress.stage == "pull":
-            self._save_typing()  # what cannot be saved stays in the editor, and is tried again
+            self.arriving.emit()
             self.announcing = True
             try:
                 self.stories.stories_pulled(progress.stories, came_or_went=progress.stories_came_or_went)

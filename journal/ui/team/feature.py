@@ -27,7 +27,7 @@ class TeamFeature(QObject):
         super().__init__(shell.widget)
         self.shell = shell
         self.service = shell.services.team
-        self.service.save_typing_with(shell.save_story)
+        self.service.arriving.connect(shell.save_story)
         self.join_action = shell.action(Act.JOIN_TEAM)
         self.sync_action = shell.action(Act.SYNC_NOW)
         self.leave_action = shell.action(Act.LEAVE_TEAM)

@@ -16,7 +16,7 @@ from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
 from journal.bundles.conflicts import conflicted_ids, conflicts_of
-from journal.store.case_studies import update_case_study
+from journal.store.case_studies import delete_case_study, get_case_study, update_case_study
 from journal.store.database import Journal, open_journal
 from journal.store.models import Story
 from journal.store.stories import StoryCreate, create_story, get_story, update_story
@@ -436,3 +436,38 @@ def test_a_case_study_changed_elsewhere_shows_in_its_editor_and_typing_there_kee
     preview_settled(qtbot, studies)
     kept = window.services.case_studies.study(study)
     assert (kept.introduction, kept.closing) == ("Three stories of going further.", "Ask us for more.")
+
+
+def test_a_case_study_deleted_elsewhere_while_typing_in_it_comes_back_with_the_typing(
+    qtbot: QtBot, launch: Launch, journal_path: Path, server: Server, ben: Journal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("journal.ui.widgets.autosave.SAVE_DELAY_MS", 60_000)  # the typing stays unsaved
+    window, boots = boots_open(qtbot, launch, journal_path, server, ben)
+    study = window.services.case_studies.create("Kindness", [boots])
+    window.services.case_studies.create("Another one")  # what the list would move on to
+    studies = open_case_studies(qtbot, window)
+    studies.show_case_study(study)
+    assert studies.editor.case_study_id == study
+    sync_now(qtbot, window)
+    engine.sync_once(ben)
+    add_story(ben, "A courier on a Sunday")  # stories arrive in the same sync, before the deletion is announced
+    with ben.write() as session:
+        delete_case_study(study, session=session)
+    engine.sync_once(ben)
+
+    type_into(qtbot, studies.editor.closing, "Ask us for more.")
+    assert studies.editor.has_unsaved_changes()
+    with qtbot.waitSignal(window.services.team.finished, timeout=SYNC_WITHIN_MS):
+        assert window.services.team.sync()  # the background sync: the deletion arrives under the typing
+    assert studies.editor.case_study_id == study and studies.editor.closing.toPlainText() == "Ask us for more."
+    assert not studies.editor.has_unsaved_changes()
+    kept = window.services.case_studies.study(study)
+    assert (kept.title, kept.closing) == ("Kindness", "Ask us for more.")
+    assert [entry.story_id for entry in window.services.case_studies.entries(study)] == [boots]
+    assert studies.model.row_of(study) is not None and studies.current_id == study
+
+    # The next sync sends it: the edit outlives the deletion on Ben's laptop too.
+    sync_now(qtbot, window)
+    engine.sync_once(ben)
+    with ben.session() as session:
+        assert get_case_study(study, session=session).closing == "Ask us for more."
