@@ -10,14 +10,15 @@ from journal.sync.views import withheld
 
 EMPTY = {"customer_name": "", "customer_contact": "", "internal_notes": ""}
 ANONYMOUS, NAMED = Consent.ANONYMOUS.value, Consent.NAMED.value
-EVERY = ("customer_contact", "internal_notes", "customer_name")
+EVERY = ("customer_contact", "internal_notes", "link_notes", "customer_name")
 
 
 @pytest.mark.parametrize(
     ("role", "fields", "held", "expected"),
     [
+        ("marketer", {**EMPTY, "consent": ANONYMOUS, "link_notes": True}, True, ()),  # arrived whole
         ("marketer", {**EMPTY, "consent": ANONYMOUS}, True, EVERY),
-        ("marketer", {**EMPTY, "consent": NAMED, "customer_name": "Ali Khan"}, True, EVERY[:2]),
+        ("marketer", {**EMPTY, "consent": NAMED, "customer_name": "Ali Khan"}, True, EVERY[:3]),
         ("marketer", {**EMPTY, "consent": ANONYMOUS}, False, ()),  # not sent yet: written here
         ("marketer", {**EMPTY, "consent": ANONYMOUS, "internal_notes": "Call back"}, True, ()),  # arrived whole
         ("marketer", {**EMPTY, "consent": ANONYMOUS, "customer_name": "Jane Doe"}, True, ()),  # arrived whole
@@ -25,5 +26,6 @@ EVERY = ("customer_contact", "internal_notes", "customer_name")
         ("admin", {**EMPTY, "consent": ANONYMOUS}, True, ()),
     ],
 )
-def test_withheld(role: str, fields: dict[str, str], held: bool, expected: tuple[str, ...]) -> None:
-    assert set(withheld(role, fields, held)) == set(expected)
+def test_withheld(role: str, fields: dict[str, object], held: bool, expected: tuple[str, ...]) -> None:
+    link_notes = bool(fields.pop("link_notes", False))
+    assert set(withheld(role, fields, held, link_notes)) == set(expected)

@@ -31,6 +31,7 @@ COLUMNS: tuple[tuple[str, str, Callable[[str], Any]], ...] = (
     ("notes", "Notes", str.strip),
 )
 KIND_COLUMN = next(i for i, column in enumerate(COLUMNS) if column[0] == "kind")
+NOTES_COLUMN = next(i for i, column in enumerate(COLUMNS) if column[0] == "notes")
 STATE_COLUMN = len(COLUMNS)  # read-only: fetched, to fetch, moved, dead (journal.ui.coverage.link_state)
 LinkIdRole = Qt.ItemDataRole.UserRole + 1
 
@@ -44,6 +45,7 @@ class CoverageModel(FlatTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._links: list[LinkRead] = []
+        self._notes_withheld = ""  # why the links' notes cannot be seen or changed here (a team role), or ""
 
     def set_links(self, links: list[LinkRead]) -> None:
         if self._links and [link.id for link in links] == [link.id for link in self._links]:
@@ -57,6 +59,12 @@ class CoverageModel(FlatTableModel):
         self._links = list(links)
         self.endResetModel()
 
+    def withhold_notes(self, withheld: bool, why: str) -> None:
+        """The links' notes were not sent to this laptop (journal/sync/views.py): read-only, saying why."""
+        self._notes_withheld = why if withheld else ""
+        if self._links:
+            self.dataChanged.emit(self.index(0, NOTES_COLUMN), self.index(len(self._links) - 1, NOTES_COLUMN))
+
     def link(self, row: int) -> LinkRead:
         return self._links[row]
 
@@ -66,7 +74,7 @@ class CoverageModel(FlatTableModel):
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        if index.column() == STATE_COLUMN:
+        if index.column() == STATE_COLUMN or (index.column() == NOTES_COLUMN and self._notes_withheld):
             return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEditable
 
@@ -92,6 +100,8 @@ class CoverageModel(FlatTableModel):
             return link_state_data(link, role)
         if field == "url" and role == Qt.ItemDataRole.ToolTipRole:
             return f"{value}\n{link_state_data(link, Qt.ItemDataRole.DisplayRole)}: {link_state_data(link, role)}"
+        if role == Qt.ItemDataRole.ToolTipRole and field == "notes" and self._notes_withheld:
+            return self._notes_withheld
         if role == Qt.ItemDataRole.ToolTipRole and field in ("title", "notes") and value:
             return str(value)
         return None

@@ -113,8 +113,11 @@ class TeamSyncService(QObject):
             if row is None:
                 return ()
             held = story_id in state.bases(connection, STORY, [story_id])
+            link_notes = connection.exec_driver_sql(
+                "SELECT EXISTS (SELECT 1 FROM coverage_link WHERE story_id = ? AND notes != '')", (story_id,)
+            ).scalar()
         fields = dict(zip(("consent", views.NAME, *views.PRIVATE), row, strict=True))
-        return views.withheld(status.role, fields, held)
+        return views.withheld(status.role, fields, held, bool(link_notes))
 
     def read_status(self) -> None:
         """Read the membership, the last sync and the changes waiting from the journal (no network)."""

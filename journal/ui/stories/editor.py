@@ -308,13 +308,14 @@ class StoryEditor(QScrollArea):
         self._page_layout.insertWidget(0, banner)
 
     def withhold(self, names: Collection[str], why: str) -> None:
-        """Of the customer's fields, these were not sent to this laptop (a team role): read-only, saying `why`;
-        the others are as usual."""
+        """Of the customer's fields (and "link_notes", the coverage links' notes), these were not sent to this
+        laptop (a team role): read-only, saying `why`; the others are as usual."""
         for name, field in self._withholdable.items():
             hidden = name in names
             field.setReadOnly(hidden or self._read_only)
             field.setPlaceholderText(WITHHELD_HINT if hidden else self._placeholders[name])
             field.setToolTip(why if hidden else "")
+        self.coverage.model.withhold_notes("link_notes" in names, why)
 
     def set_read_only(self) -> None:
         """The journal cannot be written: the story can be read and copied, not changed."""

@@ -1,17 +1,20 @@
-"""What a marketer's window shows of a colleague's story: the customer's fields the team server does not send
-a marketer are read-only and say why, rather than empty boxes whose typing would never reach the team; a
-story the marketer writes keeps them, and what is typed there reaches the server."""
+"""What a marketer's window shows of a colleague's story: the customer's fields and the links' notes that the
+team server does not send a marketer are read-only and say why, rather than empty boxes whose typing would
+never reach the team; a story the marketer writes keeps them, and what is typed there reaches the server."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from journal.store.database import Journal
 from journal.store.fields import Consent
+from journal.store.models import CoverageLinkBase
 from journal.sync import engine
 from journal.sync.views import WHY
+from journal.ui.coverage.model import COLUMNS, NOTES_COLUMN
 from journal.ui.shell.main_window import MainWindow
 from journal.ui.stories.editor import WITHHELD_HINT
 from tests.server.conftest import Server, sql
@@ -19,6 +22,7 @@ from tests.ui.helpers import Launch, saved, type_into
 from tests.ui.team.helpers import SYNC_WITHIN_MS, add_story, anna_joins, idle, sync_now, write_story
 
 PRIVATE = ("customer_name", "customer_contact", "internal_notes")
+TITLE_COLUMN = next(i for i, column in enumerate(COLUMNS) if column[0] == "title")
 
 
 def read_only(window: MainWindow, names: tuple[str, ...] = PRIVATE) -> dict[str, bool]:
@@ -36,6 +40,7 @@ def test_a_marketer_sees_what_the_server_withholds_as_such_and_keeps_their_own(
         customer_contact="jane@example.com",
         internal_notes="Refund code 4471",
         consent=Consent.ANONYMOUS.value,
+        links=[CoverageLinkBase(url="https://blog.example/boots", notes="She asked us not to reply")],
     )
     flowers = add_story(ben, "Flowers for Ali", customer_name="Ali Khan", consent=Consent.NAMED.value)
     engine.sync_once(ben)
@@ -54,6 +59,12 @@ def test_a_marketer_sees_what_the_server_withholds_as_such_and_keeps_their_own(
     assert not editor.title.isReadOnly() and not editor.situation.isReadOnly()
     type_into(qtbot, editor.customer_contact, "guess@example.com")
     assert editor.customer_contact.text() == "" and not editor.has_unsaved_changes()
+    links = editor.coverage.model
+    notes = links.index(0, NOTES_COLUMN)
+    assert links.rowCount() == 1 and notes.data() == ""  # the link is there; its notes were not sent
+    assert not links.flags(notes) & Qt.ItemFlag.ItemIsEditable
+    assert notes.data(Qt.ItemDataRole.ToolTipRole) == WHY
+    assert links.flags(links.index(0, TITLE_COLUMN)) & Qt.ItemFlag.ItemIsEditable
 
     # Named: the name is there and may be changed; the contact and the notes are still not sent.
     assert window.select_story(flowers)
@@ -68,6 +79,8 @@ def test_a_marketer_sees_what_the_server_withholds_as_such_and_keeps_their_own(
     # A story the marketer writes: every field is theirs, before and after it reaches the team.
     write_story(qtbot, window, "Met at the fair")
     assert not any(read_only(window).values())
+    assert editor.coverage.add_url("https://news.example/fair")
+    assert links.flags(links.index(0, NOTES_COLUMN)) & Qt.ItemFlag.ItemIsEditable
     assert editor.customer_contact.placeholderText() != WITHHELD_HINT and editor.customer_contact.toolTip() == ""
     type_into(qtbot, editor.customer_contact, "sam@example.com")
     saved(qtbot, window)
