@@ -27,7 +27,6 @@ conflicts; the team sync already lets an edit outlive a deletion of a case study
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -35,11 +34,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from journal.bundles.merge import CONFLICT, STORY, TOMBSTONE
+from journal.bundles.merge import STORY, TOMBSTONE, keep_conflict
 from journal.bundles.records import story_records
 from journal.store import stories, versioning
 from journal.store.errors import StoryNotFoundError
-from journal.store.models import EDITABLE_FIELDS, CaseStudy, CaseStudyStory, Story, new_id, table_of, utcnow
+from journal.store.models import EDITABLE_FIELDS, CaseStudy, CaseStudyStory, Story, table_of, utcnow
 from journal.store.stories import StoryRead
 from journal.store.team_models import CaseStudyTombstone
 from journal.store.versioning import Order, compare
@@ -134,11 +133,8 @@ def _revive(session: Session, story_id: str, seen: Shown, changes: dict[str, Any
     connection.execute(STORY.update().where(STORY.c.id == story_id).values(version=versioning.dumps(mine)))
     connection.execute(TOMBSTONE.delete().where(TOMBSTONE.c.story_id == story_id))
     when = grave.deleted_at.astimezone(dt.UTC).isoformat() if grave.deleted_at else utcnow().isoformat()
-    _note(
-        connection,
-        story_id,
-        {"version": deleted, "deleted": {"story_id": story_id, "deleted_at": when, "version": deleted}},
-    )
+    grave_record = {"story_id": story_id, "deleted_at": when, "version": deleted}
+    keep_conflict(connection, story_id, {"version": deleted, "deleted": grave_record}, ELSEWHERE)
     return Saved(True, True, read_shown(story_id, session=session)[1], revived=True)
 
 
@@ -184,19 +180,6 @@ def _sibling(connection: sa.Connection, base: dict[str, int], other: dict[str, i
     return versioning.bumped(base, replica)
 
 
-def _note(connection: sa.Connection, story_id: str, incoming: dict[str, Any]) -> None:
-    """Keep the other version (or deletion) beside the story, as a conflict made while the person typed."""
-    connection.execute(
-        CONFLICT.insert().values(
-            id=new_id(),
-            story_id=story_id,
-            incoming=json.dumps(incoming, ensure_ascii=False),
-            received_at=utcnow(),
-            source=ELSEWHERE,
-        )
-    )
-
-
 def _keep_both(
     session: Session,
     story_id: str,
@@ -214,7 +197,7 @@ def _keep_both(
     for link in record["links"]:
         if "snapshot" in link:
             link["snapshot"]["text"] = texts[link["id"]]
-    _note(connection, story_id, {"version": record["version"], "record": record})
+    keep_conflict(connection, story_id, {"version": record["version"], "record": record}, ELSEWHERE)
     mine = _sibling(connection, versioning.loads(seen.version), theirs)
     stories.update_story(story_id, mine_fields, session=session)
     stories.set_story_tags(story_id, list(mine_tags), session=session)

@@ -315,13 +315,19 @@ def _store_conflict(session: Session, step: Step, bundle: Bundle) -> None:
     ).all():
         if compare(json.loads(row.incoming)["version"], incoming["version"]) == Order.BEFORE:
             session.execute(CONFLICT.delete().where(CONFLICT.c.id == row.id))
-    session.execute(
+    keep_conflict(session.connection(), step.story_id, incoming, bundle.source)
+
+
+def keep_conflict(connection: sa.Connection, story_id: str, incoming: dict[str, Any], source: str) -> None:
+    """Keep another version of the story beside it, to be resolved: `incoming` is {"version", "record"} or, for
+    a deletion, {"version", "deleted"}; `source` names where it came from ("the team (ben@example.com)")."""
+    connection.execute(
         CONFLICT.insert().values(
             id=new_id(),
-            story_id=step.story_id,
+            story_id=story_id,
             incoming=json.dumps(incoming, ensure_ascii=False),
             received_at=utcnow(),
-            source=bundle.source,
+            source=source,
         )
     )
 

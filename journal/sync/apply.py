@@ -29,13 +29,14 @@ from journal.bundles.merge import (
     NewStories,
     TagCache,
     delete_story,
+    keep_conflict,
     note_grave,
     write_record,
 )
 from journal.bundles.records import story_records
 from journal.store import case_study_versions, search, versioning
 from journal.store.database import Journal
-from journal.store.models import new_id, utcnow
+from journal.store.models import utcnow
 from journal.store.versioning import Order, compare
 from journal.sync import case_studies, state
 from journal.sync.wire import CASE_STUDY, Change, Page, Version, bundle_form, snapshot_refs
@@ -317,15 +318,7 @@ def _keep_conflict(
             return
         if order == Order.BEFORE and not exact:
             connection.execute(CONFLICT.delete().where(CONFLICT.c.id == row.id))
-    connection.execute(
-        CONFLICT.insert().values(
-            id=new_id(),
-            story_id=story_id,
-            incoming=json.dumps(incoming, ensure_ascii=False),
-            received_at=utcnow(),
-            source=SOURCE.format(by=version.by or "team server"),
-        )
-    )
+    keep_conflict(connection, story_id, incoming, SOURCE.format(by=version.by or "team server"))
 
 
 # ---------------------------------------------------------------- case studies
