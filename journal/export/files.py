@@ -13,9 +13,11 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from journal.export.markdown import GENERATOR, Export, case_study_export, front_matter
-from journal.export.privacy import Finding, LeftOut
+from journal.export.collect import hidden_names
+from journal.export.markdown import GENERATOR, Export, case_study_export, front_matter, split_front_matter
+from journal.export.privacy import Finding, LeftOut, name_findings
 from journal.export.text import escape_block, escape_inline
+from journal.privacy.names import NameMatcher
 from journal.store import case_studies
 from journal.store.errors import JournalError
 
@@ -74,61 +76,94 @@ class SiteReport:
     notes: list[str] = field(default_factory=list)
 
 
-def export_site(folder: Path, *, session: Session, include_unapproved: bool = False) -> SiteReport:
-    """Every case study into `folder`, laid out for a static-site generator: `index.md` listing them,
-    one `<slug>.md` each, and `archive/<link>.md` with the archived text of coverage that is gone."""
-    folder = Path(folder)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise ExportWriteError(f"Cannot make the folder {folder}: {error.strerror or error}.") from None
-    report = SiteReport(folder)
+@dataclass
+class SitePlan:
+    """Every file of a site export, made but not written yet: the person sees the findings first."""
+
+    files: dict[str, str] = field(default_factory=dict)  # relative path ("archive/x.md") -> text
+    left_out: list[tuple[str, LeftOut]] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    studies: int = 0
+
+
+def plan_site(*, session: Session, include_unapproved: bool = False) -> SitePlan:
+    """Every case study, laid out for a static-site generator: `index.md` listing them, one `<slug>.md`
+    each, and `archive/<link>.md` with the archived text of coverage that is gone. Every hidden customer
+    of any case study is hidden in every file, and every file (its name too) is checked for what still
+    names one."""
+    plan = SitePlan()
     studies = case_studies.list_case_studies(session=session)
+    plan.studies = len(studies)
+    every_story = [entry.story_id for s in studies for entry in case_studies.entries(s.id, session=session)]
+    names = NameMatcher(hidden_names(every_story, session=session))
     used: set[str] = {"index"}
     index_lines: list[str] = []
     archived: dict[str, tuple[str, str, str]] = {}
     for summary in studies:
         export: Export = case_study_export(
-            summary.id, session=session, include_unapproved=include_unapproved, archive_pages=True
+            summary.id, session=session, include_unapproved=include_unapproved, archive_pages=True, names=names
         )
-        name = slug(summary.title)
+        name = slug(export.title)
         base, number = name, 2
         while name in used:
             name, number = f"{base}-{number}", number + 1
         used.add(name)
-        path = folder / f"{name}.md"
-        atomic_write(path, export.markdown)
-        report.files.append(path)
-        report.left_out += [(summary.title, item) for item in export.left_out]
-        report.findings += export.findings
-        report.notes += export.notes
+        plan.files[f"{name}.md"] = export.markdown
+        plan.left_out += [(export.title, item) for item in export.left_out]
+        plan.findings += export.findings
+        plan.notes += export.notes
         for story in export.stories:
             for link in story.links:
                 if link.gone and link.archived_text:
                     archived[link.id] = (link.title or link.url, link.url, link.archived_text)
         count = len(export.stories)
-        audience = f" — for {escape_inline(summary.audience)}" if summary.audience.strip() else ""
+        audience = split_front_matter(export.markdown)[0].get("audience")
+        for_whom = f" — for {escape_inline(str(audience))}" if audience else ""
         index_lines.append(
-            f"- [{escape_inline(summary.title)}]({name}.md){audience} ({count} {'story' if count == 1 else 'stories'})"
+            f"- [{escape_inline(export.title)}]({name}.md){for_whom} ({count} {'story' if count == 1 else 'stories'})"
         )
-    if archived:
-        (folder / "archive").mkdir(exist_ok=True)
     for link_id, (title, url, text) in sorted(archived.items()):
-        page = (
+        plan.files[f"archive/{link_id}.md"] = (
             front_matter({"title": f"Archived: {title}", "source": url, "generator": GENERATOR})
             + f"\n# {escape_inline(title)}\n\n*Archived copy of {escape_inline(url)}, which is no longer online.*\n\n"
             + escape_block(text)
             + "\n"
         )
-        path = folder / "archive" / f"{link_id}.md"
-        atomic_write(path, page)
-        report.files.append(path)
-    index = (
-        front_matter({"title": "Case studies", "generator": GENERATOR})
+    plan.files = {
+        "index.md": front_matter({"title": "Case studies", "generator": GENERATOR})
         + "\n# Case studies\n\n"
         + ("\n".join(index_lines) if index_lines else "*No case studies yet.*")
-        + "\n"
-    )
-    atomic_write(folder / "index.md", index)
-    report.files.insert(0, folder / "index.md")
+        + "\n",
+        **plan.files,
+    }
+    for path, text in plan.files.items():
+        if path.startswith("archive/") or path == "index.md":  # the case studies were checked when made
+            plan.findings += name_findings(path, "the file", text, names)
+        plan.findings += name_findings(path, "the file's name", path, names)
+    return plan
+
+
+def write_site(plan: SitePlan, folder: Path) -> SiteReport:
+    """Write a planned site into `folder`, each file atomically."""
+    folder = Path(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ExportWriteError(f"Cannot make the folder {folder}: {error.strerror or error}.") from None
+    report = SiteReport(folder, left_out=plan.left_out, findings=plan.findings, notes=plan.notes)
+    for relative, text in plan.files.items():
+        path = folder / relative
+        if path.parent != folder:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise ExportWriteError(f"Cannot make the folder {path.parent}: {error.strerror or error}.") from None
+        atomic_write(path, text)
+        report.files.append(path)
     return report
+
+
+def export_site(folder: Path, *, session: Session, include_unapproved: bool = False) -> SiteReport:
+    """Plan the site and write it (see `plan_site`); the caller has decided about the findings."""
+    return write_site(plan_site(session=session, include_unapproved=include_unapproved), folder)

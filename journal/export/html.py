@@ -4,6 +4,8 @@ tags, attributes and link schemes (http, https, mailto), whatever the Markdown c
 from __future__ import annotations
 
 import html
+import re
+from urllib.parse import unquote
 
 import markdown
 import nh3
@@ -75,3 +77,17 @@ def standalone_page(markdown_text: str, title: str) -> str:
         f"<title>{html.escape(title)}</title>\n<style>\n{stylesheet}</style>\n</head>\n"
         f"<body>\n<main>\n{render_html(markdown_text)}\n</main>\n</body>\n</html>\n"
     )
+
+
+_INLINE_TAGS = re.compile(r"(?i)</?(?:a|abbr|code|em|strong|b|i|span)\b[^>]*>")
+
+
+def visible_text(page: str) -> str:
+    """What a reader of an HTML page (or fragment) sees and where its links lead: the <title>, the text
+    (inline tags joined as the browser shows them), and the addresses of links and images, decoded;
+    not the stylesheet, the head's fixed lines or the tags."""
+    titles = re.findall(r"(?is)<title>(.*?)</title>", page)
+    body = re.sub(r"(?is)<head\b.*?</head>|<style\b.*?</style>", "", page)
+    addresses = [unquote(html.unescape(a)) for a in re.findall(r'(?i)\b(?:href|src)\s*=\s*"([^"]*)"', body)]
+    text = re.sub(r"<[^>]*>", "\n", _INLINE_TAGS.sub("", body))
+    return "\n".join([*map(html.unescape, titles), html.unescape(text), *addresses])

@@ -17,8 +17,9 @@ import yaml
 from sqlmodel import Session
 
 from journal import APP_NAME, __version__
-from journal.export.collect import Gathered, PublicLink, PublicStory, gather
-from journal.export.privacy import Finding, LeftOut, NameHider, confidential_findings
+from journal.export.collect import Gathered, PublicLink, PublicStory, Publisher, gather, hidden_names
+from journal.export.privacy import Finding, LeftOut, confidential_findings, name_findings
+from journal.privacy.names import NameMatcher
 from journal.export.text import escape_block, escape_inline, neutralise_markdown, safe_url, story_markdown
 from journal.store import case_studies
 from journal.store.errors import StoryNotFoundError
@@ -36,6 +37,19 @@ class Export:
     left_out: list[LeftOut] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    names: NameMatcher = field(default_factory=NameMatcher)  # the customers hidden in it
+
+    def page(self) -> str:
+        """The export as a standalone HTML page."""
+        from journal.export.html import standalone_page
+
+        return standalone_page(self.markdown, self.title)
+
+    def page_findings(self, page: str) -> list[Finding]:
+        """What the HTML page of this export still shows of a hidden name (its <title> and its text)."""
+        from journal.export.html import visible_text
+
+        return name_findings(f"“{self.title}”", "the web page", visible_text(page), self.names)
 
 
 class NothingToExportError(StoryNotFoundError):
@@ -95,16 +109,16 @@ def _rendered_text(markdown_text: str) -> str:
     return html.unescape(re.sub(r"<[^>]*>", "", rendered))
 
 
-def guarded(markdown_text: str, plain_text: str, hiders: list[NameHider]) -> str:
+def guarded(markdown_text: str, plain_text: str, names: NameMatcher) -> str:
     """`markdown_text`, unless its formatting puts a hidden name back together for the reader (“Ja*ne*”
     shows as “Jane”): then the text goes out as plain text, which reads exactly as it is written."""
-    if hiders and any(hider.found_in(_rendered_text(markdown_text)) for hider in hiders):
+    if names and names.found_in(_rendered_text(markdown_text)):
         return escape_block(plain_text)
     return markdown_text
 
 
 def _story_text(text: str, story: PublicStory) -> str:
-    return guarded(story_markdown(text), text, [story.hider] if story.hider else [])
+    return guarded(story_markdown(text), text, story.names)
 
 
 def story_sections(story: PublicStory, level: int, *, archive_pages: bool = False) -> str:
@@ -150,59 +164,70 @@ def _all_tags(stories: list[PublicStory]) -> list[str]:
 
 
 def case_study_export(
-    case_study_id: str, *, session: Session, include_unapproved: bool = False, archive_pages: bool = False
+    case_study_id: str,
+    *,
+    session: Session,
+    include_unapproved: bool = False,
+    archive_pages: bool = False,
+    names: NameMatcher | None = None,
 ) -> Export:
-    """The case study as Markdown, through the privacy rules."""
+    """The case study as Markdown, through the privacy rules. `names` are more names to hide (a site
+    export hides every case study's customers in every file)."""
     study = case_studies.get_case_study(case_study_id, session=session)
     entries = case_studies.entries(case_study_id, session=session)
+    story_ids = [entry.story_id for entry in entries]
+    hidden = NameMatcher(hidden_names(story_ids, session=session))
+    if names is not None:
+        hidden = hidden | names
     gathered: Gathered = gather(
-        [entry.story_id for entry in entries],
+        story_ids,
         session=session,
         include_unapproved=include_unapproved,
         show_costs=study.show_costs,
         headlines={entry.story_id: entry.headline for entry in entries if entry.headline},
         with_coverage={entry.story_id for entry in entries if entry.include_coverage},
+        names=hidden,
     )
     stories = gathered.stories
-
-    def hide_all(text: str) -> str:  # the introduction and closing may name a customer too
-        for hider in gathered.hiders:
-            text = hider(text)
-        return text
-
+    publish = Publisher(hidden, gathered.notes)
+    title = publish(study.title, "The case study's title")
+    where = f"“{title}”"
+    audience = publish(study.audience.strip(), where, "audience")
+    introduction = publish(study.introduction, where, "introduction")
+    closing = publish(study.closing, where, "closing")
     front = front_matter(
         {
-            "title": hide_all(study.title),
+            "title": title,
             "date": study.updated_at.date(),
-            **({"audience": study.audience.strip()} if study.audience.strip() else {}),
+            **({"audience": audience} if audience else {}),
             "tags": _all_tags(stories),
             "stories": [{"id": story.id, "title": story.title} for story in stories],
             "generator": GENERATOR,
         }
     )
-    parts = [f"# {escape_inline(hide_all(study.title))}"]
+    parts = [f"# {escape_inline(title)}"]
 
     def own_text(text: str) -> str:
-        hidden = hide_all(text)
-        return guarded(neutralise_markdown(hidden), hidden, gathered.hiders).strip()
+        return guarded(neutralise_markdown(text), text, hidden).strip()
 
-    if study.introduction.strip():
-        parts.append(own_text(study.introduction))
+    if introduction.strip():
+        parts.append(own_text(introduction))
     parts += [story_sections(story, 2, archive_pages=archive_pages) for story in stories]
-    if study.closing.strip():
-        parts.append(own_text(study.closing))
+    if closing.strip():
+        parts.append(own_text(closing))
     if not stories:
         parts.append("*No story of this case study can be published yet.*")
-    own_findings = confidential_findings(
-        study.title, {"introduction": study.introduction, "closing": study.closing}, None
-    )
+    document = front + "\n" + "\n\n".join(parts) + "\n"
     return Export(
-        title=study.title,
-        markdown=front + "\n" + "\n\n".join(parts) + "\n",
+        title=title,
+        markdown=document,
         stories=stories,
         left_out=gathered.left_out,
-        findings=own_findings + gathered.findings,
+        findings=confidential_findings(title, {"introduction": introduction, "closing": closing})
+        + gathered.findings
+        + name_findings(where, "the Markdown", document, hidden),
         notes=gathered.notes,
+        names=hidden,
     )
 
 
@@ -231,12 +256,14 @@ def story_export(story_id: str, *, session: Session, include_unapproved: bool = 
             "generator": GENERATOR,
         }
     )
+    document = front + "\n" + story_sections(story, 1) + "\n"
     return Export(
         title=story.title,
-        markdown=front + "\n" + story_sections(story, 1) + "\n",
+        markdown=document,
         stories=gathered.stories,
-        findings=gathered.findings,
+        findings=gathered.findings + name_findings(f"“{story.title}”", "the Markdown", document, gathered.names),
         notes=gathered.notes,
+        names=gathered.names,
     )
 
 
