@@ -104,7 +104,9 @@ def hidden_names(story_ids: Sequence[str], *, session: Session) -> list[str]:
         return []
     names = session.exec(
         select(Story.customer_name).where(
-            col(Story.id).in_(list(story_ids)), col(Story.consent) != Consent.NAMED.value, col(Story.customer_name) != ""
+            col(Story.id).in_(list(story_ids)),
+            col(Story.consent) != Consent.NAMED.value,
+            col(Story.customer_name) != "",
         )
     ).all()
     return sorted(set(names))
@@ -127,8 +129,9 @@ def gather(
     result.names = names if names is not None else NameMatcher(hidden_names(story_ids, session=session))
     publish = Publisher(result.names, result.notes)
     headlines = headlines or {}
+    loaded = _Loaded(story_ids, session)
     for story_id in story_ids:
-        story = session.get(Story, story_id)
+        story = loaded.stories.get(story_id)
         if story is None or story.deleted_at is not None:
             continue
         reason = exclusion(story.consent, story.status, include_unapproved=include_unapproved)
@@ -142,7 +145,7 @@ def gather(
         result.findings += confidential_findings(title, texts)
         links: list[PublicLink] = []
         if with_coverage is None or story_id in with_coverage:
-            links = _links(story, where, publish, result, session)
+            links = _links(story, where, publish, result, loaded)
         result.stories.append(
             PublicStory(
                 id=story.id,
@@ -159,11 +162,11 @@ def gather(
                 if show_costs and story.cost_cents is not None
                 else "",
                 outcome=texts["the outcome"],
-                tags=tuple(publish(name, where, "tags") for name in _tags(story.id, session)),
+                tags=tuple(publish(name, where, "tags") for name in loaded.tags.get(story.id, [])),
                 links=tuple(links),
                 ranks=tuple(
                     PublicRank(publish(query, where, "search rank"), value, taken.date())
-                    for query, value, taken in _ranks(story.id, session)
+                    for query, value, taken in loaded.ranks(story.id)
                 ),
                 updated=story.updated_at,
                 names=result.names,
@@ -172,45 +175,65 @@ def gather(
     return result
 
 
-def _tags(story_id: str, session: Session) -> list[str]:
-    names = session.exec(
-        select(Tag.name).join(StoryTag, col(StoryTag.tag_id) == col(Tag.id)).where(col(StoryTag.story_id) == story_id)
-    ).all()
-    return sorted(names, key=lambda name: (name.casefold(), name))
+def _chunks(ids: Sequence[str], size: int = 500) -> list[list[str]]:
+    """Story ids in pieces small enough for one SQL statement's parameters."""
+    unique = list(dict.fromkeys(ids))
+    return [unique[at : at + size] for at in range(0, len(unique), size)]
 
 
-def _latest_comments(link_id: str, session: Session) -> int | None:
-    value = session.exec(
-        select(Reading.value)
-        .where(col(Reading.link_id) == link_id, col(Reading.metric) == "comments")
-        .order_by(col(Reading.taken_at).desc(), col(Reading.id))
-        .limit(1)
-    ).first()
-    return value
+class _Loaded:
+    """Everything an export reads about some stories, in a few queries for all of them (not a few per
+    story): the stories, their tags, search ranks, links with their archived copies, comment counts."""
+
+    def __init__(self, story_ids: Sequence[str], session: Session) -> None:
+        self.stories: dict[str, Story] = {}
+        self.tags: dict[str, list[str]] = {}
+        self.readings: dict[str, list[tuple[str, int, dt.datetime]]] = {}
+        self.links: dict[str, list[tuple[CoverageLink, str | None, dt.datetime | None, str | None]]] = {}
+        self.comments: dict[str, int] = {}
+        for ids in _chunks(story_ids):
+            self._load(ids, session)
+        for names in self.tags.values():
+            names.sort(key=lambda name: (name.casefold(), name))
+
+    def _load(self, ids: list[str], session: Session) -> None:
+        for story in session.exec(select(Story).where(col(Story.id).in_(ids))).all():
+            self.stories[story.id] = story
+        for story_id, name in session.exec(
+            select(StoryTag.story_id, Tag.name)
+            .join(Tag, col(StoryTag.tag_id) == col(Tag.id))
+            .where(col(StoryTag.story_id).in_(ids))
+        ).all():
+            self.tags.setdefault(story_id, []).append(name)
+        readings = session.exec(
+            select(Reading)
+            .where(col(Reading.story_id).in_(ids), col(Reading.metric).in_(["search_rank", "comments"]))
+            .order_by(col(Reading.taken_at).desc(), col(Reading.id))
+        ).all()
+        for reading in readings:
+            if reading.metric == "search_rank":
+                self.readings.setdefault(reading.story_id, []).append((reading.query, reading.value, reading.taken_at))
+            elif reading.link_id is not None:
+                self.comments.setdefault(reading.link_id, reading.value)  # the latest comes first
+        for row in session.exec(
+            select(CoverageLink, LinkSnapshot.text, LinkSnapshot.fetched_at, LinkSnapshot.url)
+            .outerjoin(LinkSnapshot, col(LinkSnapshot.link_id) == col(CoverageLink.id))
+            .where(col(CoverageLink.story_id).in_(ids))
+            .order_by(col(CoverageLink.position), col(CoverageLink.id))
+        ).all():
+            self.links.setdefault(row[0].story_id, []).append(tuple(row))  # type: ignore[arg-type]
+
+    def ranks(self, story_id: str) -> list[tuple[str, int, dt.datetime]]:
+        """The latest search rank for each query of the story (or of its links)."""
+        latest: dict[str, tuple[str, int, dt.datetime]] = {}
+        for query, value, taken in self.readings.get(story_id, []):
+            latest.setdefault(query.casefold(), (query, value, taken))
+        return sorted(latest.values(), key=lambda r: (r[1], r[0].casefold()))
 
 
-def _ranks(story_id: str, session: Session) -> list[tuple[str, int, dt.datetime]]:
-    """The latest search rank for each query of the story (or of its links)."""
-    readings = session.exec(
-        select(Reading.query, Reading.value, Reading.taken_at)
-        .where(col(Reading.story_id) == story_id, col(Reading.metric) == "search_rank")
-        .order_by(col(Reading.taken_at).desc(), col(Reading.id))
-    ).all()
-    latest: dict[str, tuple[str, int, dt.datetime]] = {}
-    for query, value, taken in readings:
-        latest.setdefault(query.casefold(), (query, value, taken))
-    return sorted(latest.values(), key=lambda r: (r[1], r[0].casefold()))
-
-
-def _links(story: Story, where: str, publish: Publisher, result: Gathered, session: Session) -> list[PublicLink]:
+def _links(story: Story, where: str, publish: Publisher, result: Gathered, loaded: _Loaded) -> list[PublicLink]:
     links: list[PublicLink] = []
-    rows = session.exec(
-        select(CoverageLink, LinkSnapshot.text, LinkSnapshot.fetched_at, LinkSnapshot.url)
-        .outerjoin(LinkSnapshot, col(LinkSnapshot.link_id) == col(CoverageLink.id))
-        .where(col(CoverageLink.story_id) == story.id)
-        .order_by(col(CoverageLink.position), col(CoverageLink.id))
-    ).all()
-    for link, snapshot_text, snapshot_at, snapshot_url in rows:
+    for link, snapshot_text, snapshot_at, snapshot_url in loaded.links.get(story.id, []):
         own_post = story.consent in HIDDEN_CONSENTS and link.kind == LinkKind.CUSTOMER_POST.value
         addresses = (link.url, link.final_url, link.canonical_url, snapshot_url or "")
         if own_post or any(publish.names.holds(address) for address in addresses if address):
@@ -219,7 +242,7 @@ def _links(story: Story, where: str, publish: Publisher, result: Gathered, sessi
                 f"({'their own post' if own_post else 'its address names them'})."
             )
             continue
-        comments = _latest_comments(link.id, session)
+        comments = loaded.comments.get(link.id)
         gone = link.health == "dead"
         links.append(
             PublicLink(

@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlmodel import Session
 
 from journal.export.collect import hidden_names
-from journal.export.markdown import GENERATOR, Export, case_study_export, front_matter, split_front_matter
+from journal.export.markdown import GENERATOR, Export, case_study_export, front_matter
 from journal.export.privacy import Finding, LeftOut, name_findings
 from journal.export.text import escape_block, escape_inline
 from journal.privacy.names import NameMatcher
@@ -118,8 +118,7 @@ def plan_site(*, session: Session, include_unapproved: bool = False) -> SitePlan
                 if link.gone and link.archived_text:
                     archived[link.id] = (link.title or link.url, link.url, link.archived_text)
         count = len(export.stories)
-        audience = split_front_matter(export.markdown)[0].get("audience")
-        for_whom = f" — for {escape_inline(str(audience))}" if audience else ""
+        for_whom = f" — for {escape_inline(export.audience)}" if export.audience else ""
         index_lines.append(
             f"- [{escape_inline(export.title)}]({name}.md){for_whom} ({count} {'story' if count == 1 else 'stories'})"
         )

@@ -19,8 +19,8 @@ from sqlmodel import Session
 from journal import APP_NAME, __version__
 from journal.export.collect import Gathered, PublicLink, PublicStory, Publisher, gather, hidden_names
 from journal.export.privacy import Finding, LeftOut, confidential_findings, name_findings
-from journal.privacy.names import NameMatcher
 from journal.export.text import escape_block, escape_inline, neutralise_markdown, safe_url, story_markdown
+from journal.privacy.names import NameMatcher
 from journal.store import case_studies
 from journal.store.errors import StoryNotFoundError
 from journal.store.models import Story
@@ -38,6 +38,7 @@ class Export:
     findings: list[Finding] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     names: NameMatcher = field(default_factory=NameMatcher)  # the customers hidden in it
+    audience: str = ""  # whom a case study is for, as published
 
     def page(self) -> str:
         """The export as a standalone HTML page."""
@@ -228,6 +229,7 @@ def case_study_export(
         + name_findings(where, "the Markdown", document, hidden),
         notes=gathered.notes,
         names=hidden,
+        audience=audience,
     )
 
 

@@ -4,8 +4,9 @@ for the roles that may not see a customer's name). No Qt, no database.
 How a name is recognised (the README's privacy section says the same in plain words):
 
 - The name and the text are *folded* the same way: Unicode NFKC, case-folded, diacritics dropped (Zoë = Zoe,
-  Nguyễn = Nguyen, Łukasz = Lukasz; and Jürgen is also looked for as Juergen), every dash and hyphen (‐ ‑ ‒ – — −) one `-`, every apostrophe
-  (’ ʼ ′ ` ´) one `'`, soft hyphens and zero-width characters dropped, any space one space.
+  Nguyễn = Nguyen, Łukasz = Lukasz; and Jürgen is also looked for as Juergen), every dash and hyphen
+  (‐ ‑ ‒ – — −) one `-`, every apostrophe (’ ʼ ′ ` ´) one `'`, soft hyphens and zero-width characters
+  dropped, any space one space.
 - The name is cut into parts at spaces, dashes, apostrophes and dots: "Ann-Marie O'Brien" has the parts
   ann, marie, o, brien. Any run of consecutive parts is the name, written with any of those separators or
   none ("Ann Marie", "AnnMarie", "OBrien", "Marie O’Brien"); so is one part alone of two letters or more
@@ -22,6 +23,7 @@ How a name is recognised (the README's privacy section says the same in plain wo
 from __future__ import annotations
 
 import codecs
+import contextlib
 import functools
 import html
 import re
@@ -32,9 +34,15 @@ from urllib.parse import unquote
 
 NEUTRAL = "the customer"
 
-_DASHES = frozenset("-\u058a\u05be\u1806\u2010\u2011\u2012\u2013\u2014\u2015\u2043\u2212\u2e3a\u2e3b\u30a0\ufe58\ufe63\uff0d")
-_APOSTROPHES = frozenset("'`\u00b4\u02b9\u02bb\u02bc\u02bd\u02c8\u055a\u2018\u2019\u201a\u201b\u2032\u2035\ua78b\ua78c\uff07")
-_INVISIBLE = frozenset("\u00ad\u034f\u061c\u115f\u1160\u180e\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff")
+_DASHES = frozenset(
+    "-\u058a\u05be\u1806\u2010\u2011\u2012\u2013\u2014\u2015\u2043\u2212\u2e3a\u2e3b\u30a0\ufe58\ufe63\uff0d"
+)
+_APOSTROPHES = frozenset(
+    "'`\u00b4\u02b9\u02bb\u02bc\u02bd\u02c8\u055a\u2018\u2019\u201a\u201b\u2032\u2035\ua78b\ua78c\uff07"
+)
+_INVISIBLE = frozenset(
+    "\u00ad\u034f\u061c\u115f\u1160\u180e\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff"
+)
 _DOTS = frozenset(".\u00b7\u2024\u2027\u30fb\uff0e\uff65")
 # Letters that carry their mark in themselves (no decomposition) and are commonly written without it.
 _PLAIN_LETTERS = {"ł": "l", "ø": "o", "đ": "d", "ħ": "h", "æ": "ae", "œ": "oe", "þ": "th", "ı": "i", "ŀ": "l", "ð": "d"}
@@ -57,17 +65,17 @@ _UNSPACED_RANGES = (
 
 # Given names and surnames that are also everyday English words: they are the name only where they stand
 # as one (see the module's docstring).
-COMMON_WORDS = frozenset(
-    """
-    will may june april august mark bill rose grace hope joy faith sue pat art bob jack frank guy ray dawn
-    summer autumn iris lily ivy holly heather daisy violet ruby pearl amber jade crystal sky rich sunny penny
-    bay chase drew hunter miles gene carol sage dean wade lane park young king brown white black green gray
-    grey baker cook cooper page long little major hill wood price cash love star hall lee rob sandy cliff
-    glen dale brook rocky wolf fox bird bell church marsh moss stone story field ford worth stern rush may
-    hale hardy best reed rice sharp strong wise good case bond cross gay kit nick norm sterling
-    destiny harmony melody liberty honor honour patience prudence trinity angel autumn river storm
-    """.split()
-)
+_COMMON_WORDS_TEXT = """
+    will may june april august mark bill rose grace hope joy faith sue pat art bob jack frank guy ray
+    dawn summer autumn iris lily ivy holly heather daisy violet ruby pearl amber jade crystal sky rich
+    sunny penny bay chase drew hunter miles gene carol sage dean wade lane park young king brown white
+    black green gray grey baker cook cooper page long little major hill wood price cash love star hall
+    lee rob sandy cliff glen dale brook rocky wolf fox bird bell church marsh moss stone story field
+    ford worth stern rush hale hardy best reed rice sharp strong wise good case bond cross gay kit nick
+    norm sterling destiny harmony melody liberty honor honour patience prudence trinity angel river
+    storm
+"""
+COMMON_WORDS = frozenset(_COMMON_WORDS_TEXT.split())
 _TITLES = (
     "mr|mrs|ms|miss|mx|mister|missus|dr|doctor|prof|professor|sir|dame|madam|madame|mme|mlle|herr|frau|"
     "sr|sra|srta|senor|senora|signor|signora|monsieur"
@@ -113,17 +121,51 @@ def _fold_char(ch: str) -> str:
 _ASCII = str.maketrans({"`": "'", "\t": " ", "\n": " ", "\r": " ", "\x0b": " ", "\x0c": " "})
 
 
-@dataclass(frozen=True)
+class _FoldTable(dict[int, str]):
+    """str.translate's table: each character's folding, worked out the first time it is met."""
+
+    def __missing__(self, code: int) -> str:
+        value = _fold_char(chr(code))
+        self[code] = value
+        return value
+
+
+_TABLE = _FoldTable()
+
+
+@functools.lru_cache(maxsize=1)
+def _composing() -> re.Pattern[str]:
+    """Combining marks that are not dropped diacritics (a dakuten, a vowel sign) and Hangul's medial and
+    final jamo: a text holding one is folded a character cluster at a time."""
+    marks = "".join(
+        chr(code)
+        for code in range(0x300, 0x20000)
+        if not 0xD800 <= code <= 0xDFFF and unicodedata.combining(chr(code)) and not _in(_DIACRITIC_RANGES, chr(code))
+    )
+    return re.compile("[" + re.escape(marks) + "\u1160-\u11ff\ud7b0-\ud7ff]")
+
+
+@dataclass
 class Folded:
     """A text folded for matching, and where each of its characters came from in the original."""
 
     text: str
-    starts: tuple[int, ...] | None  # where in the original each folded character's source begins; None: same
-    ends: tuple[int, ...] | None = None  # ... and ends
+    source: str = ""  # the original, when a folded index is not its index there
+    starts: list[int] = field(default_factory=list)  # where each folded character's source begins ...
+    ends: list[int] = field(default_factory=list)  # ... and ends (worked out when first needed)
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
-        if self.starts is None or self.ends is None:
+        if not self.source:
             return start, end
+        if not self.starts:
+            width = 0
+            for index, ch in enumerate(self.source):
+                if _TABLE[ord(ch)] or not width:
+                    width = len(_TABLE[ord(ch)])
+                    self.starts += [index] * width
+                    self.ends += [index + 1] * width
+                else:  # a dropped mark belongs to the character before it
+                    self.ends[-width:] = [index + 1] * width
         return self.starts[start], self.ends[end - 1]
 
 
@@ -131,23 +173,24 @@ def fold(text: str) -> Folded:
     """The text as the matcher sees it (see the module's docstring). A character with the combining marks
     after it is folded as one (a decomposed "é", "が" or Hangul syllable folds as the composed one)."""
     if text.isascii():
-        return Folded(text.translate(_ASCII).lower(), None)
+        return Folded(text.translate(_ASCII).lower())
+    if not _composing().search(text):
+        return Folded(text.translate(_TABLE), text)
     clusters: list[tuple[int, int]] = []  # (start, end) of a character and the combining marks after it
     for index, ch in enumerate(text):
         if clusters and (unicodedata.combining(ch) or "\u1160" <= ch <= "\u11ff" or "\ud7b0" <= ch <= "\ud7ff"):
             clusters[-1] = (clusters[-1][0], index + 1)
         else:
             clusters.append((index, index + 1))
+    result = Folded("", text)
     pieces: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
     for start, end in clusters:
         piece = _fold_char(text[start:end])
-        if piece:
-            pieces.append(piece)
-            starts.extend([start] * len(piece))
-            ends.extend([end] * len(piece))
-    return Folded("".join(pieces), tuple(starts), tuple(ends))
+        pieces.append(piece)
+        result.starts += [start] * len(piece)
+        result.ends += [end] * len(piece)
+    result.text = "".join(pieces)
+    return result
 
 
 def folded(text: str) -> str:
@@ -186,7 +229,9 @@ _URL = re.compile(r"(?i)(?:\b(?:https?|ftp|mailto|tel):(?://)?|\bwww\.)[^\s<>\"`
 _DOMAIN = re.compile(r"(?<![\w@/.%-])(?:[^\W_](?:[\w-]*[^\W_])?\.)+[a-z]{2,24}(?:/[^\s<>\"`]*)?(?![\w@])")
 _HANDLE = re.compile(r"(?<![\w@.])@[\w.]{2,}\w")
 _PHONE = re.compile(r"(?<![\w+])\+?\d[\d\s().-]{3,}?[\s.-]?[A-Z][A-Z0-9]*(?:[.-][A-Z0-9]+)*(?![\w])")
-_MARKDOWN_LINK = re.compile(r"!?\[([^\[\]\n]*)\]\(\s*<?([^()\s<>]*(?:\([^()\s]*\)[^()\s<>]*)*)>?(?:\s+\"[^\"\n]*\")?\s*\)")
+_MARKDOWN_LINK = re.compile(
+    r"!?\[([^\[\]\n]*)\]\(\s*<?([^()\s<>]*(?:\([^()\s]*\)[^()\s<>]*)*)>?(?:\s+\"[^\"\n]*\")?\s*\)"
+)
 ADDRESS_KINDS = (
     ("an e-mail address", "(e-mail address left out)"),
     ("a web address", "(web address left out)"),
@@ -225,10 +270,8 @@ def decoded_forms(address: str) -> list[str]:
     labels = []
     for label in re.split(r"([./@])", current):
         if label.lower().startswith("xn--"):
-            try:
+            with contextlib.suppress(UnicodeError, ValueError):
                 label = codecs.decode(label.encode("ascii"), "idna")
-            except (UnicodeError, ValueError):
-                pass
         labels.append(label)
     forms.append("".join(labels))
     return list(dict.fromkeys(forms))
@@ -279,19 +322,20 @@ def _common_word_verdict(text: str, start: int, end: int, count: int) -> bool | 
         return True  # a possessive: Will's, May’s
     if any(not any(c.isupper() for c in word) for word in words):
         return None  # "will", "may", "Rose hill"
-    if count == 1 and written.casefold() in _MONTHS and (
-        re.match(r"\s*\d", text[end : end + 4]) or _BEFORE_A_MONTH.search(text[max(0, start - 12) : start])
+    if (
+        count == 1
+        and written.casefold() in _MONTHS
+        and (re.match(r"\s*\d", text[end : end + 4]) or _BEFORE_A_MONTH.search(text[max(0, start - 12) : start]))
     ):
         return None  # "in May", "May 2012"
     if all(word.isupper() for word in words) and len(written) > 1:
         return False  # capitals: a shout, a heading or the name
-    if count == 1 and _starts_sentence(text, start):
-        return False  # "Will she come?" or "Will called."
-    return True
+    # At the start of a sentence: "Will she come?" or "Will called." cannot be told apart.
+    return not (count == 1 and _starts_sentence(text, start))
 
 
 def _starts_sentence(text: str, at: int) -> bool:
-    before = text[:at].rstrip(" \t\"“‘«(*_#>[")
+    before = text[:at].rstrip(' \t"“‘«(*_#>[')
     return not before or before[-1] in ".!?\n:…"
 
 

@@ -96,7 +96,11 @@ def test_percent_encoded_and_punycode_addresses_are_decoded() -> None:
         ("김민준", "김민준씨와 민준", "The customer씨와 the customer"),
         ("山田 太郎", "山田太郎さん", "The customerさん"),
         ("Σωκράτης Παππάς", "ο ΣΩΚΡΑΤΗΣ είπε", "ο the customer είπε"),
-        ("Jürgen Groß", "Juergen? No, Jurgen Gross and JÜRGEN GROSS", "The customer? No, the customer and the customer"),
+        (
+            "Jürgen Groß",
+            "Juergen? No, Jurgen Gross and JÜRGEN GROSS",
+            "The customer? No, the customer and the customer",
+        ),
     ],
 )
 def test_names_in_other_scripts(name: str, text: str, hidden: str) -> None:
@@ -117,8 +121,7 @@ def test_common_words_are_the_name_only_where_they_stand_as_one() -> None:
     will = NameMatcher(["Will May"])
     hidden = will.hide("You will see it in May. She met Will at noon; Will's dog barked. On May 3 Will May came.")
     assert hidden.text == (
-        "You will see it in May. She met the customer at noon; the customer's dog barked. "
-        "On May 3 the customer came."
+        "You will see it in May. She met the customer at noon; the customer's dog barked. On May 3 the customer came."
     )
     assert not hidden.unsure
     unsure = will.hide("Will called back. WILL IT WORK")
