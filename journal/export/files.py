@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlmodel import Session
 
 from journal.export.collect import hidden_names
-from journal.export.markdown import GENERATOR, Export, case_study_export, front_matter
+from journal.export.markdown import GENERATOR, case_study_export, front_matter
 from journal.export.privacy import Finding, LeftOut, name_findings
 from journal.export.text import escape_block, escape_inline
 from journal.privacy.names import NameMatcher
@@ -87,28 +87,38 @@ class SitePlan:
     studies: int = 0
 
 
+HOME_TITLE = "Case studies"
+
+
 def plan_site(*, session: Session, include_unapproved: bool = False) -> SitePlan:
-    """Every case study, laid out for a static-site generator: `index.md` listing them, one `<slug>.md`
-    each, and `archive/<link>.md` with the archived text of coverage that is gone. Every hidden customer
-    of any case study is hidden in every file, and every file (its name too) is checked for what still
-    names one."""
+    """Every case study, laid out so that Hugo, MkDocs and Jekyll each build the folder as it is:
+
+    - `_index.md`: the home page for Hugo (a section list; Jekyll skips `_` files);
+    - `README.md`: the same home page for MkDocs (its index when there is no index.md) and Jekyll
+      (`permalink: /`); Hugo is told not to render or list it (`_build`);
+    - `<slug>.md`: one per case study (`permalink: /<slug>/`, which is where Hugo and MkDocs put it too);
+    - `archive/<link>.md`: the archived text of coverage that is gone (`/archive/<link>/`).
+
+    Links between them are relative folder addresses (`<slug>/`, `../archive/<link>/`), which all three
+    publish. Every hidden customer of any case study is hidden in every file, and every file (its name
+    too) is checked for what still names one."""
     plan = SitePlan()
     studies = case_studies.list_case_studies(session=session)
     plan.studies = len(studies)
     every_story = [entry.story_id for s in studies for entry in case_studies.entries(s.id, session=session)]
     names = NameMatcher(hidden_names(every_story, session=session))
-    used: set[str] = {"index"}
+    used: set[str] = {"index", "readme", "archive", "tags", "categories"}
     index_lines: list[str] = []
     archived: dict[str, tuple[str, str, str]] = {}
     for summary in studies:
-        export: Export = case_study_export(
-            summary.id, session=session, include_unapproved=include_unapproved, archive_pages=True, names=names
-        )
-        name = slug(export.title)
+        name = slug(names(summary.title))  # the title as published
         base, number = name, 2
         while name in used:
             name, number = f"{base}-{number}", number + 1
         used.add(name)
+        export = case_study_export(
+            summary.id, session=session, include_unapproved=include_unapproved, names=names, site_page=name
+        )
         plan.files[f"{name}.md"] = export.markdown
         plan.left_out += [(export.title, item) for item in export.left_out]
         plan.findings += export.findings
@@ -120,24 +130,34 @@ def plan_site(*, session: Session, include_unapproved: bool = False) -> SitePlan
         count = len(export.stories)
         for_whom = f" — for {escape_inline(export.audience)}" if export.audience else ""
         index_lines.append(
-            f"- [{escape_inline(export.title)}]({name}.md){for_whom} ({count} {'story' if count == 1 else 'stories'})"
+            f"- [{escape_inline(export.title)}]({name}/){for_whom} ({count} {'story' if count == 1 else 'stories'})"
         )
     for link_id, (title, url, text) in sorted(archived.items()):
         plan.files[f"archive/{link_id}.md"] = (
-            front_matter({"title": f"Archived: {title}", "source": url, "generator": GENERATOR})
-            + f"\n# {escape_inline(title)}\n\n*Archived copy of {escape_inline(url)}, which is no longer online.*\n\n"
+            front_matter(
+                {
+                    "title": f"Archived: {title}",
+                    "source": url,
+                    "permalink": f"/archive/{link_id}/",
+                    "generator": GENERATOR,
+                }
+            )
+            + f"\n*Archived copy of {escape_inline(url)}, which is no longer online.*\n\n"
             + escape_block(text)
             + "\n"
         )
+    body = "\n" + ("\n".join(index_lines) if index_lines else "*No case studies yet.*") + "\n"
+    home = {"title": HOME_TITLE, "generator": GENERATOR}
     plan.files = {
-        "index.md": front_matter({"title": "Case studies", "generator": GENERATOR})
-        + "\n# Case studies\n\n"
-        + ("\n".join(index_lines) if index_lines else "*No case studies yet.*")
-        + "\n",
+        "_index.md": front_matter(home) + body,
+        "README.md": front_matter(
+            {**home, "permalink": "/", "_build": {"render": "never", "list": "never"}}
+        )
+        + body,
         **plan.files,
     }
     for path, text in plan.files.items():
-        if path.startswith("archive/") or path == "index.md":  # the case studies were checked when made
+        if path.startswith("archive/") or path in {"_index.md", "README.md"}:  # case studies were checked
             plan.findings += name_findings(path, "the file", text, names)
         plan.findings += name_findings(path, "the file's name", path, names)
     return plan

@@ -11,7 +11,7 @@ import markdown
 import nh3
 
 from journal.export.markdown import GENERATOR, split_front_matter
-from journal.export.text import SAFE_SCHEMES
+from journal.export.text import SAFE_SCHEMES, escape_inline
 from journal.paths import resources_dir
 
 ALLOWED_TAGS = frozenset(
@@ -41,12 +41,20 @@ ALLOWED_TAGS = frozenset(
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "abbr": {"title"}}
 
 
+_NOT_AN_AUTOLINK = re.compile(r"<(?!(?:https?|ftp)://[^\s<>]*>|mailto:[^\s<>]*>)", re.IGNORECASE)
+
+
 def render_html(markdown_text: str) -> str:
-    """The body of a Markdown document (front matter left out) as sanitised HTML."""
-    _front, body = split_front_matter(markdown_text)
-    # The exporter writes no HTML; any `<` is a person's text, shown as it is (Python-Markdown would pass
-    # raw HTML through).
-    rendered = markdown.markdown(body.replace("<", "&lt;"), extensions=["sane_lists"], output_format="html")
+    """A Markdown document as sanitised HTML: its front matter's title as the heading (as Hugo, Jekyll
+    themes and Pandoc show it), then its body."""
+    front, body = split_front_matter(markdown_text)
+    title = front.get("title")
+    if isinstance(title, str) and title.strip():
+        body = f"# {escape_inline(title)}\n\n{body}"
+    # The exporter writes no HTML, only autolinks (`<https://…>`); any other `<` is a person's text, shown as
+    # it is (Python-Markdown would pass raw HTML through).
+    body = _NOT_AN_AUTOLINK.sub("&lt;", body)
+    rendered = markdown.markdown(body, extensions=["sane_lists"], output_format="html")
     return nh3.clean(
         rendered,
         tags=set(ALLOWED_TAGS),

@@ -61,12 +61,39 @@ def _long_date(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
+class _FrontMatterDumper(yaml.SafeDumper):
+    """YAML with list items indented under their key (`tags:\n  - a`). Both layouts are valid YAML, but
+    Joplin's importer re-indents only lines that start with `-`, so a list of mappings written at the
+    key's indent (PyYAML's default) comes out as "bad indentation of a mapping entry"."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        super().increase_indent(flow, False)
+
+
 def front_matter(data: dict[str, object]) -> str:
-    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=False, width=10_000)
+    """YAML front matter that Hugo, Jekyll, MkDocs, Pandoc, Obsidian and Joplin all read: block style, list
+    items indented under their key, dates as YYYY-MM-DD, always in the order given (deterministic)."""
+    text = yaml.dump(
+        data,
+        Dumper=_FrontMatterDumper,
+        allow_unicode=True,
+        sort_keys=False,
+        default_flow_style=False,
+        width=10_000,
+    )
     return f"---\n{text}---\n"
 
 
+def property_tag(tag: str) -> str:
+    """A tag as a front-matter tag: Obsidian takes letters, digits, `_`, `-` and `/` (nesting), no spaces;
+    anything else becomes `-` ("went viral" → "went-viral")."""
+    cleaned = re.sub(r"[^\w/-]+", "-", tag, flags=re.UNICODE).strip("-/")
+    return re.sub(r"-{2,}", "-", re.sub(r"/{2,}", "/", cleaned)) or "tag"
+
+
 def _link_line(link: PublicLink, archive_pages: bool) -> list[str]:
+    """A coverage link as a list item. With `archive_pages` (a site page), a dead link's archived copy is
+    a page of its own, at `/archive/<link>/` beside the case study's `/<slug>/`."""
     url = safe_url(link.url)
     label = escape_inline(link.title or link.outlet or link.url)
     head = f"[{label}]({url})" if url else label
@@ -84,7 +111,7 @@ def _link_line(link: PublicLink, archive_pages: bool) -> list[str]:
     if not link.gone:
         return [line]
     if link.archived_text and archive_pages:
-        return [line + f" (no longer online; [archived copy](archive/{link.id}.md))"]
+        return [line + f" (no longer online; [archived copy](../archive/{link.id}/))"]
     if not link.archived_text:
         return [line + " (no longer online)"]
     excerpt = link.archived_text.strip()
@@ -122,10 +149,11 @@ def _story_text(text: str, story: PublicStory) -> str:
     return guarded(story_markdown(text), text, story.names)
 
 
-def story_sections(story: PublicStory, level: int, *, archive_pages: bool = False) -> str:
-    """A story's part of a document: its heading at `level`, a line of facts, then its sections."""
+def story_sections(story: PublicStory, level: int, *, archive_pages: bool = False, heading: bool = True) -> str:
+    """A story's part of a document: its heading at `level` (none when the document's title is the
+    story's: the front matter carries it), a line of facts, then its sections one level down."""
     hashes = "#" * level
-    parts = [f"{hashes} {escape_inline(story.title)}"]
+    parts = [f"{hashes} {escape_inline(story.title)}"] if heading else []
     facts = [
         story.organization,
         _long_date(story.occurred) if story.occurred else "",
@@ -161,7 +189,7 @@ def story_sections(story: PublicStory, level: int, *, archive_pages: bool = Fals
 
 
 def _all_tags(stories: list[PublicStory]) -> list[str]:
-    return sorted({tag for story in stories for tag in story.tags}, key=lambda t: (t.casefold(), t))
+    return sorted({property_tag(tag) for story in stories for tag in story.tags}, key=lambda t: (t.casefold(), t))
 
 
 def case_study_export(
@@ -169,11 +197,15 @@ def case_study_export(
     *,
     session: Session,
     include_unapproved: bool = False,
-    archive_pages: bool = False,
     names: NameMatcher | None = None,
+    site_page: str | None = None,
 ) -> Export:
     """The case study as Markdown, through the privacy rules. `names` are more names to hide (a site
-    export hides every case study's customers in every file)."""
+    export hides every case study's customers in every file). `site_page` (a slug) makes it a page of a
+    site folder: `permalink: /<slug>/`, and archived copies linked as pages of their own.
+
+    The title is in the front matter only (a standalone Pandoc document, Hugo, Jekyll and MkDocs show it
+    from there; a `# title` in the body as well would show it twice)."""
     study = case_studies.get_case_study(case_study_id, session=session)
     entries = case_studies.entries(case_study_id, session=session)
     story_ids = [entry.story_id for entry in entries]
@@ -203,17 +235,18 @@ def case_study_export(
             **({"audience": audience} if audience else {}),
             "tags": _all_tags(stories),
             "stories": [{"id": story.id, "title": story.title} for story in stories],
+            **({"permalink": f"/{site_page}/"} if site_page else {}),
             "generator": GENERATOR,
         }
     )
-    parts = [f"# {escape_inline(title)}"]
+    parts: list[str] = []
 
     def own_text(text: str) -> str:
         return guarded(neutralise_markdown(text), text, hidden).strip()
 
     if introduction.strip():
         parts.append(own_text(introduction))
-    parts += [story_sections(story, 2, archive_pages=archive_pages) for story in stories]
+    parts += [story_sections(story, 2, archive_pages=site_page is not None) for story in stories]
     if closing.strip():
         parts.append(own_text(closing))
     if not stories:
@@ -253,12 +286,12 @@ def story_export(story_id: str, *, session: Session, include_unapproved: bool = 
         {
             "title": story.title,
             "date": story.occurred or record.updated_at.date(),
-            "tags": list(story.tags),
+            "tags": sorted({property_tag(tag) for tag in story.tags}, key=lambda t: (t.casefold(), t)),
             "stories": [{"id": story.id, "title": story.title}],
             "generator": GENERATOR,
         }
     )
-    document = front + "\n" + story_sections(story, 1) + "\n"
+    document = front + "\n" + story_sections(story, 1, heading=False) + "\n"
     return Export(
         title=story.title,
         markdown=document,
