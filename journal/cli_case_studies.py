@@ -46,7 +46,8 @@ def register(commands: Any) -> None:
     _output_options(story)
     story.set_defaults(run=_export_story, opens=READ)
     site = commands.add_parser(
-        "export-site", help="every case study into a folder for a static site (index.md + one file each)"
+        "export-site",
+        help="every case study into a folder that Hugo, MkDocs and Jekyll build (home page + one file each)",
     )
     site.add_argument("folder", metavar="FOLDER", type=Path)
     site.add_argument("--include-unapproved", action="store_true", help="also stories not approved yet")

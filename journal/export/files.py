@@ -150,10 +150,7 @@ def plan_site(*, session: Session, include_unapproved: bool = False) -> SitePlan
     home = {"title": HOME_TITLE, "generator": GENERATOR}
     plan.files = {
         "_index.md": front_matter(home) + body,
-        "README.md": front_matter(
-            {**home, "permalink": "/", "_build": {"render": "never", "list": "never"}}
-        )
-        + body,
+        "README.md": front_matter({**home, "permalink": "/", "_build": {"render": "never", "list": "never"}}) + body,
         **plan.files,
     }
     for path, text in plan.files.items():

@@ -17,10 +17,10 @@ from urllib.parse import quote
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 
 # Escapes that both CommonMark and Python-Markdown read as the plain character.
-_INLINE = re.compile(r"([\\`*_\[\]])")
+_INLINE = re.compile(r"([\\`*_\[\]#])")
 _ENTITY_LIKE = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
 # What may start a block at the beginning of a line: headings, quotes, lists, rules, fences, setext lines.
-_LINE_START = re.compile(r"^(#+|[-+*]|\d+[.)]|=+|~+|:)")
+_LINE_START = re.compile(r"^(#+|[-+*]|\d+[.)](?=\s|$)|=+|~+|:)")
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
 _INVISIBLE = re.compile(r"[\x00-\x20\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
 
@@ -38,8 +38,13 @@ def _url_pieces(text: str, *, skip: re.Pattern[str] | None = None) -> list[tuple
     at = 0
     for match in _BARE_URL.finditer(text):
         url = match.group()
+        entity = _ENTITY_LIKE.search(url)  # an address ends before anything that reads as an entity
+        url = url[: entity.start()] if entity else url
+        url = url.rstrip(".,;:!?'’]}*_")
         while url.endswith(")") and url.count(")") > url.count("("):
             url = url[:-1]
+        if not _BARE_URL.fullmatch(url):
+            continue
         if skip is not None and skip.search(text[: match.start()]):
             continue
         pieces += [(text[at : match.start()], False), (url, True)]
@@ -49,20 +54,17 @@ def _url_pieces(text: str, *, skip: re.Pattern[str] | None = None) -> list[tuple
 
 
 def _plain(text: str) -> str:
-    text = _ENTITY_LIKE.sub("&amp;", text)
+    text = _INLINE.sub(r"\\\1", _ENTITY_LIKE.sub("&amp;", text))
     text = text.replace("<", "&lt;").replace(">", "&gt;").replace("|", "&#124;").replace("~", "&#126;")
-    return _WWW.sub(lambda m: m.group()[:-1] + "&#46;", _INLINE.sub(r"\\\1", text))
+    return _WWW.sub(lambda m: m.group()[:-1] + "&#46;", text)
 
 
 def escape_inline(text: str) -> str:
     """One line of plain text (a title, an outlet) as Markdown inline text that every renderer shows as
-    exactly that text (web addresses in it become links to themselves)."""
+    exactly that text (web addresses in it become links to themselves), also at the start of a line or of
+    a list item (where `- `, `1. ` or `=` would start a block)."""
     text = " ".join(text.split())
-    return "".join(f"<{piece}>" if is_url else _plain(piece) for piece, is_url in _url_pieces(text))
-
-
-def _escape_line(line: str) -> str:
-    line = escape_inline(line)
+    line = "".join(f"<{piece}>" if is_url else _plain(piece) for piece, is_url in _url_pieces(text))
     match = _LINE_START.match(line)
     if match:
         token = match.group(1)
@@ -72,6 +74,9 @@ def _escape_line(line: str) -> str:
         else:
             line = f"&#{ord(token[0])};{line[1:]}"
     return line
+
+
+_escape_line = escape_inline
 
 
 def escape_block(text: str) -> str:

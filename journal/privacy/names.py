@@ -206,20 +206,26 @@ def _transliterated(name: str) -> str:
     return "".join(_TRANSLITERATIONS.get(ch, ch) for ch in text)
 
 
-def name_parts(name: str) -> list[str]:
-    """The folded parts of a name: runs of letters and digits, a run also cut where a script written
-    without spaces begins or ends ("Ann-Marie O'Brien" → ann, marie, o, brien)."""
-    parts: list[str] = []
-    for run in re.findall(r"[^\W_]+", folded(name)):
+def _words(folded_text: str) -> list[str]:
+    """Runs of letters and digits of a folded text, a run also cut where a script written without
+    spaces begins or ends ("ann李小龙" → ann, 李小龙)."""
+    words: list[str] = []
+    for run in re.findall(r"[^\W_]+", folded_text):
         current = run[0]
         for ch in run[1:]:
             if unspaced(ch) != unspaced(current[-1]):
-                parts.append(current)
+                words.append(current)
                 current = ch
             else:
                 current += ch
-        parts.append(current)
-    return parts
+        words.append(current)
+    return words
+
+
+def name_parts(name: str) -> list[str]:
+    """The folded parts of a name: runs of letters and digits, a run also cut where a script written
+    without spaces begins or ends ("Ann-Marie O'Brien" → ann, marie, o, brien)."""
+    return _words(folded(name))
 
 
 # ------------------------------------------------------------------ addresses, which go whole
@@ -427,7 +433,7 @@ class NameMatcher:
             squashed = re.sub(r"[\W_]+", "", text)
             if any(joined in squashed for joined in self._squashed):
                 return True
-            if self._short_words & set(re.findall(r"[^\W_]+", text)):
+            if self._short_words & set(_words(text)):
                 return True
             if self.occurrences(form):
                 return True

@@ -197,7 +197,7 @@ class Exporter(QObject):
         def written(folder: Path, report: SiteReport) -> None:
             left_out = [item for _title, item in report.left_out]
             self._say(
-                f"Wrote {len(report.files)} files into {folder} (index.md and one file per case study)."
+                f"Wrote {len(report.files)} files into {folder} (a home page and one file per case study)."
                 + left_out_sentence(left_out)
             )
 

@@ -94,8 +94,8 @@ def test_export_site_writes_the_folder(home: Path) -> None:
     assert not (home / "site").exists()
     result = run(journal(home, "export-site", str(home / "site"), "--allow-confidential"), env=env, cwd=home)
     assert result.returncode == 0, result.stderr
-    assert result.stdout == f"Wrote 4 files to {home / 'site'}\n"
-    assert (home / "site" / "index.md").exists()
+    assert result.stdout == f"Wrote 5 files to {home / 'site'}\n"
+    assert (home / "site" / "_index.md").exists() and (home / "site" / "README.md").exists()
 
 
 @pytest.mark.parametrize(
