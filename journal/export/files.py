@@ -147,7 +147,7 @@ def plan_site(*, session: Session, include_unapproved: bool = False) -> SitePlan
             + "\n"
         )
     body = "\n" + ("\n".join(index_lines) if index_lines else "*No case studies yet.*") + "\n"
-    home = {"title": HOME_TITLE, "generator": GENERATOR}
+    home: dict[str, object] = {"title": HOME_TITLE, "generator": GENERATOR}
     plan.files = {
         "_index.md": front_matter(home) + body,
         "README.md": front_matter({**home, "permalink": "/", "_build": {"render": "never", "list": "never"}}) + body,

@@ -165,13 +165,13 @@ def story_sections(story: PublicStory, level: int, *, archive_pages: bool = Fals
     if facts_line:
         parts.append(f"*{facts_line}*")
     sub = "#" * (level + 1)
-    for heading, text in (
+    for section, text in (
         ("What happened", story.situation),
         ("What the policy said", story.policy),
         ("What was done", story.action),
     ):
         if text.strip():
-            parts += [f"{sub} {heading}", _story_text(text, story)]
+            parts += [f"{sub} {section}", _story_text(text, story)]
     if story.cost:
         parts += [f"{sub} What it cost", escape_inline(story.cost)]
     if story.outcome.strip():
