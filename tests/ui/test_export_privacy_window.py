@@ -71,4 +71,4 @@ def test_an_unreplaced_part_of_the_name_asks_before_writing(
     assert anyway.done
     assert offered == ["a-courier-for-the-customer"]
     text = target.read_text(encoding="utf-8")
-    assert "# A courier for the customer" in text and "The courier met the customer at home" in text
+    assert "title: A courier for the customer" in text and "The courier met the customer at home" in text
