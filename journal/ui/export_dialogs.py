@@ -68,6 +68,14 @@ def left_out_sentence(left_out: Sequence[LeftOut]) -> str:
     return f" Left out {count} {'story' if count == 1 else 'stories'}: {names}{more}."
 
 
+def notes_sentence(notes: Sequence[str]) -> str:
+    """What else the export left out (an address naming a hidden customer, a coverage link), in short."""
+    if not notes:
+        return ""
+    more = f" (and {len(notes) - 1} more)" if len(notes) > 1 else ""
+    return f" {notes[0]}{more}"
+
+
 def show_error(parent: QWidget, error: BaseException) -> None:
     reason = error.orig if isinstance(error, sa.exc.DBAPIError) else error
     QMessageBox.warning(parent, f"Export failed — {APP_NAME}", str(reason))
@@ -165,7 +173,8 @@ class Exporter(QObject):
             self._say("")
             return
         self._run(
-            lambda: atomic_write(path, text), lambda _: self._say(f"Wrote {path}." + left_out_sentence(export.left_out))
+            lambda: atomic_write(path, text),
+            lambda _: self._say(f"Wrote {path}." + left_out_sentence(export.left_out) + notes_sentence(export.notes)),
         )
 
     def copy_markdown(self, case_study_id: str) -> None:
@@ -174,7 +183,11 @@ class Exporter(QObject):
                 self._say("Nothing was copied.")
                 return
             QGuiApplication.clipboard().setText(export.markdown)
-            self._say(f"Copied “{export.title}” as Markdown." + left_out_sentence(export.left_out))
+            self._say(
+                f"Copied “{export.title}” as Markdown."
+                + left_out_sentence(export.left_out)
+                + notes_sentence(export.notes)
+            )
 
         self._run(lambda: self._service.export(case_study_id), copy)
 

@@ -31,7 +31,7 @@ def test_an_unreplaced_part_of_the_name_asks_before_writing(
                 customer_name="Will Bay",
                 consent="unknown",
                 status="approved",
-                situation="Will wrote to us. The courier met Will at home; you will see why.",
+                situation="Will wrote to us. The courier met Will at home; you will see why. Write to will.bay@example.com.",
                 created_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
                 updated_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
             )
@@ -72,3 +72,6 @@ def test_an_unreplaced_part_of_the_name_asks_before_writing(
     assert offered == ["a-courier-for-the-customer"]
     text = target.read_text(encoding="utf-8")
     assert "title: A courier for the customer" in text and "The courier met the customer at home" in text
+    assert "Write to (e-mail address left out)." in text and "example.com" not in text
+    message = window.statusBar().currentMessage()
+    assert str(target) in message and "an e-mail address that names a hidden customer was left out" in message
