@@ -31,7 +31,8 @@ def test_an_unreplaced_part_of_the_name_asks_before_writing(
                 customer_name="Will Bay",
                 consent="unknown",
                 status="approved",
-                situation="Will wrote to us. The courier met Will at home; you will see why. Write to will.bay@example.com.",
+                situation="Will wrote to us. The courier met Will at home; you will see why. "
+                "Write to will.bay@example.com.",
                 created_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
                 updated_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
             )
