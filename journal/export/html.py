@@ -41,7 +41,7 @@ ALLOWED_TAGS = frozenset(
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "abbr": {"title"}}
 
 
-_NOT_AN_AUTOLINK = re.compile(r"<(?!(?:https?|ftp)://[^\s<>]*>|mailto:[^\s<>]*>)", re.IGNORECASE)
+_NOT_AN_AUTOLINK = re.compile(r"<(?!(?:https?|ftp)://[^\s<>]*>)", re.IGNORECASE)
 
 
 def render_html(markdown_text: str) -> str:

@@ -25,9 +25,10 @@ _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
 _INVISIBLE = re.compile(r"[\x00-\x20\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
 
 
-# A bare web address as typed: it ends at a space, a quote, `<`, `>` or a backtick, and its last character
-# is not punctuation that ends a sentence.
-_BARE_URL = re.compile(r"(?i)\b(?:https?://|ftp://|mailto:)[^\s<>\"`]*[^\s<>\"`.,;:!?'’)\]}*_]")
+# A bare web address as typed: it ends at a space, a quote, `<`, `>`, a backtick or a backslash (which
+# Python-Markdown would read as an escape inside an autolink), and its last character is not punctuation
+# that ends a sentence.
+_BARE_URL = re.compile(r"(?i)\b(?:https?|ftp)://[^\s<>\"`\\]*[^\s<>\"`\\.,;:!?'’)\]}*_]")
 _WWW = re.compile(r"(?i)\bwww\.")
 
 
@@ -38,8 +39,8 @@ def _url_pieces(text: str, *, skip: re.Pattern[str] | None = None) -> list[tuple
     at = 0
     for match in _BARE_URL.finditer(text):
         url = match.group()
-        entity = _ENTITY_LIKE.search(url)  # an address ends before anything that reads as an entity
-        url = url[: entity.start()] if entity else url
+        entity = _ENTITY_LIKE.search(text, match.start())  # an address ends before anything read as an entity
+        url = url[: entity.start() - match.start()] if entity and entity.start() < match.end() else url
         url = url.rstrip(".,;:!?'’]}*_")
         while url.endswith(")") and url.count(")") > url.count("("):
             url = url[:-1]

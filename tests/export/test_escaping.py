@@ -31,7 +31,15 @@ ALLOWED = {"paragraph_open", "paragraph_close", "inline", "text", "softbreak", "
 PIECES = [
     *"`<>\"'|~:#-=+!&;.()/ \t\n{}$^%@?,",
     *["``", "```", "~~~", "~~", "---", "***", "===", "<!--", "-->", "<b>", "</b>", "<https://q.example>"],
-    *["https://x.example/", "https://x.example/a?b=1&c=2", "http://y.example", "www.", "www.z.example"],
+    *[
+        "https://x.example/",
+        "https://x.example/a?b=1&c=2",
+        "http://y.example",
+        "www.",
+        "www.z.example",
+        "mailto:a@b.example",
+        "ftp://f.example/x",
+    ],
     *["&amp;", "&#96;", "&lt;", "&#124;", "&nbsp;", "title: x", "| a | b |", "|---|", ": ", "1. ", "1) "],
     *["[^1]", "![", "](", "\\", "*", "_", "[", "]", "> ", "- ", "+ "],
     *["a", "b", "Z", "é", "李", "42", "    ", "\n\n"],
