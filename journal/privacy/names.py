@@ -88,6 +88,9 @@ def _in(ranges: tuple[tuple[int, int], ...], ch: str) -> bool:
     return any(low <= code <= high for low, high in ranges)
 
 
+_UNSPACED_CLASS = "[" + "".join(f"{chr(low)}-{chr(high)}" for low, high in _UNSPACED_RANGES) + "]"
+
+
 def unspaced(ch: str) -> bool:
     """A character of a script written without spaces between words."""
     return _in(_UNSPACED_RANGES, ch)
@@ -389,8 +392,9 @@ class NameMatcher:
     @staticmethod
     def _pattern(run: tuple[str, ...]) -> str:
         body = f"{_SEP}{{0,3}}".join(re.escape(part) for part in run)
-        before = "" if unspaced(run[0][0]) else r"(?<![^\W\d_])"
-        after = "" if unspaced(run[-1][-1]) else r"(?![^\W\d_])"
+        # A word boundary: no letter of a spaced script next to it (one of CJK, Thai... is a boundary too).
+        before = "" if unspaced(run[0][0]) else rf"(?<!(?!{_UNSPACED_CLASS})[^\W\d_])"
+        after = "" if unspaced(run[-1][-1]) else rf"(?!(?!{_UNSPACED_CLASS})[^\W\d_])"
         return before + body + after
 
     def __bool__(self) -> bool:
