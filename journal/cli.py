@@ -147,6 +147,11 @@ def build_parser() -> argparse.ArgumentParser:
 def check_arguments(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     """What argparse cannot check alone; refused before any file is opened. A command group may set a
     `check(parser, args)` default of its own."""
+    from journal.arguments import undecodable_argument
+
+    problem = undecodable_argument(parser, args)
+    if problem:
+        parser.error(problem)
     if args.command == "add" and args.cost is not None and not args.currency:
         parser.error("--cost needs --currency too, e.g. --currency USD")
     check = getattr(args, "check", None)
