@@ -60,7 +60,7 @@ def make_backup(journal: Path, label: str = MANUAL, *, target: Path | None = Non
         target = folder / f"{journal.stem}-{now.strftime(_STAMP)}-{label}.journal"
     folder = target.parent
     if not folder.is_dir():
-        raise JournalError(journal, f"The folder {folder} does not exist; give a folder that does. Nothing was written.")
+        raise JournalError(journal, f"The folder {folder} does not exist; give one that does. Nothing was written.")
     if target.exists():
         raise JournalError(journal, f"{target} already exists. Give another file name; nothing was overwritten.")
     temporary = target.with_name(f".{target.name}{PARTIAL}")

@@ -152,6 +152,8 @@ class CoverageLinkBase(SQLModel):
 
 
 LINK_FIELDS: tuple[str, ...] = tuple(CoverageLinkBase.model_fields)
+FETCH_STATES = ("to_fetch", "fetched", "failed")  # coverage_link.fetch_state (journal.coverage.capture)
+HEALTH_STATES = ("unknown", "ok", "moved", "dead")  # coverage_link.health (journal.coverage.health)
 
 
 class CoverageLink(CoverageLinkBase, table=True):
