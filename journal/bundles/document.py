@@ -10,11 +10,12 @@ validates it) as soon as it is complete.
 
 from __future__ import annotations
 
+import functools
 import re
 import zipfile
 from collections.abc import Callable, Iterator
 from decimal import Decimal
-from typing import Any, BinaryIO
+from typing import IO, Any
 
 from journal.bundles import format as fmt
 from journal.bundles.format import BundleError
@@ -40,7 +41,7 @@ class _Limited:
     every read, so one 100 MB text would cost it minutes. A text longer than MAX_STRING characters is a run
     of more than _LONGEST bytes between two quotes, which this finds with a few searches per read."""
 
-    def __init__(self, stream: BinaryIO, limit: int, entry: str) -> None:
+    def __init__(self, stream: IO[bytes], limit: int, entry: str) -> None:
         self._stream = stream
         self._left = limit
         self._limit = limit
@@ -79,7 +80,7 @@ class _Limited:
             )
 
 
-def events(stream: BinaryIO, limit: int, entry: str) -> Events:
+def events(stream: IO[bytes], limit: int, entry: str) -> Events:
     """The parse events of one zip entry, with JSON errors as sentences."""
     import ijson
 
@@ -195,7 +196,7 @@ def read_document(
         seen.add(key)
         start = next(stream)
         if key in lists and start[0] == "start_array":
-            read_list(stream, lists[key], lambda key=key: what(key))
+            read_list(stream, lists[key], functools.partial(what, key))
         else:
             on_header(key, build(stream, start, HEADER_VALUES, f"The bundle's {key}"))
     if next(stream, None) is not None:

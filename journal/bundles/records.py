@@ -10,9 +10,20 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from journal.store import versioning
-from journal.store.models import EDITABLE_FIELDS, CoverageLink, LinkSnapshot, Reading, Story, StoryTag, Tag, UTCDateTime
+from journal.store.models import (
+    EDITABLE_FIELDS,
+    LOCAL_LINK_COLUMNS,
+    CoverageLink,
+    LinkSnapshot,
+    Reading,
+    Story,
+    StoryTag,
+    Tag,
+    UTCDateTime,
+)
 
-LINK_COLUMNS = tuple(c.name for c in CoverageLink.__table__.columns if c.name != "story_id")  # type: ignore[attr-defined]
+# Who added a link and whether it may be fetched from a private network are this laptop's business only.
+LINK_COLUMNS = tuple(c.name for c in CoverageLink.__table__.columns if c.name not in LOCAL_LINK_COLUMNS)  # type: ignore[attr-defined]
 READING_COLUMNS = tuple(c.name for c in Reading.__table__.columns if c.name != "story_id")  # type: ignore[attr-defined]
 SNAPSHOT_COLUMNS = tuple(c.name for c in LinkSnapshot.__table__.columns if c.name not in ("link_id", "text"))  # type: ignore[attr-defined]
 

@@ -40,7 +40,7 @@ BUSY_TIMEOUT_MS = 10_000
 LOCK_RETRY_PAUSES = (0.5, 1.0, 2.0)  # seconds between further tries after a busy timeout, for writers
 # The newest schema revision. Kept here so that opening an up-to-date journal does not import Alembic
 # (a tenth of a second at start-up); tests/store/test_migrations.py checks it against the scripts.
-SCHEMA_HEAD = "0006"
+SCHEMA_HEAD = "0007"
 
 
 @dataclass(frozen=True)
