@@ -231,6 +231,17 @@ def update_link(link_id: str, changes: dict[str, Any], *, session: Session) -> b
     return changed
 
 
+def allow_private_fetch(link_id: str, *, session: Session) -> bool:
+    """The person who added this link here confirmed that its address is on their own network: fetch it from
+    there (again). False for a link that came from elsewhere: only its own author's laptop may allow that."""
+    link = session.get(CoverageLink, link_id)
+    if link is None or link.origin:
+        return False
+    link.private_ok = True
+    link.fetch_state, link.fetch_error = "to_fetch", ""
+    return True
+
+
 @dataclass(frozen=True)
 class RemovedLink:
     """All a removed link took with it (its row, saved copy and readings), to put it back as it was."""

@@ -9,6 +9,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLabel, QMenu, QProgressBar, QPushButton
 
 from journal.ui.link_fetcher import LinkFetcher
+from journal.ui.private_links import PrivateLinkPrompt
 
 if TYPE_CHECKING:
     from journal.ui.main_window import MainWindow
@@ -98,11 +99,15 @@ def install_links(window: MainWindow) -> None:
     status = LinkStatus(window, fetcher)
     fetch_action = QAction("&Fetch Waiting Links", window)
     fetch_action.setStatusTip("Fetch the pages of links saved while offline")
+    received_action = QAction("Fetch &Received Links", window)
+    received_action.setStatusTip("Fetch the pages of links that came in bundles (never fetched unless you ask)")
     check_action = QAction("&Check Links", window)
     check_action.setStatusTip("Ask every link's site whether the page is still there")
     menu = coverage_menu(window)
-    menu.addActions([fetch_action, check_action])
+    menu.addActions([fetch_action, received_action, check_action])
     fetch_action.triggered.connect(fetcher.retry_now)
+    received_action.triggered.connect(fetcher.fetch_received)
+    window.private_link_prompt = PrivateLinkPrompt(window, fetcher)  # type: ignore[attr-defined]
 
     def check() -> None:
         if fetcher.check_links():

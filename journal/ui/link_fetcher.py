@@ -40,6 +40,7 @@ class LinkFetcher(QObject):
     fetch_progress = Signal(int, int)  # done, total (a batch of more than one link)
     check_progress = Signal(int, int)  # done, total
     check_finished = Signal(str)  # a sentence for the status bar
+    private_refused = Signal(object)  # Stored: a link added here points to this laptop's own network
 
     def __init__(self, service: StoryService, settings: FetchSettings | None = None, parent: Any = None) -> None:
         super().__init__(parent)
@@ -92,6 +93,18 @@ class LinkFetcher(QObject):
 
         run_in_background(self, find, lambda ids, error: self._enqueue(ids or [] if error is None else []))
 
+    def fetch_received(self) -> None:
+        """Fetch the links that came from elsewhere (bundles) and wait: a person asked (public addresses only)."""
+        if self._closed:
+            return
+        journal = self.service.journal
+
+        def find() -> list[str]:
+            with journal.session() as session:
+                return pending_ids(session=session, received=True)
+
+        run_in_background(self, find, lambda ids, error: self._enqueue(ids or [] if error is None else []))
+
     def _story_touched(self, story_id: str) -> None:
         if self._closed or self._announcing:  # our own announcement: nothing new to fetch
             return
@@ -131,6 +144,8 @@ class LinkFetcher(QObject):
             self.fetch_progress.emit(done, total)
         if result.state == "to_fetch":
             self._deferred.add(result.link_id)
+        if result.private and not result.received:
+            self.private_refused.emit(result)
         self._changed(result.story_id)
 
     def _changed(self, story_id: str) -> None:

@@ -22,6 +22,10 @@ def link_state(link: LinkRead) -> tuple[str, str, QStyle.StandardPixmap]:
         return label, f"The page is gone ({link.http_status}).{copy}{checked}", _Icon.SP_MessageBoxCritical
     if link.health == "moved":
         return "Moved", f"The page moved for good to {link.final_url}.{checked}", _Icon.SP_ArrowForward
+    if link.fetch_state == "to_fetch" and link.origin:
+        source = link.origin.removeprefix("bundle ")
+        why = f"This link came from {source}; it is fetched only when you ask (Coverage ▸ Fetch Received Links)."
+        return "Received", why, _Icon.SP_FileIcon
     if link.fetch_state == "to_fetch":
         why = link.fetch_error or "The page will be fetched in the background."
         return "To fetch", why, _Icon.SP_BrowserReload
