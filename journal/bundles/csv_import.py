@@ -183,7 +183,9 @@ def read_sheet(path: Path) -> Sheet:
         sniffed: Any = csv.Sniffer().sniff(text_sample, delimiters=",;\t|")
     except csv.Error:
         sniffed = csv.excel
-    dialect = type("Strict", (sniffed,), {"strict": True})
+    # Strict: a quote never closed, or text after a closing quote, is an error (never a silent merge); quotes
+    # inside a quoted cell are doubled, as every spreadsheet writes them (the sniffer cannot always tell).
+    dialect = type("Strict", (sniffed,), {"strict": True, "doublequote": True})
     if csv.field_size_limit() < MAX_CELL:
         csv.field_size_limit(MAX_CELL)
     reader = csv.reader(iter(lines), dialect)

@@ -81,9 +81,11 @@ def not_public(address: Address) -> str | None:
         return "the unspecified address (this computer)"
     if address.is_multicast:
         return "a multicast address"
+    if address.is_reserved:
+        return "a reserved address"
     if address.is_private:
         return "an address on a private network"
-    if address.is_reserved or not address.is_global:
+    if not address.is_global:
         return "a reserved address"
     return None
 

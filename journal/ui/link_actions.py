@@ -121,5 +121,6 @@ def install_links(window: MainWindow) -> None:
     window.link_fetcher = fetcher  # type: ignore[attr-defined]
     window.link_status = status  # type: ignore[attr-defined]
     window.fetch_links_action = fetch_action  # type: ignore[attr-defined]
+    window.fetch_received_action = received_action  # type: ignore[attr-defined]
     window.check_links_action = check_action  # type: ignore[attr-defined]
     QTimer.singleShot(0, fetcher.retry_now)  # links saved while offline, or by the command line

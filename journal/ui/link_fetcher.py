@@ -49,6 +49,7 @@ class LinkFetcher(QObject):
         self.retry_delays_ms = RETRY_DELAYS_MS
         self._queue: list[str] = []
         self._in_flight: set[str] = set()
+        self._again: set[str] = set()  # asked for while in flight (a person allowed it meanwhile): next batch
         self._deferred: set[str] = set()  # tried while offline: wait for the retry, not the next edit
         self._fetching = False
         self._checking = False
@@ -112,6 +113,13 @@ class LinkFetcher(QObject):
             ids = pending_ids(session=session, story_id=story_id)
         self._enqueue([link_id for link_id in ids if link_id not in self._deferred])
 
+    def fetch_again(self, link_id: str) -> None:
+        """Fetch this link (again) as soon as possible: the person just allowed it."""
+        if link_id in self._in_flight:
+            self._again.add(link_id)
+        else:
+            self._enqueue([link_id])
+
     def _enqueue(self, ids: list[str]) -> None:
         known = self._in_flight | set(self._queue)
         self._queue.extend(link_id for link_id in ids if link_id not in known)
@@ -167,6 +175,8 @@ class LinkFetcher(QObject):
         tried = self._in_flight
         self._fetching = False
         self._in_flight = set()
+        self._queue.extend(link_id for link_id in self._again if link_id not in self._queue)
+        self._again.clear()
         if self._closed:
             return
         if outcome is None:  # the journal could not be written just now (e.g. locked): try again later

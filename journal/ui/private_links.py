@@ -26,6 +26,7 @@ class PrivateLinkPrompt(QObject):
         self._window = window
         self._asked: set[str] = set()  # once per link and session: no is an answer too
         self.box: QMessageBox | None = None
+        self._fetcher = fetcher
         fetcher.private_refused.connect(self.ask)
 
     def ask(self, stored: Stored) -> None:
@@ -50,5 +51,6 @@ class PrivateLinkPrompt(QObject):
 
     def _answered(self, stored: Stored, box: QMessageBox) -> None:
         if box.clickedButton() is box.button(QMessageBox.StandardButton.Yes):
-            self._window.service.allow_private(stored.story_id, stored.link_id)
+            if self._window.service.allow_private(stored.story_id, stored.link_id):
+                self._fetcher.fetch_again(stored.link_id)
             self._window.statusBar().showMessage("Fetching the page from your network…", 5000)
