@@ -105,7 +105,8 @@ def test_a_redirect_to_a_private_address_is_refused_at_that_hop() -> None:
                 get(public.url(f"/to?url={target}"), SETTINGS, client)
             assert refused.value.private, str(refused.value)
         assert public.requests == 3 and intranet.requests == 0
-        assert "127.0.0.2 is this computer's own address" in str(_refusal(client, public.url(f"/to?url={intranet.url()}")))
+        refused = _refusal(client, public.url(f"/to?url={intranet.url()}"))
+        assert "127.0.0.2 is this computer's own address" in str(refused)
 
 
 def _refusal(client: httpx.Client, url: str) -> FetchError:
@@ -208,7 +209,8 @@ def test_link_add_refuses_a_private_address_unless_allowed(
     journal, env, story = cli
     env = {key: value for key, value in env.items() if key != LOOPBACK_ONLY_ENV}
     with echo() as server:
-        refused = run(["--journal", str(journal), "link", "add", story, server.url("/a"), "--fetch"], env=env, cwd=tmp_path)
+        command = ["--journal", str(journal), "link", "add", story, server.url("/a"), "--fetch"]
+        refused = run(command, env=env, cwd=tmp_path)
         assert refused.returncode == 0, refused.stderr
         assert refused.stderr == (
             "journal: saved; Not fetched: 127.0.0.1 is this computer's own address (loopback), not a public web "

@@ -296,9 +296,13 @@ def _raw_document(text: bytes) -> Callable[[], bytes]:
     return data
 
 
+def _records_bundle(case: RecordCase) -> Callable[[], bytes]:
+    return lambda: bundle_bytes(case.records())
+
+
 BUNDLE_CASES = [
     *(
-        Case(f"record: {case.name}", "bundle", _bundle(f"record-{n}.sjbundle", lambda case=case: bundle_bytes(case.records())),
+        Case(f"record: {case.name}", "bundle", _bundle(f"record-{n}.sjbundle", _records_bundle(case)),
              refused=case.refused, imports=case.imports)
         for n, case in enumerate(RECORD_CASES)
     ),
@@ -311,7 +315,7 @@ BUNDLE_CASES = [
          _bundle("twice.sjbundle", _raw_document(b'{"format": "story-journal-bundle", "version": 1} {}')),
          refused="not valid JSON"),
     Case("a 26-digit number", "bundle",
-         _bundle("digits.sjbundle", _raw_document(b'{"format": "story-journal-bundle", "version": ' + b"9" * 26 + b"}")),
+         _bundle("digits.sjbundle", _raw_document(b'{"format": "story-journal-bundle", "version": 9' + b"9" * 25 + b"}")),
          refused="26 digits"),
     Case("/dev/zero", "bundle", lambda _folder: Path("/dev/zero"), refused="/dev/zero is a device"),
     Case("a FIFO", "bundle", _fifo("pipe.sjbundle"), refused="is a named pipe (FIFO)"),
@@ -332,31 +336,33 @@ def record_cases() -> list[RecordCase]:
 
 UNDECODABLE = os.fsdecode(b"Caf\xe9")  # what Python makes of a Latin-1 argument on a UTF-8 system
 
+def _on_journal(*args: str) -> Callable[[Path], list[str]]:
+    """`--journal FOLDER/j.journal ARGS` (no journal exists there: a refused command must not make one)."""
+    return lambda folder: ["--journal", str(folder / "j.journal"), *args]
+
+
+def _cost(amount: str) -> Callable[[Path], list[str]]:
+    return _on_journal("add", "--title", "ok", "--cost", amount, "--currency", "USD")
+
+
+def _comments(count: str) -> Callable[[Path], list[str]]:
+    return _on_journal("link", "add", "abcd", "https://example.com/", "--comments", count)
+
+
+NOT_UTF8 = "holds bytes that are not UTF-8 text"
 ARGUMENT_CASES = [
-    ArgumentCase("title not UTF-8", lambda f: ["--journal", str(f / "j.journal"), "add", "--title", UNDECODABLE],
-                 2, "--title holds bytes that are not UTF-8 text"),
-    ArgumentCase("situation not UTF-8",
-                 lambda f: ["--journal", str(f / "j.journal"), "add", "--title", "ok", "--situation", UNDECODABLE],
-                 2, "--situation holds bytes that are not UTF-8 text"),
-    ArgumentCase("tag not UTF-8", lambda f: ["--journal", str(f / "j.journal"), "add", "--title", "ok", "--tag", UNDECODABLE],
-                 2, "--tag holds bytes that are not UTF-8 text"),
-    ArgumentCase("link not UTF-8",
-                 lambda f: ["--journal", str(f / "j.journal"), "add", "--title", "ok", "--link", f"https://example.com/{UNDECODABLE}"],
-                 2, "--link holds bytes that are not UTF-8 text"),
-    ArgumentCase("search not UTF-8", lambda f: ["--journal", str(f / "j.journal"), "list", "--search", UNDECODABLE],
-                 2, "--search holds bytes that are not UTF-8 text"),
-    ArgumentCase("cost 1e26", lambda f: ["--journal", str(f / "j.journal"), "add", "--title", "ok", "--cost", "1e26", "--currency", "USD"],
-                 2, "That cost is too large"),
-    ArgumentCase("cost 1e309", lambda f: ["--journal", str(f / "j.journal"), "add", "--title", "ok", "--cost", "1e309", "--currency", "USD"],
-                 2, "That cost is too large"),
-    ArgumentCase("cost NaN", lambda f: ["--journal", str(f / "j.journal"), "add", "--title", "ok", "--cost", "NaN", "--currency", "USD"],
-                 2, "is not an amount"),
-    ArgumentCase("31-digit comment count",
-                 lambda f: ["--journal", str(f / "j.journal"), "link", "add", "abcd", "https://example.com/", "--comments", "1" * 31],
-                 2, "That number of comments is too large"),
-    ArgumentCase("superscript comment count",
-                 lambda f: ["--journal", str(f / "j.journal"), "link", "add", "abcd", "https://example.com/", "--comments", "²"],
-                 2, "is not a number of comments"),
+    ArgumentCase("title not UTF-8", _on_journal("add", "--title", UNDECODABLE), 2, f"--title {NOT_UTF8}"),
+    ArgumentCase("situation not UTF-8", _on_journal("add", "--title", "ok", "--situation", UNDECODABLE), 2,
+                 f"--situation {NOT_UTF8}"),
+    ArgumentCase("tag not UTF-8", _on_journal("add", "--title", "ok", "--tag", UNDECODABLE), 2, f"--tag {NOT_UTF8}"),
+    ArgumentCase("link not UTF-8", _on_journal("add", "--title", "ok", "--link", f"https://example.com/{UNDECODABLE}"),
+                 2, f"--link {NOT_UTF8}"),
+    ArgumentCase("search not UTF-8", _on_journal("list", "--search", UNDECODABLE), 2, f"--search {NOT_UTF8}"),
+    ArgumentCase("cost 1e26", _cost("1e26"), 2, "That cost is too large"),
+    ArgumentCase("cost 1e309", _cost("1e309"), 2, "That cost is too large"),
+    ArgumentCase("cost NaN", _cost("NaN"), 2, "is not an amount"),
+    ArgumentCase("31-digit comment count", _comments("1" * 31), 2, "That number of comments is too large"),
+    ArgumentCase("superscript comment count", _comments("²"), 2, "is not a number of comments"),
     ArgumentCase("--journal /dev/null", lambda _f: ["--journal", "/dev/null", "add", "--title", "x"],
                  1, "/dev/null is a device, not a journal file"),
     ArgumentCase("--journal a FIFO", lambda f: ["--journal", str(_fifo("pipe.journal")(f)), "list"],
