@@ -296,6 +296,9 @@ def _raw_document(text: bytes) -> Callable[[], bytes]:
     return data
 
 
+DIGITS_26 = b"9" * 26
+
+
 def _records_bundle(case: RecordCase) -> Callable[[], bytes]:
     return lambda: bundle_bytes(case.records())
 
@@ -315,7 +318,7 @@ BUNDLE_CASES = [
          _bundle("twice.sjbundle", _raw_document(b'{"format": "story-journal-bundle", "version": 1} {}')),
          refused="not valid JSON"),
     Case("a 26-digit number", "bundle",
-         _bundle("digits.sjbundle", _raw_document(b'{"format": "story-journal-bundle", "version": 9' + b"9" * 25 + b"}")),
+         _bundle("digits.sjbundle", _raw_document(b'{"format": "story-journal-bundle", "version": ' + DIGITS_26 + b"}")),
          refused="26 digits"),
     Case("/dev/zero", "bundle", lambda _folder: Path("/dev/zero"), refused="/dev/zero is a device"),
     Case("a FIFO", "bundle", _fifo("pipe.sjbundle"), refused="is a named pipe (FIFO)"),
