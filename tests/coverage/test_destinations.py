@@ -100,7 +100,11 @@ def test_private_addresses_are_refused_before_anything_is_sent(url: str) -> None
 
 def test_a_redirect_to_a_private_address_is_refused_at_that_hop() -> None:
     with echo() as public, echo("127.0.0.2") as intranet, make_client(SETTINGS) as client:
-        for target in (intranet.url("/secret"), "http://169.254.169.254/latest/meta-data/", "http://[::ffff:192.168.0.1]/"):
+        for target in (
+            intranet.url("/secret"),
+            "http://169.254.169.254/latest/meta-data/",
+            "http://[::ffff:192.168.0.1]/",
+        ):
             with pytest.raises(FetchError) as refused:
                 get(public.url(f"/to?url={target}"), SETTINGS, client)
             assert refused.value.private, str(refused.value)
@@ -148,9 +152,10 @@ def test_a_name_with_one_private_address_among_public_ones_is_refused() -> None:
 
 
 def test_tls_is_verified_against_the_name_while_connecting_to_the_checked_address() -> None:
-    with tls_echo() as server, make_client(
-        SETTINGS, resolve=lambda _n, _p: ["127.0.0.1"], verify=client_trusting_test_ca()
-    ) as client:
+    with (
+        tls_echo() as server,
+        make_client(SETTINGS, resolve=lambda _n, _p: ["127.0.0.1"], verify=client_trusting_test_ca()) as client,
+    ):
         response = get(server.url("/page", host="journal.test", scheme="https"), SETTINGS, client)
         assert response.status == 200
         assert server.names == ["journal.test"], "the TLS hello names the site (SNI)"

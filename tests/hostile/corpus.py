@@ -297,6 +297,7 @@ def _raw_document(text: bytes) -> Callable[[], bytes]:
 
 
 DIGITS_26 = b"9" * 26
+HEAD = b'{"format": "story-journal-bundle", '
 
 
 def _records_bundle(case: RecordCase) -> Callable[[], bytes]:
@@ -318,7 +319,7 @@ BUNDLE_CASES = [
          _bundle("twice.sjbundle", _raw_document(b'{"format": "story-journal-bundle", "version": 1} {}')),
          refused="not valid JSON"),
     Case("a 26-digit number", "bundle",
-         _bundle("digits.sjbundle", _raw_document(b'{"format": "story-journal-bundle", "version": ' + DIGITS_26 + b"}")),
+         _bundle("digits.sjbundle", _raw_document(HEAD + b"\"version\": " + DIGITS_26 + b"}")),
          refused="26 digits"),
     Case("/dev/zero", "bundle", lambda _folder: Path("/dev/zero"), refused="/dev/zero is a device"),
     Case("a FIFO", "bundle", _fifo("pipe.sjbundle"), refused="is a named pipe (FIFO)"),
@@ -338,6 +339,7 @@ def record_cases() -> list[RecordCase]:
 # ------------------------------------------------------------------------------------------- command lines
 
 UNDECODABLE = os.fsdecode(b"Caf\xe9")  # what Python makes of a Latin-1 argument on a UTF-8 system
+
 
 def _on_journal(*args: str) -> Callable[[Path], list[str]]:
     """`--journal FOLDER/j.journal ARGS` (no journal exists there: a refused command must not make one)."""
