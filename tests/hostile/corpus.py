@@ -1,7 +1,7 @@
 """The hostile-input corpus: spreadsheets, bundles, story records and command lines that must each end in one
 clear sentence and an unchanged journal, or in a correct import. Every way into a journal runs through it:
 the command line (tests/hostile/test_cli_corpus.py), the window's import dialogs
-(tests/hostile/test_window_corpus.py), and the team server's push endpoint when it lands.
+(tests/ui/test_window_corpus.py), and the team server's push endpoint when it lands.
 
 The loader API (plain data; nothing here runs the app):
 
