@@ -23,7 +23,8 @@ def test_a_received_link_waits_for_links_fetch_received_and_stays_home(tmp_path:
     env = user_env(tmp_path / "home")
     journal = tmp_path / "j.journal"
     with echo() as public, echo("127.0.0.2") as intranet:
-        records = [corpus.good_record("Public", corpus.STORY_ID), corpus.good_record("Private", corpus.STORY_ID[:-1] + "2")]
+        other = corpus.STORY_ID[:-1] + "2"
+        records = [corpus.good_record("Public", corpus.STORY_ID), corpus.good_record("Private", other)]
         records[0]["links"][0]["url"] = public.url("/theirs")
         records[1]["links"][0]["url"] = intranet.url("/secret")
         bundle = tmp_path / "anna.sjbundle"

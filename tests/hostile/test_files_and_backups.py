@@ -55,7 +55,10 @@ def test_check_on_an_empty_file_says_so(tmp_path: Path, env: dict[str, str]) -> 
     empty = tmp_path / "empty.journal"
     empty.touch()
     out = succeeded(run(["--journal", str(empty), "check"], env=env, cwd=tmp_path))
-    assert out == f"{empty} holds no journal yet (it is empty): there is nothing to check. The window or `journal add` makes it a journal.\n"
+    assert out == (
+        f"{empty} holds no journal yet (it is empty): there is nothing to check. "
+        "The window or `journal add` makes it a journal.\n"
+    )
     assert empty.stat().st_size == 0
 
 

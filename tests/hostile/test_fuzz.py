@@ -4,7 +4,8 @@ FieldError, argparse's exit 2, a JournalError's exit 1), never another exception
 accepts can be imported.
 
 Bounded for `make test` (and so CI): STORY_JOURNAL_FUZZ_EXAMPLES examples per target (default 150, a few
-seconds each); run longer with e.g. `STORY_JOURNAL_FUZZ_EXAMPLES=20000 make test PYTEST_ARGS=tests/hostile/test_fuzz.py`.
+seconds in all); run longer with, e.g.,
+`STORY_JOURNAL_FUZZ_EXAMPLES=20000 make test PYTEST_ARGS=tests/hostile/test_fuzz.py`.
 No example database is written: each run explores afresh from its seed (printed on failure, for replay).
 """
 
