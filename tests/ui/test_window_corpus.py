@@ -17,6 +17,7 @@ from journal.store import stories
 from journal.store.database import open_journal
 from journal.ui.bundle_dialogs import ImportBundleDialog
 from journal.ui.csv_dialog import CsvImportDialog
+from journal.ui.main_window import MainWindow
 from tests.bundles.helpers import file_hash
 from tests.hostile import corpus
 from tests.ui.conftest import Launch, settle
@@ -36,6 +37,18 @@ def seeded(journal_path: Path) -> Path:
         stories.create_story(stories.StoryCreate(title="Already here"), session=session)
     journal.close()
     return journal_path
+
+
+def chosen_in_window(
+    launch: Launch, journal_path: Path, chosen: Path, monkeypatch: pytest.MonkeyPatch, action: str
+) -> tuple[MainWindow, str]:
+    """The window on a journal with one story, and the file chosen in the File menu's import `action`."""
+    seeded(journal_path)
+    window = launch(journal_path)
+    before = file_hash(journal_path)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *args, **kwargs: (str(chosen), ""))
+    getattr(window, action).trigger()
+    return window, before
 
 
 def titles(path: Path) -> list[str]:
@@ -63,12 +76,7 @@ def test_the_spreadsheet_dialog_with_the_corpus(
     warnings: list[str],
     case: corpus.Case,
 ) -> None:
-    seeded(journal_path)
-    window = launch(journal_path)
-    before = file_hash(journal_path)
-    sheet = case.make(tmp_path)
-    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *args, **kwargs: (str(sheet), ""))
-    window.import_csv_action.trigger()  # type: ignore[attr-defined]
+    window, before = chosen_in_window(launch, journal_path, case.make(tmp_path), monkeypatch, "import_csv_action")
     dialog = window.findChild(CsvImportDialog)
     assert dialog is not None
     qtbot.waitUntil(lambda: dialog.sheet is not None or bool(warnings), timeout=20_000)
@@ -106,12 +114,7 @@ def test_the_bundle_dialog_with_the_corpus(
     warnings: list[str],
     case: corpus.Case,
 ) -> None:
-    seeded(journal_path)
-    window = launch(journal_path)
-    before = file_hash(journal_path)
-    bundle = case.make(tmp_path)
-    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *args, **kwargs: (str(bundle), ""))
-    window.import_bundle_action.trigger()  # type: ignore[attr-defined]
+    window, before = chosen_in_window(launch, journal_path, case.make(tmp_path), monkeypatch, "import_bundle_action")
     dialog = window.findChild(ImportBundleDialog)
     assert dialog is not None
     qtbot.waitUntil(lambda: dialog.import_button.isEnabled() or bool(warnings), timeout=20_000)
