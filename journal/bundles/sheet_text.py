@@ -30,17 +30,11 @@ class SheetText:
     windows_lines: frozenset[int] = field(default_factory=frozenset)  # lines read as cp1252 in a MIXED file
 
     def note(self, name: str) -> str:
-        """What a person should check, or '' when nothing needs checking."""
+        """What a person should check (the evidence is in the line that names the encoding), or ''."""
         if self.encoding == CP1252:
-            return (
-                f"{name} is not UTF-8; it was read as Windows (cp1252) text ({self.evidence}). "
-                "Check accented letters in the preview."
-            )
+            return f"{name} is not UTF-8; it was read as Windows (cp1252) text. Check accented letters in the preview."
         if self.encoding == MIXED:
-            return (
-                f"{name} mixes two encodings: {_lines(self.windows_lines)} read as Windows (cp1252) text, the rest "
-                f"as UTF-8 ({self.evidence}). Check the accented letters on those lines."
-            )
+            return f"Check the accented letters on {_lines(self.windows_lines)}: read as Windows (cp1252) text."
         return ""
 
 
