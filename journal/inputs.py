@@ -39,19 +39,6 @@ def kind_of(mode: int) -> str:
     return "not a regular file"
 
 
-def regular_file_problem(path: Path) -> str | None:
-    """None when `path` is a regular file (or does not exist); else what it is, without opening it."""
-    try:
-        mode = os.stat(path).st_mode
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        return f"{path} cannot be read ({exc.strerror})"
-    if stat.S_ISREG(mode):
-        return None
-    return f"{path} is {kind_of(mode)}, not a file"
-
-
 def open_regular(path: Path, what: str = "file") -> BinaryIO:
     """Open `path` for reading, refusing at once (never waiting) what is not a regular file.
 

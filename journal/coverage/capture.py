@@ -213,13 +213,6 @@ def pending_ids(*, session: Session, story_id: str | None = None, received: bool
     return list(session.exec(query).all())
 
 
-def link_url(link_id: str, *, session: Session) -> str | None:
-    from journal.store.models import CoverageLink
-
-    link = session.get(CoverageLink, link_id)
-    return None if link is None else link.url
-
-
 def link_target(link_id: str, *, session: Session) -> tuple[str, bool] | None:
     """The link's address, and whether it may be fetched from a private network (a person here allowed it)."""
     from journal.store.models import CoverageLink

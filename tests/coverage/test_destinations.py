@@ -9,7 +9,6 @@ first tests remove it to show that 127.0.0.1 is then refused like any private ad
 from __future__ import annotations
 
 import ipaddress
-import socket
 from pathlib import Path
 
 import httpx
@@ -229,9 +228,3 @@ def test_link_add_refuses_a_private_address_unless_allowed(
         )
         assert allowed.returncode == 0 and allowed.stderr.startswith("Fetched: Seen as 127.0.0.1"), allowed.stderr
         assert server.requests == 1
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
