@@ -1,5 +1,6 @@
-"""Reading a bundle someone handed over, as if it were hostile: every limit is checked before the data is
-trusted, and every record is validated with the same parsers as typed input. Anything wrong raises
+"""Reading a bundle someone handed over, as if it were hostile: only a regular file is opened, the zip's
+limits are checked before anything is unpacked, the JSON is read as a stream (journal.bundles.document) and
+every record is validated with the same parsers as typed input as soon as it is read. Anything wrong raises
 BundleError with a plain sentence; nothing is written anywhere by this module."""
 
 from __future__ import annotations
@@ -450,7 +451,7 @@ def _reading_values(reading: dict[str, Any], where: _Where) -> None:
         raise where.fail(f"{reading['metric'][:60]!r} is not a kind of reading.")
     if reading["source"] not in readings.SOURCES:
         raise where.fail(f"{reading['source'][:60]!r} is not where a reading came from (typed or fetched).")
-    if not 0 <= reading["value"] < readings.MAX_VALUE:
+    if not -readings.MAX_VALUE < reading["value"] < readings.MAX_VALUE:  # what the journal holds travels
         raise where.fail("a reading's value is out of range.")
     if len(reading["query"]) > readings.QUERY_MAX:
         raise where.fail("a reading's search is too long.")

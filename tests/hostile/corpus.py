@@ -262,7 +262,7 @@ RECORD_CASES = [
     RecordCase("a link to a script", _changed(_link(url="javascript:alert(1)")), refused="web links"),
     RecordCase("unknown kind of reading", _changed(_reading(metric="likes")), refused="is not a kind of reading"),
     RecordCase("unknown reading source", _changed(_reading(source="scraped")), refused="where a reading came from"),
-    RecordCase("a negative reading", _changed(_reading(value=-5)), refused="out of range"),
+    RecordCase("a reading of ten trillion", _changed(_reading(value=10**13)), refused="out of range"),
     RecordCase("a 26-digit cost", _changed(_fields(cost_cents=10**25)), refused="26 digits"),
     RecordCase("a float for a cost", _changed(_fields(cost_cents=1.5)), refused="the cost"),
     RecordCase("a title of 301 characters", _changed(_fields(title="x" * 301)), refused="under 300 characters"),
