@@ -14,7 +14,8 @@ from pathlib import Path
 from sqlmodel import Session
 
 from journal.export.collect import hidden_names
-from journal.export.markdown import GENERATOR, case_study_export, front_matter
+from journal.export.front_matter import GENERATOR, front_matter
+from journal.export.markdown import case_study_export
 from journal.export.privacy import Finding, LeftOut, name_findings
 from journal.export.text import escape_block, escape_inline
 from journal.privacy.names import NameMatcher

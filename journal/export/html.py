@@ -10,7 +10,7 @@ from urllib.parse import unquote
 import markdown
 import nh3
 
-from journal.export.markdown import GENERATOR, split_front_matter
+from journal.export.front_matter import GENERATOR, split_front_matter
 from journal.export.text import SAFE_SCHEMES, escape_inline
 from journal.paths import resources_dir
 

@@ -13,11 +13,10 @@ import threading
 from dataclasses import dataclass, field
 
 import markdown
-import yaml
 from sqlmodel import Session
 
-from journal import APP_NAME, __version__
 from journal.export.collect import Gathered, PublicLink, PublicStory, Publisher, gather, hidden_names
+from journal.export.front_matter import GENERATOR, front_matter
 from journal.export.privacy import Finding, LeftOut, confidential_findings, name_findings
 from journal.export.text import escape_block, escape_inline, neutralise_markdown, safe_url, story_markdown
 from journal.privacy.names import NameMatcher
@@ -25,7 +24,6 @@ from journal.store import case_studies
 from journal.store.errors import StoryNotFoundError
 from journal.store.models import Story
 
-GENERATOR = f"{APP_NAME} {__version__}"
 ARCHIVE_EXCERPT = 600  # characters of archived text quoted in a single-file export
 
 
@@ -59,29 +57,6 @@ class NothingToExportError(StoryNotFoundError):
 
 def _long_date(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
-
-
-class _FrontMatterDumper(yaml.SafeDumper):
-    """YAML with list items indented under their key (`tags:\n  - a`). Both layouts are valid YAML, but
-    Joplin's importer re-indents only lines that start with `-`, so a list of mappings written at the
-    key's indent (PyYAML's default) comes out as "bad indentation of a mapping entry"."""
-
-    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
-        super().increase_indent(flow, False)
-
-
-def front_matter(data: dict[str, object]) -> str:
-    """YAML front matter that Hugo, Jekyll, MkDocs, Pandoc, Obsidian and Joplin all read: block style, list
-    items indented under their key, dates as YYYY-MM-DD, always in the order given (deterministic)."""
-    text = yaml.dump(
-        data,
-        Dumper=_FrontMatterDumper,
-        allow_unicode=True,
-        sort_keys=False,
-        default_flow_style=False,
-        width=10_000,
-    )
-    return f"---\n{text}---\n"
 
 
 def property_tag(tag: str) -> str:
@@ -300,17 +275,3 @@ def story_export(story_id: str, *, session: Session, include_unapproved: bool = 
         notes=gathered.notes,
         names=gathered.names,
     )
-
-
-def split_front_matter(document: str) -> tuple[dict[str, object], str]:
-    """(front matter, body) of a document; a document without a well-formed front matter is all body."""
-    match = re.match(r"---\n(.*?\n)?---(?:\n|$)", document, re.DOTALL)
-    if match is None:
-        return {}, document
-    try:
-        data = yaml.safe_load(match.group(1) or "")
-    except yaml.YAMLError:
-        return {}, document
-    if not isinstance(data, dict):
-        return {}, document
-    return data, document[match.end() :]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from journal.export.markdown import split_front_matter
+from journal.export.front_matter import split_front_matter
 from tests.cli.helpers import added_id, one_line_error, run, succeeded, user_env
 from tests.export.corpus import CASE_STUDY_ID, build, sid
 

@@ -19,7 +19,7 @@ import pytest
 
 from journal.store.database import open_journal
 from journal.store.models import CaseStudy, CaseStudyStory, CoverageLink, LinkSnapshot, Reading, Story
-from tests.cli.test_cli import run, user_env
+from tests.cli.helpers import run, user_env
 
 T0 = dt.datetime(2026, 2, 1, tzinfo=dt.UTC)
 STORY = "5a000000-0000-4000-8000-000000000001"

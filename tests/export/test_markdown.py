@@ -15,7 +15,8 @@ import pytest
 import yaml
 from markdown_it import MarkdownIt
 
-from journal.export.markdown import NothingToExportError, case_study_export, split_front_matter, story_export
+from journal.export.front_matter import split_front_matter
+from journal.export.markdown import NothingToExportError, case_study_export, story_export
 from journal.store.database import Journal, open_journal
 from journal.store.models import StoryTag, Tag
 from tests.export.corpus import CASE_STUDY_ID, EMPTY_CASE_STUDY_ID, build, sid

@@ -29,7 +29,8 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 
 from journal.export.files import export_site
-from journal.export.markdown import case_study_export, split_front_matter, story_export
+from journal.export.front_matter import split_front_matter
+from journal.export.markdown import case_study_export, story_export
 from journal.store.case_studies import add_stories
 from journal.store.models import Story
 from tests.export.corpus import CASE_STUDY_ID, T0, build, lid, sid

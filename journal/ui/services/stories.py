@@ -118,6 +118,14 @@ class StoryService(QObject):
         if changed:
             self.story_updated.emit(story_id)
 
+    def allow_private(self, story_id: str, link_id: str) -> bool:
+        """Let a link the person added be fetched from their own network (they said yes when asked)."""
+        with self.journal.write() as session:
+            allowed = stories.allow_private_fetch(link_id, session=session)
+        if allowed:
+            self.links_changed.emit(story_id)
+        return allowed
+
     def remove_link(self, story_id: str, link_id: str) -> stories.RemovedLink | None:
         with self.journal.write() as session:
             removed = stories.remove_link(link_id, session=session)

@@ -39,6 +39,7 @@ class Act(Enum):
     EXPORT_SITE = auto()
     # coverage
     FETCH_LINKS = auto()
+    FETCH_RECEIVED_LINKS = auto()
     CHECK_LINKS = auto()
     # reach
     IMPACT_DASHBOARD = auto()
@@ -84,6 +85,10 @@ ACTIONS: dict[Act, ActionSpec] = {
     Act.EXPORT_CASE_STUDY: ActionSpec("&Case study (Markdown, HTML, clipboard)…"),
     Act.EXPORT_SITE: ActionSpec("&All case studies to a folder…"),
     Act.FETCH_LINKS: ActionSpec("&Fetch Waiting Links", status_tip="Fetch the pages of links saved while offline"),
+    Act.FETCH_RECEIVED_LINKS: ActionSpec(
+        "Fetch &Received Links",
+        status_tip="Fetch the pages of links that came in bundles or from the team (never fetched unless you ask)",
+    ),
     Act.CHECK_LINKS: ActionSpec("&Check Links", status_tip="Ask every link's site whether the page is still there"),
     Act.IMPACT_DASHBOARD: ActionSpec(
         "Impact &dashboard", "Ctrl+Shift+D", object_name="impactDashboardAction", window_shortcut=True

@@ -77,7 +77,7 @@ MENUS: dict[Menu, MenuSpec] = {
         "viewMenu",
         (Act.FIND, Act.FOCUS_LIST, Act.SAVE_SEARCH, SEPARATOR, Act.CASE_STUDIES, SEPARATOR, Act.IMPACT_DASHBOARD),
     ),
-    Menu.COVERAGE: MenuSpec("&Coverage", "coverageMenu", (Act.FETCH_LINKS, Act.CHECK_LINKS)),
+    Menu.COVERAGE: MenuSpec("&Coverage", "coverageMenu", (Act.FETCH_LINKS, Act.FETCH_RECEIVED_LINKS, Act.CHECK_LINKS)),
     Menu.HELP: MenuSpec("&Help", "helpMenu", (Act.ABOUT,)),
     Menu.EXPORT: MenuSpec("&Export", "exportMenu", (Act.EXPORT_STORY, Act.EXPORT_CASE_STUDY, Act.EXPORT_SITE)),
     Menu.ADD_TO_CASE_STUDY: MenuSpec("&Add to case study", "addToCaseStudyMenu"),

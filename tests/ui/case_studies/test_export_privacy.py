@@ -12,9 +12,9 @@ from pytestqt.qtbot import QtBot
 
 from journal.store.database import open_journal
 from journal.store.models import Story
-from tests.ui.case_study_helpers import Dialogs, actions
-from tests.ui.conftest import Launch, settle
-from tests.ui.test_case_studies import _press, exported
+from tests.ui.case_studies.helpers import Dialogs, actions
+from tests.ui.case_studies.test_window import _press, exported
+from tests.ui.helpers import Launch, settle
 
 STORY = "5b000000-0000-4000-8000-000000000001"
 
