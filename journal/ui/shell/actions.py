@@ -40,6 +40,9 @@ class Act(Enum):
     # coverage
     FETCH_LINKS = auto()
     CHECK_LINKS = auto()
+    # coverage radar
+    COVERAGE_RADAR = auto()
+    READ_FEEDS = auto()
     # reach
     IMPACT_DASHBOARD = auto()
     # safety
@@ -85,6 +88,14 @@ ACTIONS: dict[Act, ActionSpec] = {
     Act.EXPORT_SITE: ActionSpec("&All case studies to a folder…"),
     Act.FETCH_LINKS: ActionSpec("&Fetch Waiting Links", status_tip="Fetch the pages of links saved while offline"),
     Act.CHECK_LINKS: ActionSpec("&Check Links", status_tip="Ask every link's site whether the page is still there"),
+    Act.COVERAGE_RADAR: ActionSpec(
+        "Coverage &radar",
+        "Ctrl+Shift+R",
+        status_tip="Posts from the feeds you watch that are about your stories",
+        object_name="coverageRadarAction",
+        window_shortcut=True,
+    ),
+    Act.READ_FEEDS: ActionSpec("&Read Radar Feeds Now", status_tip="Read the radar's feeds and alert e-mails now"),
     Act.IMPACT_DASHBOARD: ActionSpec(
         "Impact &dashboard", "Ctrl+Shift+D", object_name="impactDashboardAction", window_shortcut=True
     ),
