@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Generic, TypeVar
 
 from PySide6.QtCore import QItemSelection, Qt, QTimer, QUrl
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence, QShowEvent, QUndoStack
@@ -37,9 +36,8 @@ from PySide6.QtWidgets import (
 )
 
 from journal import APP_NAME
-from journal.radar.inbox import Linked
-from journal.radar.text import bounded
-from journal.ui.radar.commands import REFUSALS, DecisionCommand, refusal
+from journal.ui.radar.commands import refusal
+from journal.ui.radar.decisions import Decisions, show_in_main_window
 from journal.ui.radar.detail import SuggestionView
 from journal.ui.radar.inbox_model import DATE, ENTRY, SOURCE, STORY, SUGGESTION, TITLE, InboxModel, InboxRow
 from journal.ui.radar.poller import RadarPoller
@@ -86,19 +84,6 @@ VIEWS = (
 INBOX = VIEWS[0]
 
 
-T = TypeVar("T")
-
-
-def _short(title: str) -> str:
-    return bounded(title, 60)
-
-
-@dataclass(frozen=True)
-class Decided(Generic[T]):
-    done: bool
-    result: T | None
-
-
 class RadarWindow(QMainWindow):
     def __init__(self, shell: Shell, poller: RadarPoller, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
@@ -120,6 +105,7 @@ class RadarWindow(QMainWindow):
         self.summary = QLabel()
         self.summary.setObjectName("radarSummary")
         self.model = InboxModel(self)
+        self.decisions = Decisions(shell, self.undo_stack, self.model, self.say)
         self.table = QTableView()
         self.table.setObjectName("radarInbox")
         self.table.setAccessibleName("Suggestions")
@@ -205,10 +191,11 @@ class RadarWindow(QMainWindow):
 
         self._reload_timer = QTimer(self, singleShot=True, interval=RELOAD_DELAY_MS)
         self._reload_timer.timeout.connect(self.reload)
-        self.service.inbox_changed.connect(self._reload_timer.start)
-        self.service.sources_changed.connect(self._reload_timer.start)  # the empty inbox's words change
-        self.service.stories.stories_changed.connect(self._reload_timer.start)  # a story binned, or back
-        self.service.stories.story_updated.connect(lambda _story_id: self._reload_timer.start())  # a title
+        self._stale = False  # something changed while the window was closed: read the inbox when it shows
+        self.service.inbox_changed.connect(self._changed)
+        self.service.sources_changed.connect(self._changed)  # the empty inbox's words change
+        self.service.stories.stories_changed.connect(self._changed)  # a story binned, or back
+        self.service.stories.story_updated.connect(lambda _story_id: self._changed())  # a story's title
         self.view_box.currentIndexChanged.connect(lambda _index: self._view_changed())
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.table.doubleClicked.connect(lambda _index: self.open_in_browser())
@@ -316,9 +303,16 @@ class RadarWindow(QMainWindow):
     def say(self, sentence: str, timeout_ms: int = 15_000) -> None:
         self.statusBar().showMessage(sentence, timeout_ms)
 
+    def _changed(self) -> None:
+        if self.isVisible():
+            self._reload_timer.start()
+        else:
+            self._stale = True
+
     def reload(self) -> None:
         """Read the rows of the view off the GUI thread; the newest answer wins."""
         self._reload_timer.stop()
+        self._stale = False
         self._asked += 1
         asked, service, states = self._asked, self.service, self.view.states
 
@@ -428,70 +422,22 @@ class RadarWindow(QMainWindow):
             else:
                 button.setVisible(action is self.reopen_action)
 
-    # ------------------------------------------------------------ deciding
-    def _decide(self, text: str, row: InboxRow, do: Callable[[], T], undo: Callable[[], object]) -> Decided[T]:
-        """Make a decision now; push it on the undo stack; take its row out of the view. A refusal is said."""
-        try:
-            result = do()
-        except REFUSALS as error:
-            self.say(refusal(error))
-            return Decided(False, None)
-        self.undo_stack.push(DecisionCommand(text, do, undo, self.say))
-        self.model.take(row.id)
-        return Decided(True, result)
-
+    # ------------------------------------------------------------ deciding (journal/ui/radar/decisions.py)
     def link_current(self) -> None:
-        row = self.current_row()
-        if row is None or row.kind != SUGGESTION or row.state != "new":
-            return
-        service = self.service
-        linked = self._decide(
-            f"Link “{_short(row.title)}”", row, lambda: service.link(row.id), lambda: service.reopen(row.id)
-        )
-        if linked.result is not None:
-            self.say(
-                f"“{row.story_title}” already has this link."
-                if linked.result.already
-                else f"Linked to “{row.story_title}”; its page is fetched and saved in the background."
-            )
+        if (row := self.current_row()) is not None:
+            self.decisions.link(row)
 
     def dismiss_current(self) -> None:
-        row = self.current_row()
-        if row is None or row.kind != SUGGESTION or row.state != "new":
-            return
-        service = self.service
-        text = f"Dismiss “{_short(row.title)}”"
-        if self._decide(text, row, lambda: service.dismiss(row.id), lambda: service.reopen(row.id)).done:
-            undo = self.undo_action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-            self.say(f"Dismissed “{_short(row.title)}”: it is not suggested again. Undo with {undo}.")
+        if (row := self.current_row()) is not None:
+            self.decisions.dismiss(row)
 
     def choose_story(self, story_id: str | None = None) -> bool:
         """Suggest another story for the post: `story_id`, or the one chosen in the story picker."""
         row = self.current_row()
-        if row is None or row.kind != SUGGESTION or row.state != "new" or self.service.read_only:
+        if row is None or not self.decisions.can_decide(row):
             return False
-        if story_id is None:
-            story_id = self.pick_story(row)
-        if story_id is None or story_id == row.story_id:
-            return False
-        service, previous = self.service, row.story_id
-        try:
-            service.choose_story(row.id, story_id)
-        except REFUSALS as error:
-            self.say(refusal(error))
-            return False
-        self.undo_stack.push(
-            DecisionCommand(
-                f"Another story for “{_short(row.title)}”",
-                lambda: service.choose_story(row.id, story_id),
-                lambda: service.choose_story(row.id, previous),
-                self.say,
-            )
-        )
-        title = service.suggestion(row.id).story_title
-        keys = self.link_action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-        self.say(f"Now suggested for “{title}”. {keys} links it.")
-        return True
+        chosen = story_id or self.pick_story(row)
+        return chosen is not None and self.decisions.choose(row, chosen)
 
     def pick_story(self, row: InboxRow) -> str | None:
         """The story picker, as a modal dialog (tests answer it themselves)."""
@@ -502,45 +448,13 @@ class RadarWindow(QMainWindow):
         return chosen
 
     def new_story_from_current(self) -> str | None:
-        """A draft story of the post; shown in the main window's editor. Returns its id."""
+        """A draft story of the post, shown in the main window's editor; returns its id."""
         row = self.current_row()
-        if row is None or self.service.read_only or not (row.kind == ENTRY or row.state == "new"):
-            return None
-        service, shell = self.service, self.shell
-        kind = "entry" if row.kind == ENTRY else "suggestion"
-        made: list[Linked] = []  # the draft and the suggestion it is recorded on (an entry gets one), for undo
-
-        def make() -> Linked:
-            made[:] = [service.new_story(row.id, kind)]
-            return made[0]
-
-        def take_back() -> None:
-            shell.save_story()  # the draft may be open in the editor, with an edit not saved yet
-            service.reopen(made[0].suggestion_id)
-
-        decided = self._decide(f"New story from “{_short(row.title)}”", row, make, take_back)
-        if decided.result is None:
-            return None
-        story_id = decided.result.story_id
-        if shell.show_story(story_id):
-            shell.widget.raise_()
-            shell.widget.activateWindow()
-            self.say(f"Made the draft story “{_short(row.title)}”; it is open in the main window.")
-        else:
-            self.say(f"Made the draft story “{_short(row.title)}”; the story list's search or filters hide it.")
-        return story_id
+        return None if row is None else self.decisions.new_story(row)
 
     def reopen_current(self) -> None:
-        row = self.current_row()
-        if row is None or row.kind != SUGGESTION or row.state == "new" or self.service.read_only:
-            return
-        service = self.service
-        redo: Callable[[], object] = lambda: service.dismiss(row.id)  # noqa: E731
-        if row.state == "linked":
-            story_id = row.linked_story_id if not row.drafted else None
-            redo = (lambda: service.link(row.id, story_id)) if story_id else (lambda: service.new_story(row.id))
-        if self._decide(f"Take back “{_short(row.title)}”", row, lambda: service.reopen(row.id), redo).done:
-            self.say(f"“{_short(row.title)}” is back in the inbox.")
+        if (row := self.current_row()) is not None:
+            self.decisions.reopen(row)
 
     def open_in_browser(self) -> None:
         row = self.current_row()
@@ -548,10 +462,7 @@ class RadarWindow(QMainWindow):
             QDesktopServices.openUrl(QUrl(row.link))
 
     def _show_story(self, story_id: str) -> None:
-        if self.shell.show_story(story_id):
-            self.shell.widget.raise_()
-            self.shell.widget.activateWindow()
-        else:
+        if not show_in_main_window(self.shell, story_id):
             self.say("That story is hidden by the story list's search or filters; clear them to see it.")
 
     # ------------------------------------------------------------ sources and reading
@@ -573,6 +484,8 @@ class RadarWindow(QMainWindow):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        if self._stale:
+            self.reload()
         if self.tabs.currentIndex() == 0:
             self.table.setFocus(Qt.FocusReason.ActiveWindowFocusReason)  # Enter links, Delete dismisses
 
