@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QSettings, QTimer, Signal
 
+from journal.ui.coverage.fetcher import settle_long_lived_objects
 from journal.ui.services.background import network_pool, run_in_background
 from journal.ui.services.radar import RadarService
 from journal.words import counted
@@ -99,6 +100,7 @@ class RadarPoller(QObject):
         service, relay, cancel = self.service, self._relay, self._cancel
 
         def work() -> FetchReport:
+            settle_long_lived_objects()  # what the program holds so far is left out of the collector's passes
             ids = list(request.source_ids) if request.source_ids is not None else None
             return service.fetch(relay.step.emit, cancel, force=request.force, source_ids=ids)
 
