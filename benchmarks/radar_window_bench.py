@@ -33,17 +33,15 @@ import tempfile
 import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
-from fetch_responsiveness import figures
 from radar_bench import add_distinct_stories, make_entries
+from stalls import StallMeter, figures
 from synthetic import Text, cached_journal, read_words
 
 from journal.radar.matching import EntryText
 from journal.store.database import open_journal
 
 FEED_SIZE = 500  # entries per feed: what the radar reads of one document at most
-TICK_MS = 5
 
 
 # ---------------------------------------------------------------- the server (run in a child process)
@@ -112,7 +110,7 @@ def found(journal_path: Path, links: dict[str, str]) -> tuple[int, int, int]:
 
 
 def run(args: argparse.Namespace, journal_path: Path, port: int, feeds: list[str], links: dict[str, str]) -> int:
-    from PySide6.QtCore import QElapsedTimer, QSettings, Qt, QTimer
+    from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
     from journal.app import JournalApp
@@ -137,37 +135,7 @@ def run(args: argparse.Namespace, journal_path: Path, port: int, feeds: list[str
         radar.service.add_feed(f"http://127.0.0.1:{port}/{name}")
     radar_window = radar.show_window()
 
-    stalls: list[float] = []
-    clock = QElapsedTimer()
-    last = [0]
-
-    def tick() -> None:
-        now = clock.nsecsElapsed()
-        stalls.append(max(0.0, (now - last[0]) / 1e6 - TICK_MS))
-        last[0] = now
-
-    ticker = QTimer()
-    ticker.setTimerType(Qt.TimerType.PreciseTimer)
-    ticker.timeout.connect(tick)
-
-    def measure(seconds: float | None, busy: Any = None) -> list[float]:
-        stalls.clear()
-        clock.start()
-        last[0] = 0
-        ticker.start(TICK_MS)
-        started = time.monotonic()
-        while True:
-            qt_app.processEvents()
-            time.sleep(0.0005)
-            elapsed = time.monotonic() - started
-            if seconds is not None and elapsed >= seconds:
-                break
-            if busy is not None and not busy():
-                break
-            if elapsed > 3600:
-                raise SystemExit("the radar did not finish in an hour")
-        ticker.stop()
-        return list(stalls[1:])
+    measure = StallMeter(qt_app).measure  # (seconds, until) -> the stalls
 
     measure(2.0)  # warm up: the window's first searches, counts and paints
     idle = measure(args.idle_s)
@@ -175,7 +143,7 @@ def run(args: argparse.Namespace, journal_path: Path, port: int, feeds: list[str
     radar.poller.progress.connect(lambda text, _done, _total: phases.setdefault(text, time.perf_counter()))
     started = time.perf_counter()
     assert radar.poller.read_now(force=True)
-    busy = measure(None, lambda: radar.poller.running)
+    busy = measure(None, lambda: not radar.poller.running)
     seconds = time.perf_counter() - started
     report = radar.poller.last_report
     measure(1.0)  # the inbox shows what was found

@@ -1,9 +1,10 @@
 """Reading the radar's sources from the window, never on the GUI thread: every few minutes while the journal
 is open, at once when asked (or when a source is added), with progress and a way to cancel.
 
-The reading and the matching run on the coverage network pool (RadarService.fetch); progress comes back on
-the GUI thread through a relay. Offline, the sources simply wait: no pop-up, another try after 15 s, 1 min,
-5 min, then at the usual interval. A read asked for while one runs follows it.
+The reading and the matching run in a child process (journal/radar/child.py), waited for on the coverage
+network pool (RadarService.fetch); progress comes back on the GUI thread through a relay. Offline, the sources
+simply wait: no pop-up, another try after 15 s, 1 min, 5 min, then at the usual interval. A read asked for
+while one runs follows it.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QSettings, QTimer, Signal
 
-from journal.ui.coverage.fetcher import settle_long_lived_objects
 from journal.ui.services.background import network_pool, run_in_background
 from journal.ui.services.radar import RadarService
 from journal.words import counted
@@ -100,7 +100,6 @@ class RadarPoller(QObject):
         service, relay, cancel = self.service, self._relay, self._cancel
 
         def work() -> FetchReport:
-            settle_long_lived_objects()  # what the program holds so far is left out of the collector's passes
             ids = list(request.source_ids) if request.source_ids is not None else None
             return service.fetch(relay.step.emit, cancel, force=request.force, source_ids=ids)
 
@@ -169,7 +168,7 @@ def fetch_summary(report: FetchReport | None, error: BaseException | None = None
             )
         if report.cancelled:
             return "Reading the radar's sources was cancelled."
-        return "No source is due to be read."
+        return "The radar watches no source yet: add a feed under View ▸ Coverage radar ▸ Sources."
     said = [
         f"Radar: {counted(len(report.sources), 'source', 'sources', grouped=True)} read",
         counted(new_entries, "new entry", "new entries", grouped=True),

@@ -1,8 +1,9 @@
 """The window's way to the coverage radar (journal.radar.api.Radar): the sources watched, reading them, the
 inbox of suggestions, and what a person decides about each.
 
-Sources and decisions are short write transactions, on the GUI thread. `fetch` blocks on the network and on
-matching: whoever runs it does so on the network pool, then calls `announce_fetched` on the GUI thread. This
+Sources and decisions are short write transactions, on the GUI thread. `fetch` reads and matches in a child
+process and blocks until it is done: whoever runs it does so on the network pool, then calls
+`announce_fetched` on the GUI thread. This
 service is the only emitter of `inbox_changed` and `sources_changed`; what a decision does to a story (a
 coverage link, a draft story) is told to the StoryService, which announces it, and the link fetcher then
 fetches the new link's page as it does for a pasted link.
@@ -124,8 +125,14 @@ class RadarService(QObject):
         force: bool = False,
         source_ids: list[str] | None = None,
     ) -> FetchReport:
-        """Read the sources that are due (or `source_ids`) and match what is new. Blocks: on a pool thread."""
-        return self.radar.fetch(progress=progress, cancel=cancel, force=force, source_ids=source_ids)
+        """Read the sources that are due (or `source_ids`) and match what is new, in a process of its own (so
+        the window's thread never shares the interpreter lock with parsing and matching: journal/radar/child.py).
+        Blocks: on a pool thread."""
+        from journal.radar.child import fetch_in_child
+
+        return fetch_in_child(
+            self.stories.path, self.settings, progress=progress, cancel=cancel, force=force, source_ids=source_ids
+        )
 
     def announce_fetched(self, report: FetchReport | None) -> None:
         """On the GUI thread, once a fetch has ended (None: it failed): the sources' states changed, and the

@@ -3,10 +3,6 @@
 With searches on pool threads, automatic collection could start on a pool thread and free Qt objects that
 belong to the GUI thread (a window just closed, say) there, which crashes Qt. While the window is open,
 automatic collection is off and this collects on a GUI-thread timer instead, with Python's own thresholds.
-
-The timer runs every half second while little is allocated, and every few milliseconds while pool threads
-allocate fast (reading feeds, matching them): a collection's pause grows with what was allocated since the
-last one, and one every half second then took 100-550 ms of the GUI thread (benchmarks/radar_window_bench.py).
 """
 
 from __future__ import annotations
@@ -15,8 +11,7 @@ import gc
 
 from PySide6.QtCore import QObject, QTimer
 
-INTERVAL_MS = 500  # while little is allocated
-BUSY_INTERVAL_MS = 20  # while a threshold was passed at the last tick: small collections, often
+INTERVAL_MS = 500
 
 
 class MainThreadCollector(QObject):
@@ -37,9 +32,7 @@ class MainThreadCollector(QObject):
         for generation in (2, 1, 0):
             if counts[generation] > thresholds[generation]:
                 gc.collect(generation)
-                self._timer.setInterval(BUSY_INTERVAL_MS)
                 return
-        self._timer.setInterval(INTERVAL_MS)
 
     def stop(self) -> None:
         self._timer.stop()

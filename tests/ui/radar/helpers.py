@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -21,8 +22,8 @@ from journal.ui.shell.actions import Act
 from journal.ui.shell.main_window import MainWindow
 from journal.ui.stories.sidebar import KeyRole
 from tests.radar.conftest import about_nothing, about_the_stories
-from tests.radar.feeds import Item, atom, json_feed, rss
-from tests.ui.helpers import feature
+from tests.radar.feeds import FeedServer, Item, atom, json_feed, rss
+from tests.ui.helpers import feature, type_into
 
 ZAPPOS = "Zappos sent flowers when my mother died"
 JOSHIE = "Joshie the giraffe's extra holiday at the Ritz-Carlton"
@@ -75,6 +76,24 @@ def extra_item(base: str) -> Item:
         guid="lego-1",
         summary="<p>Luka lost his Ninjago minifigure Jay; LEGO sent a new one with advice from Sensei Wu.</p>",
     )
+
+
+@dataclass
+class Inbox:
+    """The `inbox` fixture: a feed server, the main window, the radar's window with three suggestions."""
+
+    server: FeedServer
+    window: MainWindow
+    radar: RadarWindow
+
+
+def add_feeds(qtbot: QtBot, radar: RadarWindow, addresses: list[str]) -> None:
+    """Type each address on the Sources page and press Enter (each is read at once)."""
+    radar.tabs.setCurrentWidget(radar.sources)
+    for address in addresses:
+        type_into(qtbot, radar.sources.address, address)
+        qtbot.keyClick(radar.sources.address, Qt.Key.Key_Return)
+        assert radar.sources.address.text() == "" and not radar.sources.message.isVisible()
 
 
 def open_radar(window: MainWindow) -> RadarWindow:
