@@ -27,6 +27,7 @@ def figures(stalls: list[float]) -> dict[str, float]:
         "p95_ms": round(percentile(stalls, 0.95), 1),
         "mean_ms": round(statistics.fmean(stalls), 2),
         "over_50ms": sum(1 for stall in stalls if stall > 50),
+        "over_50ms_per_10k_ticks": round(10_000 * sum(1 for stall in stalls if stall > 50) / max(1, len(stalls)), 1),
     }
 
 

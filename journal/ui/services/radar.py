@@ -129,7 +129,10 @@ class RadarService(QObject):
         the window's thread never shares the interpreter lock with parsing and matching: journal/radar/child.py).
         Blocks: on a pool thread."""
         from journal.radar.child import fetch_in_child
+        from journal.radar.progress import FetchReport
 
+        if not self.radar.sources():
+            return FetchReport()  # nothing to read: no process is started for it
         return fetch_in_child(
             self.stories.path, self.settings, progress=progress, cancel=cancel, force=force, source_ids=source_ids
         )
