@@ -214,6 +214,16 @@ class StoryService(QObject):
         """A fetch or a link check filled in this story's links."""
         self.links_changed.emit(story_id)
 
+    def links_added(self, story_id: str) -> None:
+        """Another service added or removed a link of this story (the radar's, or its undo): the story list
+        shows it, and the link fetcher fetches a new link's page."""
+        self.story_updated.emit(story_id)
+        self.links_changed.emit(story_id)
+
+    def stories_added(self) -> None:
+        """Another service added a story or put one in the bin (the radar's draft, or its undo)."""
+        self.stories_changed.emit()
+
     def stories_written(self) -> None:
         """Stories and tags were added, changed or deleted in bulk (an import, a resolved deletion)."""
         self.stories_changed.emit()
