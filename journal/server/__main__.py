@@ -7,8 +7,10 @@
     journal-server device revoke ID
     journal-server tombstones purge --older-than DAYS
     journal-server run --database URL [--host 127.0.0.1] [--port 8765] [--tls-cert FILE --tls-key FILE]
+                       [--pool N] [--replica URL] [--log-format json|text]
 
-JOURNAL_SERVER_DATABASE may stand for --database. Problems give one line on stderr and exit status 1.
+JOURNAL_SERVER_DATABASE may stand for --database, JOURNAL_SERVER_REPLICA for --replica.
+Problems give one line on stderr and exit status 1.
 """
 
 from __future__ import annotations
@@ -16,11 +18,12 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
-from journal.server.database import DATABASE_VARIABLE, ServerError
+from journal.server.database import DATABASE_VARIABLE, REPLICA_VARIABLE, ServerError
 
 
 class _Parser(argparse.ArgumentParser):
@@ -85,6 +88,14 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--tls-cert", metavar="FILE", help="serve HTTPS with this certificate (PEM)")
     run.add_argument("--tls-key", metavar="FILE", help="... and this private key (PEM)")
     run.add_argument("--pool", type=int, default=8, help="database connections per process (default 8)")
+    run.add_argument(
+        "--replica",
+        metavar="URL",
+        help=f"a PostgreSQL streaming replica to read pages from when it has caught up (default: ${REPLICA_VARIABLE})",
+    )
+    run.add_argument(
+        "--log-format", choices=["json", "text"], default="json", help="log lines on stderr (default: json)"
+    )
     run.set_defaults(run=_run)
     return parser
 
@@ -215,19 +226,27 @@ def _run(args: argparse.Namespace) -> int:
             "with TLS in front of a server on 127.0.0.1 (see the README), or give --tls-cert and --tls-key."
         )
     database.check_schema(url)
+    replica = args.replica or os.environ.get(REPLICA_VARIABLE) or None
+    if replica:
+        database.database_url(replica)
     import uvicorn
 
     from journal.server.app import create_app
+    from journal.server.observe import configure_logging
+
+    configure_logging(args.log_format)
 
     scheme = "https" if args.tls_cert else "http"
     print(f"Serving the team journal on {scheme}://{args.host}:{args.port} (Ctrl+C stops).", flush=True)
     uvicorn.run(
-        create_app(url, pool_size=args.pool),
+        create_app(url, pool_size=args.pool, replica=replica),
         host=args.host,
         port=args.port,
         ssl_certfile=args.tls_cert,
         ssl_keyfile=args.tls_key,
-        log_level="warning",
+        log_config=None,  # journal/server/observe.py's JSON lines instead of uvicorn's own
+        log_level="info",
+        access_log=False,  # one line per request comes from the app, without query strings
         timeout_graceful_shutdown=5,
     )
     return 0

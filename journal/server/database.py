@@ -13,6 +13,7 @@ from psycopg_pool import ConnectionPool
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 DATABASE_VARIABLE = "JOURNAL_SERVER_DATABASE"
+REPLICA_VARIABLE = "JOURNAL_SERVER_REPLICA"
 
 
 class ServerError(Exception):
@@ -135,7 +136,15 @@ def connect(url: str) -> psycopg.Connection[tuple[object, ...]]:
         raise _unreachable(url, error) from None
 
 
-def open_pool(url: str, *, size: int = 8) -> ConnectionPool:
+def shown(url: str) -> str:
+    """A database address without its password, for logs."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    where = f"{parts.username}@{host}" if parts.username else host
+    return urlunsplit((parts.scheme, f"{where}:{parts.port}" if parts.port else where, parts.path, "", ""))
+
+
+def open_pool(url: str, *, size: int = 8, wait: bool = True) -> ConnectionPool:
     pool = ConnectionPool(
         libpq_url(url),
         min_size=1,
@@ -144,5 +153,5 @@ def open_pool(url: str, *, size: int = 8) -> ConnectionPool:
         kwargs={"connect_timeout": 10, "autocommit": True},
         check=ConnectionPool.check_connection,  # a connection broken by a database restart is replaced
     )
-    pool.open(wait=True, timeout=30)
+    pool.open(wait=wait, timeout=30)
     return pool

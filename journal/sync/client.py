@@ -75,6 +75,9 @@ class TeamClient:
         if token:
             headers["Authorization"] = f"Bearer {token}"
         self._http = httpx.Client(base_url=self.server, headers=headers, timeout=TIMEOUT, transport=transport)
+        # The highest change number the server has told this client of (its pushes' answers): a server that
+        # reads pages from a replica reads them there only once the replica has replayed that far.
+        self.seen = 0
 
     def close(self) -> None:
         self._http.close()
@@ -170,8 +173,12 @@ class TeamClient:
         body = json.dumps(document, ensure_ascii=False).encode("utf-8")
         for pause in (*RETRY_PAUSES, None):
             try:
-                answer = self._json("POST", "/v1/push", content=body, headers={"Content-Type": "application/json"})
-                return dict(answer)
+                answer = dict(
+                    self._json("POST", "/v1/push", content=body, headers={"Content-Type": "application/json"})
+                )
+                if isinstance(answer.get("seq"), int):
+                    self.seen = max(self.seen, answer["seq"])
+                return answer
             except Offline:
                 if pause is None:
                     raise
@@ -179,7 +186,7 @@ class TeamClient:
         raise AssertionError("unreachable")
 
     def changes(self, after: int, limit: int = wire.PAGE_SIZE) -> bytes:
-        response = self._request("GET", "/v1/changes", params={"after": after, "limit": limit})
+        response = self._request("GET", "/v1/changes", params={"after": after, "limit": limit, "seen": self.seen})
         if len(response.content) > wire.MAX_BODY_BYTES:
             raise Refused("The team server sent a page larger than the protocol allows; nothing was changed.")
         return response.content

@@ -18,7 +18,8 @@ import datetime as dt
 import json
 import socket
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -33,6 +34,7 @@ from journal.sync.wire import CASE_STUDY, STORY
 from journal.words import counted
 
 MAX_BATCH_BYTES = 16 * 1024 * 1024
+PULL_PAGE = 500  # changes asked for in one page (two pages at most are in memory: one applied, one coming)
 
 
 class NotJoined(SyncError):
@@ -335,24 +337,46 @@ def _pull(
     report: Callable[[Progress], None],
     stop: Callable[[], bool],
 ) -> None:
-    while True:
-        if stop():
-            result.cancelled = True
-            return
-        page = wire.check_page(client.changes(cursor), cursor)
-        by_hash = _snapshot_texts(journal, client, page)
-        try:
-            applied = apply.apply_page(journal, page, by_hash)
-        except (sa.exc.IntegrityError, BundleError) as error:
-            reason = error if isinstance(error, BundleError) else "it names an id this journal has for something else"
-            raise Refused(
-                f"A page from the team server could not be applied ({reason}); nothing was changed."
-            ) from None
-        result.pulled += len(page.changes) - applied.unchanged
-        cursor = page.next
-        report(Progress("pull", result.pulled, None, f"Received {result.pulled} changes"))
-        if not page.more:
-            return
+    # How many changes there are to read at most (the team's sequence counts every change ever numbered;
+    # a story changed twice is read once): enough for a progress bar, corrected if it falls short.
+    total = max(int(client.status().get("seq", 0)) - cursor, 0)
+    pages = _pages(client, cursor)
+    try:
+        for page in pages:
+            if stop():
+                result.cancelled = True
+                return
+            by_hash = _snapshot_texts(journal, client, page)
+            try:
+                applied = apply.apply_page(journal, page, by_hash)
+            except (sa.exc.IntegrityError, BundleError) as error:
+                reason = (
+                    error if isinstance(error, BundleError) else "it names an id this journal has for something else"
+                )
+                raise Refused(
+                    f"A page from the team server could not be applied ({reason}); nothing was changed."
+                ) from None
+            result.pulled += len(page.changes) - applied.unchanged
+            total = max(total, result.pulled + (1 if page.more else 0))
+            report(Progress("pull", result.pulled, total, f"Received {result.pulled} of about {total} changes"))
+    finally:
+        pages.close()
+
+
+def _pages(client: TeamClient, cursor: int) -> Iterator[wire.Page]:
+    """The pages after `cursor`, each checked whole; the next one is asked for (and checked) in a thread while
+    the caller applies this one, so the server's work and the laptop's overlap. The cursor still moves only
+    with an applied page: stopping anywhere loses nothing."""
+
+    def fetch(after: int) -> wire.Page:
+        return wire.check_page(client.changes(after, PULL_PAGE), after)
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-pull") as pool:
+        coming: Future[wire.Page] | None = pool.submit(fetch, cursor)
+        while coming is not None:
+            page = coming.result()
+            coming = pool.submit(fetch, page.next) if page.more else None
+            yield page
 
 
 def _snapshot_texts(journal: Journal, client: TeamClient, page: wire.Page) -> dict[str, str]:
