@@ -6,6 +6,7 @@
     journal-server device list [EMAIL] [--json]
     journal-server device revoke ID
     journal-server tombstones purge --older-than DAYS
+    journal-server pushes purge --older-than DAYS
     journal-server run --database URL [--host 127.0.0.1] [--port 8765] [--tls-cert FILE --tls-key FILE]
                        [--pool N] [--replica URL] [--log-format json|text]
 
@@ -80,6 +81,13 @@ def build_parser() -> argparse.ArgumentParser:
     purge.add_argument("--older-than", metavar="DAYS", type=float, required=True)
     _database(purge)
     purge.set_defaults(run=_purge)
+
+    pushes = commands.add_parser("pushes", help="the answers kept for pushes a laptop might resend")
+    pushes_actions = pushes.add_subparsers(dest="pushes_command", metavar="ACTION", required=True)
+    forget = pushes_actions.add_parser("purge", help="forget the answers of pushes older than DAYS (7 is plenty)")
+    forget.add_argument("--older-than", metavar="DAYS", type=float, required=True)
+    _database(forget)
+    forget.set_defaults(run=_purge_pushes)
 
     run = commands.add_parser("run", help="serve the team journal")
     _database(run)
@@ -209,6 +217,15 @@ def _purge(args: argparse.Namespace) -> int:
     with _connection(args) as connection:
         count = purge_tombstones(connection, args.older_than)
     print(f"Forgot {count} deletions older than {args.older_than:g} days.")
+    return 0
+
+
+def _purge_pushes(args: argparse.Namespace) -> int:
+    from journal.server.maintenance import purge_push_answers
+
+    with _connection(args) as connection:
+        count = purge_push_answers(connection, args.older_than)
+    print(f"Forgot the answers of {count} pushes older than {args.older_than:g} days.")
     return 0
 
 

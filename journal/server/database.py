@@ -14,6 +14,9 @@ from psycopg_pool import ConnectionPool
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 DATABASE_VARIABLE = "JOURNAL_SERVER_DATABASE"
 REPLICA_VARIABLE = "JOURNAL_SERVER_REPLICA"
+# The schemas this server's code works with. Each migration is written so that servers keep running while
+# `journal-server init` applies it, and a server can be upgraded before or after the database.
+SERVES = ("s0001", "s0002")
 
 
 class ServerError(Exception):
@@ -122,7 +125,7 @@ def check_schema(url: str) -> None:
     wanted = head()
     if row is None:
         raise ServerError("The database has no team journal yet; run `journal-server init --database URL` first.")
-    if row[0] != wanted:
+    if row[0] != wanted and row[0] not in SERVES:
         raise ServerError(
             f"The database's schema is {row[0]}, this server needs {wanted}: run `journal-server init` "
             "(or update the server if the database is newer)."
