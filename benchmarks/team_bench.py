@@ -323,6 +323,7 @@ async def _burst(spec: dict[str, Any]) -> dict[str, Any]:
     log: dict[str, Any] = {"push": [], "status": [], "pull": [], "errors": [], "pushed": [], "pulled": 0}
     limits = httpx.Limits(max_connections=None, max_keepalive_connections=None)
     async with httpx.AsyncClient(timeout=httpx.Timeout(120.0), limits=limits) as client:
+        log["start"] = time.time()  # wall clock, to be compared across the client processes
         await asyncio.gather(
             *(
                 _laptop(
@@ -337,6 +338,7 @@ async def _burst(spec: dict[str, Any]) -> dict[str, Any]:
                 for n, laptop in enumerate(spec["laptops"])
             )
         )
+    log["end"] = time.time()
     return log
 
 
@@ -351,7 +353,6 @@ def burst(
     laptops: list[dict[str, str]], bases: list[str], *, edits: int, pull: bool, processes: int, ramp: float
 ) -> dict[str, Any]:
     workers = []
-    start = time.perf_counter()
     for n in range(processes):
         spec = {"laptops": laptops[n::processes], "bases": bases, "edits": edits, "pull": pull, "ramp": ramp}
         worker = subprocess.Popen(
@@ -366,7 +367,8 @@ def burst(
         assert worker.stdout is not None
         logs.append(json.loads(worker.stdout.read()))
         worker.wait()
-    seconds = time.perf_counter() - start
+    # From the first laptop's start to the last one's end (the client processes' own start-up is not counted).
+    seconds = max(log["end"] for log in logs) - min(log["start"] for log in logs)
     merged: dict[str, Any] = {
         key: [v for log in logs for v in log[key]] for key in ("push", "status", "pull", "errors", "pushed")
     }
@@ -416,7 +418,9 @@ def direct_pushes(url: str, team_id: str, laptops: list[dict[str, str]], edits: 
                         return
                     laptop, records = batches.pop()
                 with connection.transaction():
-                    row = connection.execute("SELECT seq FROM team WHERE id = %s FOR UPDATE", (team_id,)).fetchone()
+                    row = connection.execute(
+                        "SELECT seq FROM team WHERE id = %s FOR NO KEY UPDATE", (team_id,)
+                    ).fetchone()
                     assert row is not None
                     seq = int(row[0])
                     connection.execute(
@@ -528,8 +532,11 @@ def main() -> int:
         say("Resume: a first sync killed at a random moment, then run again …")
         small_laptop = folder / "small.journal"
         join(folder, small_laptop, base, "reader@small.example.com")
+        # A random moment while pages arrive: after the command's start-up (a sync with nothing to do), within
+        # the time the whole small sync would take at the rate just measured.
+        start_up = timed_sync(folder, laptop)[0]
         whole = first * args.small / args.stories
-        kill_at = random.Random().uniform(0.2, 0.8) * max(whole, 1.0)
+        kill_at = start_up + random.Random().uniform(0.2, 0.8) * whole
         _s, _m, _status = timed_sync(folder, small_laptop, kill_after=kill_at)
         partial = story_count(small_laptop)[0]
         timed_sync(folder, small_laptop)

@@ -18,7 +18,7 @@ def purge_tombstones(connection: psycopg.Connection[Any], older_than_days: float
     teams = [row[0] for row in connection.execute("SELECT id FROM team ORDER BY name").fetchall()]
     for team_id in teams:
         with connection.transaction():
-            connection.execute("SELECT seq FROM team WHERE id = %s FOR UPDATE", (team_id,))
+            connection.execute("SELECT seq FROM team WHERE id = %s FOR NO KEY UPDATE", (team_id,))
             rows = connection.execute(
                 """DELETE FROM item WHERE team_id = %s AND record IS NULL
                    AND changed_at < now() - make_interval(secs => %s) RETURNING seq""",

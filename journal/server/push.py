@@ -1,7 +1,8 @@
 """A push: a batch of stories, case studies and deletions from one laptop, decided and stored in ONE
 transaction.
 
-The transaction first takes the lock of the team's row (`SELECT ... FOR UPDATE`): pushes to one team are
+The transaction first takes the lock of the team's row (`SELECT ... FOR NO KEY UPDATE`, which does not
+hold back rows that merely refer to the team, such as coverage texts sent meanwhile): pushes to one team are
 applied one after another, and each change gets the next number of the team's sequence while the lock is
 held, so a change is never committed with a number lower than one a reader has already passed. The device
 is checked again under that lock, so a device revoked meanwhile pushes nothing. A push id already answered
@@ -71,7 +72,7 @@ class _Batch:
 def apply_push(connection: psycopg.Connection[Any], caller: Caller, push: Push) -> dict[str, Any]:
     with connection.transaction():
         team = connection.execute(
-            "SELECT seq, replica FROM team WHERE id = %s FOR UPDATE", (caller.team_id,)
+            "SELECT seq, replica FROM team WHERE id = %s FOR NO KEY UPDATE", (caller.team_id,)
         ).fetchone()
         assert team is not None
         revoked = connection.execute("SELECT revoked_at FROM device WHERE id = %s", (caller.device_id,)).fetchone()

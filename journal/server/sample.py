@@ -127,8 +127,8 @@ def seed(url: str, team: str, count: int, password: str = PASSWORD) -> dict[str,
         connection.cursor() as cursor,
         other.cursor() as texts_cursor,
     ):
-        row = cursor.execute("SELECT seq FROM team WHERE id = %s FOR UPDATE", (team_id,)).fetchone()
-        first = int(row[0]) if row else 0
+        row = cursor.execute("SELECT seq FROM team WHERE id = %s FOR NO KEY UPDATE", (team_id,)).fetchone()
+        first = int(str(row[0])) if row else 0
         texts: list[str] = []
         with cursor.copy(
             "COPY item (team_id, kind, id, seq, version, record, by, conflicts, author_id) FROM STDIN"

@@ -18,7 +18,7 @@ import datetime as dt
 import json
 import socket
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -363,7 +363,7 @@ def _pull(
         pages.close()
 
 
-def _pages(client: TeamClient, cursor: int) -> Iterator[wire.Page]:
+def _pages(client: TeamClient, cursor: int) -> Generator[wire.Page, None, None]:
     """The pages after `cursor`, each checked whole; the next one is asked for (and checked) in a thread while
     the caller applies this one, so the server's work and the laptop's overlap. The cursor still moves only
     with an applied page: stopping anywhere loses nothing."""
