@@ -2,6 +2,7 @@
 
     journal-server init --database URL
     journal-server user add EMAIL --team TEAM --role rep|marketer|admin [--password-stdin]
+    journal-server user password EMAIL [--password-stdin]
     journal-server user list [--json]
     journal-server device list [EMAIL] [--json]
     journal-server device revoke ID
@@ -47,7 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     _database(init)
     init.set_defaults(run=_init)
 
-    user = commands.add_parser("user", help="people: add, list")
+    user = commands.add_parser("user", help="people: add, password, list")
     users = user.add_subparsers(dest="user_command", metavar="ACTION", required=True)
     add = users.add_parser("add", help="add a person to a team (the team is made when it is new)")
     add.add_argument("email", metavar="EMAIL")
@@ -56,6 +57,11 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     _database(add)
     add.set_defaults(run=_user_add)
+    password = users.add_parser("password", help="give someone a new password (their devices stay signed in)")
+    password.add_argument("email", metavar="EMAIL")
+    password.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    _database(password)
+    password.set_defaults(run=_user_password)
     listing = users.add_parser("list", help="everyone, by team")
     listing.add_argument("--json", action="store_true")
     _database(listing)
@@ -161,6 +167,19 @@ def _user_add(args: argparse.Namespace) -> int:
         except accounts.AccountError as error:
             raise ServerError(str(error)) from None
     print(f"Added {args.email.strip().lower()} to the team {' '.join(args.team.split())} as {args.role}.")
+    return 0
+
+
+def _user_password(args: argparse.Namespace) -> int:
+    from journal.server import accounts
+
+    password = _password(args)
+    with _connection(args) as connection:
+        try:
+            accounts.set_password(connection, args.email, password)
+        except accounts.AccountError as error:
+            raise ServerError(str(error)) from None
+    print(f"{args.email.strip().lower()} has a new password; the old one no longer signs in.")
     return 0
 
 

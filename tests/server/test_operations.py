@@ -19,7 +19,7 @@ from journal.server import database
 from journal.server.local import LocalPostgres
 from journal.store import stories
 from journal.sync import credentials, engine, state, wire
-from journal.sync.client import TooOld
+from journal.sync.client import Revoked, SyncError, TooOld
 from tests.server.conftest import PASSWORD, Laptop, Server, add_user, server_env, sql, start_server
 
 
@@ -158,3 +158,45 @@ def test_schema_upgraded_with_init_while_laptops_keep_syncing(
         assert sql(url, "SELECT count(*) FROM push") == [(0,)]
     finally:
         server.stop()
+
+
+def test_a_lost_laptop_is_revoked_and_its_password_changed_with_the_commands(
+    server: Server, laptops: dict[str, Laptop]
+) -> None:
+    add_user(server.db_url, "anna@example.com")
+    lost, new = laptops["lost"], laptops["new"]
+    lost.join(server.url, "anna@example.com")
+    kept = write_story(lost, "Synced before the laptop was lost")
+    assert lost.sync().pushed == 1
+
+    def admin(*args: str, given: str | None = None) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "journal.server", *args, "--database", server.db_url],
+            input=given,
+            capture_output=True,
+            text=True,
+            env=server_env(),
+            timeout=120,
+        )
+
+    listed = admin("device", "list", "anna@example.com", "--json")
+    (device,) = [d for d in json.loads(listed.stdout) if d["name"] == "lost"]
+    revoked = admin("device", "revoke", device["id"][:8])
+    assert revoked.returncode == 0 and device["id"] in revoked.stdout
+    changed = admin("user", "password", "ANNA@example.com", "--password-stdin", given="a brand new password\n")
+    assert changed.returncode == 0, changed.stderr
+    assert "anna@example.com has a new password" in changed.stdout
+    unknown = admin("user", "password", "nobody@example.com", "--password-stdin", given="a brand new password\n")
+    assert unknown.returncode == 1 and "no account for nobody@example.com" in unknown.stderr
+
+    write_story(lost, "Written by whoever found it")
+    with pytest.raises(Revoked):
+        lost.sync()
+    assert sql(server.db_url, "SELECT count(*) FROM item") == [(1,)]  # the lost laptop sent nothing more
+    with pytest.raises(SyncError):
+        engine.join(new.journal, server.url, "anna@example.com", PASSWORD, device="new")
+    engine.join(new.journal, server.url, "anna@example.com", "a brand new password", device="new")
+    assert new.sync().pulled == 1
+    with new.journal.session() as session:
+        ids = [row[0] for row in session.connection().exec_driver_sql("SELECT id FROM story")]
+    assert ids == [kept]
