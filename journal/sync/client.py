@@ -26,6 +26,11 @@ class Offline(SyncError):
     """The server cannot be reached (or cannot reach its database) just now."""
 
 
+class Unavailable(Offline):
+    """The server answered that it cannot reach its database (503): nothing was done, and sending the same
+    request again at once would only wait as long again."""
+
+
 class Revoked(SyncError):
     """This laptop was signed out of the team by an admin."""
 
@@ -179,6 +184,8 @@ class TeamClient:
                 if isinstance(answer.get("seq"), int):
                     self.seen = max(self.seen, answer["seq"])
                 return answer
+            except Unavailable:
+                raise
             except Offline:
                 if pause is None:
                     raise
@@ -217,6 +224,8 @@ def _refusal(response: httpx.Response) -> SyncError:
         return ResyncNeeded(message)
     if status == 409 and error == "missing_snapshots":
         return MissingSnapshots([str(d) for d in found.get("missing", [])])
-    if status in (502, 503, 504):
+    if status == 503:
+        return Unavailable(message)
+    if status in (502, 504):
         return Offline(message)
     return Refused(message)
