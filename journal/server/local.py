@@ -40,6 +40,22 @@ def postgres_bin() -> Path:
     return Path(versions[-1]).parent
 
 
+def answers_health(base: str, seconds: float) -> bool:
+    """Whether a team server (or a load balancer in front of it) at `base` answers /health with 200 within
+    `seconds` (for scripts and tests that have just started one)."""
+    import httpx
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base}/health", timeout=2).status_code == 200:
+                return True
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    return False
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

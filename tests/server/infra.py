@@ -9,12 +9,9 @@ import shutil
 import socket
 import subprocess
 import threading
-import time
 from pathlib import Path
 
-import httpx
-
-from journal.server.local import LocalPostgres, free_port
+from journal.server.local import LocalPostgres, answers_health, free_port
 
 
 def haproxy_program() -> str:
@@ -59,15 +56,8 @@ backend servers
             self.process = subprocess.Popen(
                 [haproxy_program(), "-f", str(self.config), "-db"], stdout=log, stderr=subprocess.STDOUT
             )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{self.url}/health", timeout=2).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            time.sleep(0.1)
-        raise AssertionError(f"HAProxy did not start: {self.log.read_text(errors='replace')}")
+        if not answers_health(self.url, 30):
+            raise AssertionError(f"HAProxy did not start: {self.log.read_text(errors='replace')}")
 
     @property
     def url(self) -> str:

@@ -34,6 +34,7 @@ from tests.server.conftest import (
     Server,
     add_user,
     cluster_folder,
+    reps_joined,
     server_env,
     sql,
     start_server,
@@ -100,11 +101,7 @@ def test_two_servers_behind_a_load_balancer_one_killed_mid_push(
     first, second = start_server(db_url, tmp_path), start_server(db_url, tmp_path)
     balancer = LoadBalancer(tmp_path, [first.port, second.port])
     try:
-        add_user(db_url, "anna@example.com")
-        add_user(db_url, "ben@example.com")
-        anna, ben = laptops["anna"], laptops["ben"]
-        anna.join(balancer.url, "anna@example.com")
-        ben.join(balancer.url, "ben@example.com")
+        anna, ben = reps_joined(db_url, balancer.url, laptops, "anna", "ben")
         made: list[str] = []
         for round_ in range(5):
             made += write_stories(ben, 3, f"Round {round_}")

@@ -20,7 +20,7 @@ from journal.server.local import LocalPostgres
 from journal.store import stories
 from journal.sync import credentials, engine, state, wire
 from journal.sync.client import Revoked, SyncError, TooOld
-from tests.server.conftest import PASSWORD, Laptop, Server, add_user, server_env, sql, start_server
+from tests.server.conftest import PASSWORD, Laptop, Server, add_user, reps_joined, server_env, sql, start_server
 
 
 def write_story(laptop: Laptop, title: str, text: str = "") -> str:
@@ -101,11 +101,7 @@ def test_schema_upgraded_with_init_while_laptops_keep_syncing(
     url = _database_at(postgres, f"upgrade_{tmp_path.name[-12:]}".lower().replace("-", "_"), "s0001")
     server = start_server(url, tmp_path)  # today's server serves the older schema too (database.SERVES)
     try:
-        add_user(url, "anna@example.com")
-        add_user(url, "ben@example.com")
-        anna, ben = laptops["anna"], laptops["ben"]
-        anna.join(server.url, "anna@example.com")
-        ben.join(server.url, "ben@example.com")
+        anna, ben = reps_joined(url, server.url, laptops, "anna", "ben")
         errors: list[BaseException] = []
         written: list[str] = []
         stop = threading.Event()
