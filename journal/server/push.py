@@ -107,13 +107,13 @@ def apply_push(connection: psycopg.Connection[Any], caller: Caller, push: Push) 
             _case_study(batch, record)
         for grave in push.case_study_graves:
             _case_study_grave(batch, grave)
-        for digest, text in batch.inline.items():
-            connection.execute(
-                "INSERT INTO snapshot (team_id, sha256, text) VALUES (%s, %s, %s) ON CONFLICT DO NOTHING",
-                (caller.team_id, digest, text),
-            )
-        for item in batch.changed.values():
-            items.save(connection, caller.team_id, item)
+        if batch.inline:
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    "INSERT INTO snapshot (team_id, sha256, text) VALUES (%s, %s, %s) ON CONFLICT DO NOTHING",
+                    [(caller.team_id, digest, text) for digest, text in batch.inline.items()],
+                )
+        items.save(connection, caller.team_id, batch.changed.values())
         connection.execute("UPDATE team SET seq = %s WHERE id = %s", (batch.seq, caller.team_id))
         response = {"push_id": push.push_id, "results": batch.results, "seq": batch.seq}
         connection.execute(
