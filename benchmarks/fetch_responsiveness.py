@@ -21,26 +21,26 @@ import argparse
 import json
 import random
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import sqlalchemy as sa
-from PySide6.QtCore import QElapsedTimer, QSettings, Qt, QTimer
+from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
+from stalls import StallMeter, figures
 
 from journal.app import JournalApp
 from journal.store.database import Journal, open_journal
 from journal.store.models import CoverageLinkBase
 from journal.store.stories import StoryCreate, add_link, create_story
+from journal.ui.coverage.feature import CoverageFeature
+from journal.ui.shell.actions import Act
 
 HERE = Path(__file__).resolve().parent
-TICK_MS = 5
 
 
 # ---------------------------------------------------------------- the server (run in a child process)
@@ -88,22 +88,6 @@ def serve(port: int, delay_ms: float) -> None:
 
 
 # ---------------------------------------------------------------- the window (this process)
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))]
-
-
-def figures(stalls: list[float]) -> dict[str, float]:
-    return {
-        "ticks": len(stalls),
-        "max_ms": round(max(stalls), 1),
-        "p99_ms": round(percentile(stalls, 0.99), 1),
-        "p95_ms": round(percentile(stalls, 0.95), 1),
-        "mean_ms": round(statistics.fmean(stalls), 2),
-        "over_50ms": sum(1 for stall in stalls if stall > 50),
-    }
 
 
 def main() -> int:
@@ -156,37 +140,8 @@ def run(args: argparse.Namespace, port: int, folder: Path) -> int:
     window.show()
     window.select_story(story_ids[0])
 
-    stalls: list[float] = []
-    clock = QElapsedTimer()
-    last = [0]
-
-    def tick() -> None:
-        now = clock.nsecsElapsed()
-        stalls.append(max(0.0, (now - last[0]) / 1e6 - TICK_MS))
-        last[0] = now
-
-    ticker = QTimer()
-    ticker.setTimerType(Qt.TimerType.PreciseTimer)
-    ticker.timeout.connect(tick)
-
-    def measure(seconds: float | None, until: Callable[[], bool] | None = None) -> list[float]:
-        stalls.clear()
-        clock.start()
-        last[0] = 0
-        ticker.start(TICK_MS)
-        started = time.monotonic()
-        while True:
-            qt_app.processEvents()
-            time.sleep(0.0005)
-            elapsed = time.monotonic() - started
-            if seconds is not None and elapsed >= seconds:
-                break
-            if until is not None and until():
-                break
-            if elapsed > 600:
-                raise SystemExit("the fetch did not finish in 10 minutes")
-        ticker.stop()
-        return list(stalls[1:])
+    meter = StallMeter(qt_app)
+    measure = meter.measure  # (seconds, until) -> the stalls
 
     measure(1.0)  # warm up: the window's first searches and paints
     idle = measure(args.idle_s)
@@ -197,9 +152,11 @@ def run(args: argparse.Namespace, port: int, folder: Path) -> int:
             story = story_ids[0] if n < 40 else story_ids[1 + n % 19]
             add_link(story, CoverageLinkBase(url=f"http://127.0.0.1:{port}/post/{n}"), session=session)
     writer.close()
-    fetcher = window.link_fetcher
+    coverage = window.findChild(CoverageFeature)
+    assert coverage is not None
+    fetcher = coverage.fetcher
     started = time.perf_counter()
-    window.fetch_links_action.trigger()
+    window.action(Act.FETCH_LINKS).trigger()
 
     checked = [0.0]
 
@@ -207,11 +164,11 @@ def run(args: argparse.Namespace, port: int, folder: Path) -> int:
         if fetcher.busy or time.monotonic() - checked[0] < 0.1:
             return False
         checked[0] = time.monotonic()
-        return states_of(window.service.journal).get("to_fetch", 0) == 0
+        return states_of(window.services.stories.journal).get("to_fetch", 0) == 0
 
     busy = measure(None, done)
     seconds = time.perf_counter() - started
-    states = states_of(window.service.journal)
+    states = states_of(window.services.stories.journal)
     shown = window.editor.coverage.model.rowCount()
     app.close()
 

@@ -20,6 +20,7 @@ from journal.store.sample import fill_with_sample
 from journal.ui.bundles.feature import BundlesFeature
 from journal.ui.case_studies.feature import CaseStudiesFeature
 from journal.ui.coverage.feature import CoverageFeature
+from journal.ui.radar.feature import RadarFeature
 from journal.ui.reach.feature import ReachFeature
 from journal.ui.safety.feature import SafetyFeature
 from journal.ui.safety.recovery_dialog import Choice, ask_recovery
@@ -29,6 +30,7 @@ from journal.ui.services.bundles import BundleService
 from journal.ui.services.case_studies import CaseStudyService
 from journal.ui.services.conflicts import ConflictService
 from journal.ui.services.links import LinkService
+from journal.ui.services.radar import RadarService
 from journal.ui.services.reach import ReachService
 from journal.ui.services.stories import StoryService
 from journal.ui.shell.collector import MainThreadCollector
@@ -196,6 +198,7 @@ class JournalApp(QObject):
         safety.damaged.connect(self.recover_open_journal)
         BundlesFeature(window)
         ReachFeature(window)
+        RadarFeature(window)
         window.start()
         old = self.window
         self.window, self.journal, self._title = window, journal, title
@@ -227,6 +230,7 @@ def build_services(journal: Journal) -> Services:
         links=LinkService(stories),
         bundles=BundleService(stories),
         conflicts=ConflictService(stories),
+        radar=RadarService(stories),
     )
 
 

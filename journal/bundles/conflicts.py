@@ -14,7 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from journal.bundles.merge import CONFLICT, STORY, delete_story, write_record
+from journal.bundles.merge import CONFLICT, STORY, delete_story, received_from, write_record
 from journal.bundles.records import story_records, to_json
 from journal.store import versioning
 from journal.store.errors import StoryNotFoundError
@@ -115,7 +115,7 @@ def resolve(session: Session, conflict_id: str, choices: dict[str, str]) -> None
     replica = versioning.replica_id(session.connection())
     result["version"] = versioning.bumped(vector, replica)
     result["updated_at"] = to_json(dt.datetime.now(dt.UTC))
-    write_record(session, result, texts)
+    write_record(session, result, texts, origin=received_from(row.source))
 
 
 def _mine(session: Session, story_id: str) -> tuple[dict[str, Any], dict[str, str]]:

@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from journal.bundles.format import BundleError
+from journal.bundles.sheet_text import decode_sheet
+from journal.inputs import InputFileError, open_regular, read_bounded
 from journal.store.fields import (
     Consent,
     FieldError,
@@ -28,6 +30,7 @@ from journal.store.fields import (
 
 MAX_BYTES = 64 * 1024 * 1024
 MAX_ROWS = 200_000
+MAX_CELL = 1_000_000  # characters in one cell (Python's reader stops at 131,072 unless told)
 
 # Target fields a column can fill, with the label a person sees.
 TARGETS: dict[str, str] = {
@@ -97,6 +100,12 @@ class Row:
     values: list[str]
     data: dict[str, Any] | None = None  # what create_story gets (StoryCreate fields), when the row is good
     errors: list[str] = field(default_factory=list)
+    last_line: int = 0  # a row with a line break in a quoted cell runs on to this line
+    windows_text: bool = False  # (part of) the row was read as Windows (cp1252) text in a mixed file
+
+    @property
+    def lines(self) -> str:
+        return f"line {self.line}" if self.last_line <= self.line else f"lines {self.line}–{self.last_line}"
 
 
 @dataclass
@@ -104,7 +113,14 @@ class Sheet:
     path: Path
     headers: list[str]
     rows: list[Row]
-    note: str = ""  # e.g. how the file was decoded
+    note: str = ""  # what a person should check (e.g. lines read in another encoding)
+    encoding: str = "UTF-8"
+    evidence: str = ""  # why that encoding, in a phrase
+
+    @property
+    def encoding_line(self) -> str:
+        """`Read as UTF-8: every line is valid UTF-8.` for the plan and the preview."""
+        return f"Read as {self.encoding}: {self.evidence}."
 
     def check(self, mapping: Sequence[str]) -> None:
         """Validate every row against this mapping (fills data/errors)."""
@@ -113,6 +129,15 @@ class Sheet:
             row.data, row.errors = None, list(problems)
             if not problems:
                 row.data, row.errors = parse_row(row.values, mapping)
+                if row.last_line > row.line and "title" in mapping:
+                    title = row.values[mapping.index("title")] if mapping.index("title") < len(row.values) else ""
+                    if "\n" in title or "\r" in title:
+                        row.data = None
+                        row.errors.insert(
+                            0,
+                            f"Title: runs over {row.lines}; a quote opened on line {row.line} is probably closed "
+                            "only later, swallowing the rows between. Fix the quote in the spreadsheet",
+                        )
 
     @property
     def good(self) -> list[Row]:
@@ -136,57 +161,81 @@ def mapping_problems(headers: Sequence[str], mapping: Sequence[str]) -> list[str
 
 
 def read_sheet(path: Path) -> Sheet:
+    """Read and split the whole file, or raise BundleError with the line and the reason: a file that cannot be
+    read as the person expects (a quote never closed, a cell past the limit, bytes that are not text) is
+    refused whole, so nothing is imported half-way."""
     try:
-        raw = path.read_bytes() if path.stat().st_size <= MAX_BYTES else b""
-    except FileNotFoundError:
-        raise BundleError(f"There is no file at {path}. Check the name and try again.") from None
-    except IsADirectoryError:
-        raise BundleError(f"{path} is a folder; choose a spreadsheet saved as CSV.") from None
+        with open_regular(path, "spreadsheet saved as CSV") as handle:
+            raw = read_bounded(handle, MAX_BYTES)
+    except InputFileError as error:
+        raise BundleError(str(error)) from None
     except OSError as exc:
         raise BundleError(f"{path} cannot be read ({exc.strerror}).") from None
-    if not raw and path.stat().st_size > MAX_BYTES:
+    if raw is None:
         raise BundleError(f"{path.name} is larger than {MAX_BYTES // 2**20} MB; split it and import the parts.")
-    if b"\x00" in raw[:65536]:
-        raise BundleError(
-            f"{path.name} is not a CSV file (it holds binary data). In your spreadsheet, use Save As ▸ CSV."
-        )
-    note = ""
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252", errors="replace")
-        note = f"{path.name} is not UTF-8; it was read as Windows (cp1252) text. Check accented letters in the preview."
-    if not text.strip():
+    decoded = decode_sheet(raw, path.name)
+    del raw
+    if not decoded.text.strip():
         raise BundleError(f"{path.name} is empty: there is nothing to import.")
-    sample = text[:65536]
+    lines = io.StringIO(decoded.text, newline="").readlines()
+    text_sample = decoded.text[:65536]
     try:
-        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t|")
+        sniffed: Any = csv.Sniffer().sniff(text_sample, delimiters=",;\t|")
     except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
-    try:
-        headers = next(reader)
-    except csv.Error as exc:
-        raise BundleError(f"Line 1 of {path.name} cannot be read as CSV ({exc}).") from None
-    if not any(header.strip() for header in headers):
+        sniffed = csv.excel
+    # Strict: a quote never closed, or text after a closing quote, is an error (never a silent merge); quotes
+    # inside a quoted cell are doubled, as every spreadsheet writes them (the sniffer cannot always tell).
+    dialect = type("Strict", (sniffed,), {"strict": True, "doublequote": True})
+    if csv.field_size_limit() < MAX_CELL:
+        csv.field_size_limit(MAX_CELL)
+    reader = csv.reader(iter(lines), dialect)
+    headers = _next_record(reader, lines, path.name, 1)
+    if headers is None or not any(header.strip() for header in headers):
         raise BundleError(f"Line 1 of {path.name} has no column names; the first line must name the columns.")
     rows: list[Row] = []
     while True:
         line = reader.line_num + 1
-        try:
-            values = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            rows.append(Row(line=line, values=[], errors=[f"cannot be read as CSV ({exc})"]))
+        values = _next_record(reader, lines, path.name, line)
+        if values is None:
             break
         if not any(value.strip() for value in values):
             continue
         if len(rows) >= MAX_ROWS:
             raise BundleError(f"{path.name} has more than {MAX_ROWS:,} rows; split it and import the parts.")
-        rows.append(Row(line=line, values=values))
-    sheet = Sheet(path=path, headers=headers, rows=rows, note=note)
-    return sheet
+        last = reader.line_num
+        windows = any(number in decoded.windows_lines for number in range(line, last + 1))
+        rows.append(Row(line=line, values=values, last_line=last, windows_text=windows))
+    return Sheet(path, headers, rows, decoded.note(path.name), decoded.encoding, decoded.evidence)
+
+
+def _next_record(reader: Any, lines: list[str], name: str, line: int) -> list[str] | None:
+    """The next record, or None at the end; a record that cannot be read refuses the whole file, naming the
+    line where it starts and why."""
+    try:
+        return list(next(reader))
+    except StopIteration:
+        return None
+    except csv.Error as exc:
+        reason = str(exc)
+    quote = getattr(reader.dialect, "quotechar", '"') or '"'
+    unclosed = sum(text.count(quote) for text in lines[line - 1 :]) % 2 == 1
+    if "field larger than field limit" in reason:
+        why = f"has a cell longer than {MAX_CELL:,} characters, more than any field holds"
+        if unclosed:
+            why = f"opens a quoted cell ({quote}) that is never closed, so the rest of the file would become one cell"
+    elif "unexpected end of data" in reason:
+        why = f"opens a quoted cell ({quote}) that is never closed, so the rest of the file would become one cell"
+    elif "expected after" in reason:
+        where = "" if reader.line_num == line else f" (on line {reader.line_num})"
+        why = (
+            f"has a quoted cell followed by more text after its closing quote{where}; a {quote} inside a cell "
+            f"must be doubled ({quote}{quote})"
+        )
+    else:
+        why = f"cannot be read as CSV ({reason})"
+    raise BundleError(
+        f"Line {line:,} of {name} {why}. Nothing was imported; fix it in the spreadsheet and save it again."
+    )
 
 
 def _links(text: str) -> list[str]:

@@ -34,6 +34,7 @@ RATIO_FLOOR = 1024 * 1024
 MAX_STRING = 2_000_000  # characters in one JSON string (a whole story's text fits many times over)
 MAX_NUMBER_DIGITS = 20
 MAX_VECTOR_ENTRIES = 10_000
+MAX_STORIES = 250_000  # stories (and deletions) in one bundle: 2.5 times the largest journal the app is built for
 
 
 def part_entry(number: int) -> str:

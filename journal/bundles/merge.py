@@ -109,7 +109,7 @@ def apply_import(journal: Journal, bundle: Bundle, progress: Callable[[int, int]
         others = [step for step in changes if step.action not in rewrites]
         connection = session.connection()
         tags = TagCache(session)
-        batch = NewStories(session, tags)
+        batch = NewStories(session, tags, received_from(bundle.source))
         # Versions are written as they come: a deletion that arrives is not one made here (no change of mine).
         versioning.drop_triggers(connection)
         try:
@@ -166,9 +166,10 @@ class NewStories:
 
     SIZE = 500
 
-    def __init__(self, session: Session, tags: TagCache) -> None:
+    def __init__(self, session: Session, tags: TagCache, origin: str) -> None:
         self.session = session
         self.tags = tags
+        self.origin = origin
         self.rows: dict[sa.Table, list[dict[str, Any]]] = {
             table: [] for table in (STORY, STORY_TAG, LINK, SNAPSHOT, READING)
         }
@@ -180,7 +181,7 @@ class NewStories:
         for tag in record["tags"]:
             self.rows[STORY_TAG].append({"story_id": story_id, "tag_id": self.tags.id_for(tag)})
         for link in record["links"]:
-            self.rows[LINK].append({"story_id": story_id, **_values(LINK, link, LINK_COLUMNS)})
+            self.rows[LINK].append({"story_id": story_id, "origin": self.origin, **_values(LINK, link, LINK_COLUMNS)})
             if "snapshot" in link:
                 self.rows[SNAPSHOT].append(_snapshot_row(link, texts))
         for reading in record["readings"]:
@@ -256,13 +257,14 @@ def _plan(session: Session, bundle: Bundle) -> Plan:
 def _apply(session: Session, step: Step, bundle: Bundle, tags: TagCache) -> None:
     if step.action in (Action.NEW, Action.UPDATE):
         assert step.record is not None
-        write_record(session, step.record, bundle.texts, tags)
+        write_record(session, step.record, bundle.texts, tags, origin=received_from(bundle.source))
     elif step.action == Action.AUTOMERGE:
         assert step.record is not None
         current = session.execute(sa.select(STORY.c.version).where(STORY.c.id == step.story_id)).scalar_one()
         vector = versioning.merged(versioning.loads(current), step.record["version"])
         replica = versioning.replica_id(session.connection())
-        write_record(session, {**step.record, "version": versioning.bumped(vector, replica)}, {}, tags)
+        record = {**step.record, "version": versioning.bumped(vector, replica)}
+        write_record(session, record, {}, tags, origin=received_from(bundle.source))
     elif step.action == Action.ABSORB:
         assert step.record is not None
         current = session.execute(sa.select(STORY.c.version).where(STORY.c.id == step.story_id)).scalar_one()
@@ -355,8 +357,17 @@ def _snapshot_row(link: dict[str, Any], texts: dict[str, str]) -> dict[str, Any]
     return {"link_id": link["id"], "text": text, **_values(SNAPSHOT, link["snapshot"], SNAPSHOT_COLUMNS)}
 
 
-def write_record(session: Session, record: dict[str, Any], texts: dict[str, str], tags: TagCache | None = None) -> None:
-    """Make the story exactly `record` (fields, tags, links, snapshots, readings), with its vector."""
+def received_from(source: str) -> str:
+    """coverage_link.origin of a link that arrived in the bundle file `source`."""
+    return f"bundle {source}"
+
+
+def write_record(
+    session: Session, record: dict[str, Any], texts: dict[str, str], tags: TagCache | None = None, *, origin: str
+) -> None:
+    """Make the story exactly `record` (fields, tags, links, snapshots, readings), with its vector. A link
+    new here, or whose address the record changes, gets `origin` (where it came from): it is then not
+    fetched without a person asking (journal.coverage.capture.pending_ids)."""
     story_id = record["id"]
     row = _story_row(record)
     exists = session.execute(sa.select(STORY.c.id).where(STORY.c.id == story_id)).first() is not None
@@ -365,7 +376,7 @@ def write_record(session: Session, record: dict[str, Any], texts: dict[str, str]
     else:
         session.execute(STORY.insert().values(id=story_id, **row))
     _write_tags(session, story_id, record["tags"], tags or TagCache(session))
-    _write_links(session, story_id, record["links"], texts)
+    _write_links(session, story_id, record["links"], texts, origin)
     _write_readings(session, story_id, record["readings"])
 
 
@@ -376,9 +387,12 @@ def _write_tags(session: Session, story_id: str, tags: list[dict[str, Any]], cac
         session.execute(STORY_TAG.insert(), rows)
 
 
-def _write_links(session: Session, story_id: str, links: list[dict[str, Any]], texts: dict[str, str]) -> None:
+def _write_links(
+    session: Session, story_id: str, links: list[dict[str, Any]], texts: dict[str, str], origin: str
+) -> None:
     wanted = {link["id"] for link in links}
     owners = dict(_rows(session, LINK, LINK.c.id, sorted(wanted), LINK.c.id, LINK.c.story_id))
+    addresses = dict(_rows(session, LINK, LINK.c.id, sorted(wanted), LINK.c.id, LINK.c.url))
     stolen = [link_id for link_id, owner in owners.items() if owner != story_id]
     if stolen:
         raise BundleError(f"The bundle gives the coverage link {stolen[0]} to another story than this journal does.")
@@ -386,9 +400,11 @@ def _write_links(session: Session, story_id: str, links: list[dict[str, Any]], t
     for link in links:
         values = _values(LINK, link, LINK_COLUMNS)
         if link["id"] in owners:
+            if addresses[link["id"]] != link["url"]:  # someone else's address now: not ours to fetch unasked
+                values |= {"origin": origin, "private_ok": False}
             session.execute(LINK.update().where(LINK.c.id == link["id"]).values(**values))
         else:
-            session.execute(LINK.insert().values(story_id=story_id, **values))
+            session.execute(LINK.insert().values(story_id=story_id, origin=origin, **values))
         session.execute(SNAPSHOT.delete().where(SNAPSHOT.c.link_id == link["id"]))
         if "snapshot" in link:
             session.execute(SNAPSHOT.insert(), [_snapshot_row(link, texts)])

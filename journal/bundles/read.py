@@ -1,11 +1,12 @@
-"""Reading a bundle someone handed over, as if it were hostile: every limit is checked before the data is
-trusted, and every record is validated with the same parsers as typed input. Anything wrong raises
+"""Reading a bundle someone handed over, as if it were hostile: only a regular file is opened, the zip's
+limits are checked before anything is unpacked, the JSON is read as a stream (journal.bundles.document) and
+every record is validated with the same parsers as typed input as soon as it is read. Anything wrong raises
 BundleError with a plain sentence; nothing is written anywhere by this module."""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
+import io
 import re
 import stat
 import uuid
@@ -14,10 +15,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from journal.bundles import document
 from journal.bundles import format as fmt
 from journal.bundles.format import BundleError
 from journal.bundles.records import LINK_COLUMNS, READING_COLUMNS, SNAPSHOT_COLUMNS, column_kind
+from journal.inputs import InputFileError, not_text, open_regular, without_nul
 from journal.store.fields import (
+    MAX_COMMENTS,
     MAX_COST_CENTS,
     Consent,
     FieldError,
@@ -30,7 +34,16 @@ from journal.store.fields import (
     parse_title,
     parse_url,
 )
-from journal.store.models import EDITABLE_FIELDS, CoverageLink, LinkSnapshot, Reading, table_of
+from journal.store.models import (
+    EDITABLE_FIELDS,
+    FETCH_STATES,
+    HEALTH_STATES,
+    LINK_FIELDS,
+    CoverageLink,
+    LinkSnapshot,
+    Reading,
+    table_of,
+)
 
 _COLOR = re.compile(r"#[0-9a-fA-F]{6}")
 _DRIVE = re.compile(r"^[A-Za-z]:")
@@ -47,43 +60,182 @@ class Bundle:
 
 def read_bundle(path: Path) -> Bundle:
     try:
-        archive = zipfile.ZipFile(path)
-    except FileNotFoundError:
-        raise BundleError(f"There is no file at {path}. Check the name and try again.") from None
-    except IsADirectoryError:
-        raise BundleError(f"{path} is a folder; choose a bundle file.") from None
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise BundleError(
-            f"{path.name} is not a Story Journal bundle (it is not a readable zip file: {exc})."
-        ) from None
-    with archive:
-        infos = _checked_entries(archive, path.name)
-        document = _parse_document(_read_entry(archive, infos[fmt.DOCUMENT], fmt.MAX_DOCUMENT_BYTES))
-        parts = document.get("story_parts", 0) if isinstance(document, dict) else 0
-        if not isinstance(parts, int) or isinstance(parts, bool) or not 0 <= parts <= fmt.MAX_PARTS:
-            raise BundleError("The bundle's number of story parts is not a count; it was not imported.")
-        present = {name for name in infos if fmt.PART_NAME.fullmatch(name)}
-        if present != {fmt.part_entry(number) for number in range(1, parts + 1)}:
-            raise BundleError("The bundle's story parts do not match its document; it was not imported.")
-        for number in range(1, parts + 1):
-            part = _parse_document(_read_entry(archive, infos[fmt.part_entry(number)], fmt.MAX_DOCUMENT_BYTES))
-            inline = document.get("stories", [])
-            if not isinstance(part, list) or not isinstance(inline, list):
+        handle = open_regular(path, "bundle file")
+    except InputFileError as error:
+        raise BundleError(str(error)) from None
+    with handle:
+        try:
+            archive = zipfile.ZipFile(handle)
+        except (zipfile.BadZipFile, OSError, ValueError) as exc:
+            raise BundleError(
+                f"{path.name} is not a Story Journal bundle (it is not a readable zip file: {exc})."
+            ) from None
+        with archive:
+            infos = _checked_entries(archive, path.name)
+            reader = _Reader(path.name)
+            _read_json(archive, infos[fmt.DOCUMENT], reader.read_document)
+            present = {name for name in infos if fmt.PART_NAME.fullmatch(name)}
+            if present != {fmt.part_entry(number) for number in range(1, reader.parts + 1)}:
+                raise BundleError("The bundle's story parts do not match its document; it was not imported.")
+            for number in range(1, reader.parts + 1):
+                _read_json(archive, infos[fmt.part_entry(number)], reader.read_part)
+            wanted = reader.links_with_snapshot()
+            found = {
+                match.group(1): info for name, info in infos.items() if (match := fmt.SNAPSHOT_NAME.fullmatch(name))
+            }
+            missing = wanted - set(found)
+            if missing:
                 raise BundleError(
-                    f"The bundle's {fmt.part_entry(number)} is not a list of stories; it was not imported."
+                    f"The bundle lacks the snapshot text of link {sorted(missing)[0]}; it was not imported."
                 )
-            inline.extend(part)
-            document["stories"] = inline
-        texts = {}
-        for name, info in infos.items():
-            match = fmt.SNAPSHOT_NAME.fullmatch(name)
-            if match:
-                raw = _read_entry(archive, info, fmt.MAX_SNAPSHOT_BYTES)
+            stray = set(found) - wanted
+            if stray:
+                raise BundleError(
+                    f"The bundle holds a snapshot for an unknown link ({sorted(stray)[0]}); it was not imported."
+                )
+            texts = {}
+            for link_id in sorted(wanted):
+                raw = _read_entry(archive, found[link_id], fmt.MAX_SNAPSHOT_BYTES)
                 try:
-                    texts[match.group(1)] = raw.decode("utf-8")
+                    texts[link_id] = without_nul(raw.decode("utf-8"))
                 except UnicodeDecodeError:
-                    raise BundleError(f"The snapshot {name} in the bundle is not UTF-8 text.") from None
-    return _validated(document, texts, path.name)
+                    raise BundleError(
+                        f"The snapshot {found[link_id].filename} in the bundle is not UTF-8 text."
+                    ) from None
+    return reader.bundle(texts)
+
+
+def _read_json(archive: zipfile.ZipFile, info: zipfile.ZipInfo, read: Any) -> None:
+    if info.file_size > fmt.MAX_DOCUMENT_BYTES:
+        raise BundleError(
+            f"The bundle entry {info.filename!r} is larger than {fmt.MAX_DOCUMENT_BYTES // 2**20} MB; "
+            "it was not imported."
+        )
+    try:
+        with archive.open(info) as stream:
+            read(document.events(stream, fmt.MAX_DOCUMENT_BYTES, info.filename))
+    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as exc:
+        raise BundleError(f"The bundle entry {info.filename!r} is damaged ({exc}); it was not imported.") from None
+
+
+_DOCUMENT_KEYS = frozenset({"format", "version", "created_at", "source", "stories", "tombstones", "story_parts"})
+
+
+class _Reader:
+    """Checks a bundle's documents as they stream in: the format and version first, then each story and
+    deletion as soon as it is read, so a wrong record stops the reading at once."""
+
+    def __init__(self, file_name: str) -> None:
+        self.file_name = file_name
+        self.where = _Where("The bundle")
+        self.header: dict[str, Any] = {}
+        self.stories: list[dict[str, Any]] = []
+        self.graves: list[dict[str, Any]] = []
+        self.story_ids: set[str] = set()
+        self.grave_ids: set[str] = set()
+        self.link_ids: set[str] = set()
+        self.reading_ids: set[str] = set()
+
+    @property
+    def parts(self) -> int:
+        return int(self.header.get("story_parts", 0))
+
+    def read_document(self, stream: document.Events) -> None:
+        document.read_document(
+            stream,
+            self.on_header,
+            {"stories": self.on_story, "tombstones": self.on_grave},
+            self.describe,
+            f"{self.file_name} is not a Story Journal bundle (its document has another format).",
+        )
+        if "format" not in self.header:
+            raise BundleError(f"{self.file_name} is not a Story Journal bundle (its document has another format).")
+        if "version" not in self.header:
+            raise self.where.fail("its format version is missing.")
+
+    def read_part(self, stream: document.Events) -> None:
+        first = next(stream, ("end", None))
+        if first[0] != "start_array":
+            raise BundleError("The bundle's story part is not a list of stories; it was not imported.")
+        document.read_list(stream, self.on_story, lambda: self.describe("stories"))
+        if next(stream, None) is not None:
+            raise BundleError("The bundle's story part goes on after its end; it was not imported.")
+
+    def describe(self, key: str) -> str:
+        if key == "tombstones":
+            return f"Deletion {len(self.graves) + 1} in the bundle"
+        return f"Story {len(self.stories) + 1} in the bundle"
+
+    def on_header(self, key: str, value: Any) -> None:
+        where = self.where
+        if key == "format":
+            if value != fmt.FORMAT:
+                raise BundleError(f"{self.file_name} is not a Story Journal bundle (its document has another format).")
+        elif key == "version":
+            if not isinstance(value, int) or isinstance(value, bool):
+                raise where.fail("its format version is missing.")
+            if value > fmt.VERSION:
+                raise BundleError(
+                    f"{self.file_name} was made by a newer Story Journal (bundle format {value}); "
+                    "update Story Journal to import it. Nothing was changed."
+                )
+            if value != fmt.VERSION:
+                raise where.fail(f"its format version {value} is unknown.")
+        elif key in ("stories", "tombstones"):
+            raise where.fail(f"its {key} are not a list.")
+        elif key == "story_parts":
+            if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= fmt.MAX_PARTS:
+                raise BundleError("The bundle's number of story parts is not a count; it was not imported.")
+        elif key == "created_at":
+            _text(value, where, "created_at")
+        elif key == "source" and not isinstance(value, dict):
+            raise where.fail("its source is not a record.")
+        elif key not in _DOCUMENT_KEYS:  # read first (within the header's small budget), as its size may be the news
+            raise where.fail(
+                f"it has fields this version of Story Journal does not know ({key[:60]}); update Story Journal to "
+                "import it."
+            )
+        self.header[key] = value
+
+    def _started(self) -> None:
+        if "format" not in self.header or "version" not in self.header:
+            raise BundleError(
+                f"{self.file_name} does not begin with its format and version, as every bundle does; "
+                "it was not imported."
+            )
+
+    def on_story(self, record: Any) -> None:
+        self._started()
+        if len(self.stories) >= fmt.MAX_STORIES:
+            raise BundleError(f"The bundle holds more than {fmt.MAX_STORIES:,} stories; it was not imported.")
+        where = _Where(self.describe("stories"))
+        story = _story(record, where, self.link_ids, self.reading_ids)
+        if story["id"] in self.story_ids:
+            raise BundleError(f"The bundle holds the story {story['id']} twice; it was not imported.")
+        self.story_ids.add(story["id"])
+        self.stories.append(story)
+
+    def on_grave(self, record: Any) -> None:
+        self._started()
+        if len(self.graves) >= fmt.MAX_STORIES:
+            raise BundleError(f"The bundle holds more than {fmt.MAX_STORIES:,} deletions; it was not imported.")
+        grave = _grave(record, _Where(self.describe("tombstones")))
+        if grave["story_id"] in self.grave_ids:
+            raise BundleError(f"The bundle holds the deletion of {grave['story_id']} twice; it was not imported.")
+        self.grave_ids.add(grave["story_id"])
+        self.graves.append(grave)
+
+    def links_with_snapshot(self) -> set[str]:
+        return {link["id"] for story in self.stories for link in story["links"] if "snapshot" in link}
+
+    def bundle(self, texts: dict[str, str]) -> Bundle:
+        both = self.story_ids & self.grave_ids
+        if both:
+            raise BundleError(
+                f"The bundle holds the story {sorted(both)[0]} twice (also as deleted); it was not imported."
+            )
+        created_at = self.header.get("created_at", "")
+        return Bundle(self.file_name, created_at, self.stories, self.graves, texts)
 
 
 # ---------------------------------------------------------------- the zip
@@ -152,74 +304,6 @@ def _read_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> 
     return b"".join(chunks)
 
 
-# ---------------------------------------------------------------- the JSON document
-
-
-def _parse_int(text: str) -> int:
-    if len(text.lstrip("-")) > fmt.MAX_NUMBER_DIGITS:
-        raise BundleError(f"The bundle holds a number with {len(text):,} digits; it was not imported.")
-    return int(text)
-
-
-def _parse_float(text: str) -> float:
-    if len(text) > 2 * fmt.MAX_NUMBER_DIGITS:
-        raise BundleError(f"The bundle holds a number {len(text):,} characters long; it was not imported.")
-    return float(text)
-
-
-def _parse_constant(text: str) -> Any:
-    raise BundleError(f"The bundle holds {text}, which is not a number JSON allows; it was not imported.")
-
-
-def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise BundleError(f"The bundle names the field {key!r} twice in one record; it was not imported.")
-        result[key] = value
-    return result
-
-
-def _parse_document(raw: bytes) -> Any:
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise BundleError(f"The bundle's {fmt.DOCUMENT} is not UTF-8 text; it was not imported.") from None
-    try:
-        document = json.loads(
-            text,
-            parse_int=_parse_int,
-            parse_float=_parse_float,
-            parse_constant=_parse_constant,
-            object_pairs_hook=_no_duplicate_keys,
-        )
-    except RecursionError:
-        raise BundleError("The bundle's document is nested too deeply to be a bundle; it was not imported.") from None
-    except json.JSONDecodeError as exc:
-        raise BundleError(f"The bundle's document is not valid JSON ({exc}); it was not imported.") from None
-    except ValueError as exc:  # e.g. Python's limit on digits in an integer
-        raise BundleError(f"The bundle holds a value that cannot be read ({exc}); it was not imported.") from None
-    _check_strings(document)
-    return document
-
-
-def _check_strings(document: Any) -> None:
-    stack = [document]
-    while stack:
-        value = stack.pop()
-        if isinstance(value, str):
-            if len(value) > fmt.MAX_STRING:
-                raise BundleError(
-                    f"The bundle holds a text {len(value):,} characters long, more than any field holds; "
-                    "it was not imported."
-                )
-        elif isinstance(value, dict):
-            stack.extend(value.keys())
-            stack.extend(value.values())
-        elif isinstance(value, list):
-            stack.extend(value)
-
-
 # ---------------------------------------------------------------- the records
 
 
@@ -234,69 +318,12 @@ class _Where:
         return BundleError(f"{self.what}: {message} {self.outcome}")
 
 
-def _validated(document: Any, texts: dict[str, str], file_name: str) -> Bundle:
-    where = _Where("The bundle")
-    if not isinstance(document, dict) or document.get("format") != fmt.FORMAT:
-        raise BundleError(f"{file_name} is not a Story Journal bundle (its document has another format).")
-    version = document.get("version")
-    if not isinstance(version, int) or isinstance(version, bool):
-        raise where.fail("its format version is missing.")
-    if version > fmt.VERSION:
-        raise BundleError(
-            f"{file_name} was made by a newer Story Journal (bundle format {version}); "
-            "update Story Journal to import it. Nothing was changed."
-        )
-    if version != fmt.VERSION:
-        raise where.fail(f"its format version {version} is unknown.")
-    stories = _list(document, "stories", where)
-    document.pop("story_parts", None)
-    tombstones = _list(document, "tombstones", where)
-    source = document.get("source", {})
-    created_at = _text(document.get("created_at", ""), where, "created_at")
-    if not isinstance(source, dict):
-        raise where.fail("its source is not a record.")
-    story_ids: set[str] = set()
-    link_ids: set[str] = set()
-    reading_ids: set[str] = set()
-    checked = []
-    for index, record in enumerate(stories):
-        story = _story(record, _Where(f"Story {index + 1} in the bundle"), link_ids, reading_ids)
-        if story["id"] in story_ids:
-            raise BundleError(f"The bundle holds the story {story['id']} twice; it was not imported.")
-        story_ids.add(story["id"])
-        checked.append(story)
-    graves = []
-    for index, record in enumerate(tombstones):
-        grave = _grave(record, _Where(f"Deletion {index + 1} in the bundle"))
-        if grave["story_id"] in story_ids:
-            raise BundleError(
-                f"The bundle holds the story {grave['story_id']} twice (also as deleted); it was not imported."
-            )
-        story_ids.add(grave["story_id"])
-        graves.append(grave)
-    with_snapshot = {link["id"] for story in checked for link in story["links"] if "snapshot" in link}
-    missing = with_snapshot - set(texts)
-    if missing:
-        raise BundleError(f"The bundle lacks the snapshot text of link {sorted(missing)[0]}; it was not imported.")
-    stray = set(texts) - with_snapshot
-    if stray:
-        raise BundleError(f"The bundle holds a snapshot for an unknown link ({sorted(stray)[0]}); it was not imported.")
-    return Bundle(source=file_name, created_at=created_at, stories=checked, tombstones=graves, texts=texts)
-
-
 def _grave(record: Any, where: _Where) -> dict[str, Any]:
     grave = _record(record, where, {"story_id", "deleted_at", "version"})
     grave["story_id"] = _uuid(grave["story_id"], where)
     grave["deleted_at"] = _datetime(grave["deleted_at"], where, "deleted_at")
     grave["version"] = _vector(grave["version"], where)
     return grave
-
-
-def _list(document: dict[str, Any], key: str, where: _Where) -> list[Any]:
-    value = document.get(key, [])
-    if not isinstance(value, list):
-        raise where.fail(f"its {key} are not a list.")
-    return value
 
 
 def _record(value: Any, where: _Where, keys: set[str], optional: frozenset[str] = frozenset()) -> dict[str, Any]:
@@ -317,6 +344,8 @@ def _record(value: Any, where: _Where, keys: set[str], optional: frozenset[str] 
 def _text(value: Any, where: _Where, name: str) -> str:
     if not isinstance(value, str):
         raise where.fail(f"{name} is not text.")
+    if not_text(value):
+        raise where.fail(f"{name} holds characters that are not text.")
     return value
 
 
@@ -413,12 +442,26 @@ def _story(record: Any, where: _Where, link_ids: set[str], reading_ids: set[str]
         story_links.add(link_id)
     for reading in story["readings"]:
         reading_id = _generic(reading, where, Reading, READING_COLUMNS)
+        _reading_values(reading, where)
         if reading["link_id"] is not None and reading["link_id"] not in story_links:
             raise where.fail("a reading names a link the story does not have.")
         if reading_id in reading_ids:
             raise BundleError(f"The bundle holds the reading {reading_id} twice; it was not imported.")
         reading_ids.add(reading_id)
     return story
+
+
+def _reading_values(reading: dict[str, Any], where: _Where) -> None:
+    from journal.store import readings
+
+    if reading["metric"] not in readings.METRICS:
+        raise where.fail(f"{reading['metric'][:60]!r} is not a kind of reading.")
+    if reading["source"] not in readings.SOURCES:
+        raise where.fail(f"{reading['source'][:60]!r} is not where a reading came from (typed or fetched).")
+    if not -readings.MAX_VALUE < reading["value"] < readings.MAX_VALUE:  # what the journal holds travels
+        raise where.fail("a reading's value is out of range.")
+    if len(reading["query"]) > readings.QUERY_MAX:
+        raise where.fail("a reading's search is too long.")
 
 
 def enum_value_safe(enum: Any, value: str) -> str | None:
@@ -433,6 +476,18 @@ def _link(link: Any, where: _Where) -> str:
     _parsed(parse_url, link["url"], where, "a link")
     if enum_value_safe(LinkKind, link["kind"]) != link["kind"]:
         raise where.fail(f"{link['kind'][:60]!r} is not a kind of link.")
+    # What fetching and checking recorded: the window shows and acts on these, so only known values pass.
+    if link["fetch_state"] not in FETCH_STATES:
+        raise where.fail(f"{link['fetch_state'][:60]!r} is not a fetch state (one of: {', '.join(FETCH_STATES)}).")
+    if link["health"] not in HEALTH_STATES:
+        raise where.fail(f"{link['health'][:60]!r} is not a link health (one of: {', '.join(HEALTH_STATES)}).")
+    if link["http_status"] is not None and not 100 <= link["http_status"] <= 599:
+        raise where.fail(f"{link['http_status']} is not an HTTP status.")
+    if link["comment_count"] is not None and link["comment_count"] >= MAX_COMMENTS:
+        raise where.fail("its number of comments is too large.")
+    unknown = {name for name in link["typed_fields"].split(",") if name} - set(LINK_FIELDS)
+    if unknown:
+        raise where.fail(f"its typed fields name {sorted(unknown)[0][:60]!r}, which is not a field of a link.")
     if "snapshot" in link:
         snapshot = _record(link["snapshot"], where, set(SNAPSHOT_COLUMNS))
         for name in SNAPSHOT_COLUMNS:
@@ -482,8 +537,16 @@ _REFUSED = "Nothing was changed."
 
 
 def parse_json(raw: bytes) -> Any:
-    """JSON under the bundle's limits (depth, digits, string length, duplicate keys, no NaN)."""
-    return _parse_document(raw)
+    """JSON under the bundle's limits (depth, digits, string length, duplicate keys, no NaN, no NUL), read as
+    a stream like a bundle's document (journal.bundles.document)."""
+    stream = document.events(io.BytesIO(raw), len(raw), "document")
+    first = next(stream, None)
+    if first is None:
+        raise BundleError(f"The document is empty. {_REFUSED}")
+    value = document.build(stream, first, len(raw) + 1, "The document")  # each value takes a byte at least
+    if next(stream, None) is not None:
+        raise BundleError(f"The document goes on after its end. {_REFUSED}")
+    return value
 
 
 def checked_story(record: Any, what: str, link_ids: set[str], reading_ids: set[str]) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from sqlmodel import Session, col
 from journal.store import versioning
 from journal.store.models import (
     EDITABLE_FIELDS,
+    LOCAL_LINK_COLUMNS,
     CoverageLink,
     LinkSnapshot,
     Reading,
@@ -22,7 +23,8 @@ from journal.store.models import (
     table_of,
 )
 
-LINK_COLUMNS = tuple(c.name for c in table_of(CoverageLink).columns if c.name != "story_id")
+# Who added a link and whether it may be fetched from a private network are this laptop's business only.
+LINK_COLUMNS = tuple(c.name for c in table_of(CoverageLink).columns if c.name not in LOCAL_LINK_COLUMNS)
 READING_COLUMNS = tuple(c.name for c in table_of(Reading).columns if c.name != "story_id")
 SNAPSHOT_COLUMNS = tuple(c.name for c in table_of(LinkSnapshot).columns if c.name not in ("link_id", "text"))
 

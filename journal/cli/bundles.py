@@ -137,13 +137,17 @@ def _import_csv(args: argparse.Namespace, path: Path, out: TextIO) -> int:
     except BundleError as error:
         return _fail(str(error))
     sheet.check(mapping)
+    print(sheet.encoding_line, file=out)
     if sheet.note:
         print(f"Note: {sheet.note}", file=out)
     print("Columns:", file=out)
     for header, target in zip(sheet.headers, mapping, strict=True):
         print(f"  {header!r:<24} -> {TARGETS.get(target, '(ignored)')}", file=out)
+    for row in sheet.rows:
+        if row.windows_text:
+            print(f"{row.lines}, read as Windows (cp1252) text: {' | '.join(row.values)[:100]}", file=out)
     for row in sheet.bad:
-        print(f"line {row.line}: {'; '.join(row.errors)}", file=out)
+        print(f"{row.lines}: {'; '.join(row.errors)}", file=out)
     good = len(sheet.good)
     print(f"{good} good rows, {len(sheet.bad)} bad rows.", file=out)
     if not good:

@@ -1,8 +1,10 @@
 """Command-line commands for case studies and Markdown export.
 
 `journal case-study create|list|add`, `journal export`, `journal export-story`, `journal export-site`.
-Exports go to stdout unless -o names a file (written atomically); what was left out, and text that
-looks confidential, is said on stderr.
+Exports go to stdout unless -o names a file (written atomically); what was left out is said on stderr.
+Text that looks confidential (an e-mail address, a phone number, an order number, a part of a hidden
+customer's name that could not be replaced) stops the export: the list goes to stderr, nothing is
+written and the exit status is 1, unless --allow-confidential is given.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -17,7 +20,10 @@ from journal.cli.common import READ, WRITE, Commands
 from journal.words import counted
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from journal.export.markdown import Export
+    from journal.export.privacy import Finding, LeftOut
     from journal.store.database import Journal
 
 FORMATS = ("markdown", "html")
@@ -49,10 +55,12 @@ def register(commands: Commands) -> None:
     _output_options(story)
     story.set_defaults(run=_export_story, opens=READ)
     site = commands.add_parser(
-        "export-site", help="every case study into a folder for a static site (index.md + one file each)"
+        "export-site",
+        help="every case study into a folder that Hugo, MkDocs and Jekyll build (home page + one file each)",
     )
     site.add_argument("folder", metavar="FOLDER", type=Path)
     site.add_argument("--include-unapproved", action="store_true", help="also stories not approved yet")
+    _allow_option(site)
     site.set_defaults(run=_export_site, opens=READ)
 
 
@@ -63,6 +71,15 @@ def _output_options(parser: argparse.ArgumentParser) -> None:
         "--include-unapproved",
         action="store_true",
         help="also stories not approved yet (never ones whose customer declined)",
+    )
+    _allow_option(parser)
+
+
+def _allow_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--allow-confidential",
+        action="store_true",
+        help="write even when text looks confidential (the list is still printed)",
     )
 
 
@@ -128,27 +145,37 @@ def _add(args: argparse.Namespace, journal: Journal, out: TextIO) -> int:
     return 0
 
 
-def _say(export: Export) -> None:
-    """What the person must know about an export, on stderr so that stdout stays the document."""
-    for item in export.left_out:
+def _say(left_out: Sequence[LeftOut], notes: list[str], findings: Sequence[Finding], allowed: bool) -> bool:
+    """What the person must know about an export, on stderr so that stdout stays the document. False
+    when the export must not be written (findings, and --allow-confidential not given)."""
+    for item in left_out:
         print(f"journal: left out “{item.title}”: {item.reason}.", file=sys.stderr)
-    for note in export.notes:
+    for note in notes:
         print(f"journal: {note}", file=sys.stderr)
-    if export.findings:
-        print("journal: check before publishing — this looks confidential:", file=sys.stderr)
-        for finding in export.findings:
-            print(f"  {finding.sentence()}", file=sys.stderr)
+    if not findings:
+        return True
+    print("journal: check before publishing — this looks confidential:", file=sys.stderr)
+    for finding in findings:
+        print(f"  {finding.sentence()}", file=sys.stderr)
+    if allowed:
+        return True
+    print(
+        "journal: nothing was written. Edit the stories (or the case study), or run again with "
+        "--allow-confidential to export it as it is.",
+        file=sys.stderr,
+    )
+    return False
 
 
 def _write(args: argparse.Namespace, export: Export, out: TextIO) -> int:
     from journal.export.files import atomic_write
 
-    text = export.markdown
+    text, findings = export.markdown, list(export.findings)
     if args.format == "html":
-        from journal.export.html import standalone_page
-
-        text = standalone_page(export.markdown, export.title)
-    _say(export)
+        text = export.page()
+        findings += export.page_findings(text)
+    if not _say(export.left_out, export.notes, findings, args.allow_confidential):
+        return 1
     if args.output is None:
         out.write(text)
         return 0
@@ -182,15 +209,13 @@ def _export_story(args: argparse.Namespace, journal: Journal, out: TextIO) -> in
 
 
 def _export_site(args: argparse.Namespace, journal: Journal, out: TextIO) -> int:
-    from journal.export.files import export_site
+    from journal.export.files import plan_site, write_site
 
     with journal.session() as session:
-        report = export_site(args.folder, session=session, include_unapproved=args.include_unapproved)
-    for study, item in report.left_out:
-        print(f"journal: {study}: left out “{item.title}”: {item.reason}.", file=sys.stderr)
-    for note in report.notes:
-        print(f"journal: {note}", file=sys.stderr)
-    for finding in report.findings:
-        print(f"journal: looks confidential: {finding.sentence()}", file=sys.stderr)
+        plan = plan_site(session=session, include_unapproved=args.include_unapproved)
+    left_out = [replace(item, title=f"{study}: {item.title}") for study, item in plan.left_out]
+    if not _say(left_out, plan.notes, plan.findings, args.allow_confidential):
+        return 1
+    report = write_site(plan, args.folder)
     print(f"Wrote {len(report.files)} files to {report.folder}", file=out)
     return 0

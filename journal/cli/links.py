@@ -13,6 +13,7 @@ import sys
 from typing import TYPE_CHECKING, Any, TextIO
 
 from journal.cli.common import EXIT_OFFLINE, WRITE, Commands, checked
+from journal.words import counted
 
 if TYPE_CHECKING:
     from journal.coverage.fetch import FetchSettings
@@ -45,6 +46,11 @@ def register(commands: Commands) -> None:
     add.add_argument("--comments", metavar="N", type=checked(parse_comment_count), help="the comment count")
     add.add_argument("--notes", default="")
     add.add_argument("--fetch", action="store_true", help="fetch the page now (it waits if there is no network)")
+    add.add_argument(
+        "--allow-private",
+        action="store_true",
+        help="the page lives on your own network (an intranet, this computer): allow fetching it from there",
+    )
     add.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS", help=argparse.SUPPRESS)
     add.set_defaults(run=_link_add, opens=WRITE)
 
@@ -63,9 +69,16 @@ def register(commands: Commands) -> None:
         description="Ask every link's site whether the page is still there; record OK, moved (with the new "
         f"address) or dead. Exit status {EXIT_OFFLINE} when the network could not be reached.",
     )
+    fetch.add_argument(
+        "--received",
+        action="store_true",
+        help="also the links that came in bundles (never fetched unless asked; public addresses only)",
+    )
     for parser, handler in ((fetch, _links_fetch), (check, _links_check)):
         parser.add_argument("--json", action="store_true", help="one JSON object on stdout, no progress")
-        parser.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS", help="per request (10)")
+        parser.add_argument(
+            "--timeout", type=float, default=10.0, metavar="SECONDS", help="for everything one request does (10)"
+        )
         parser.add_argument("--concurrency", type=int, default=4, metavar="N", help="requests at once (4)")
         parser.set_defaults(run=handler, opens=WRITE, check=check_numbers)
     add.set_defaults(check=check_numbers)
@@ -81,7 +94,8 @@ def check_numbers(parser: argparse.ArgumentParser, args: argparse.Namespace) -> 
 def fetch_settings(args: argparse.Namespace) -> FetchSettings:
     from journal.coverage.fetch import FetchSettings
 
-    return FetchSettings(connect_timeout=min(args.timeout, 5.0), read_timeout=args.timeout)
+    # One deadline for everything a request does (lookup, connect, headers, body): --timeout.
+    return FetchSettings(connect_timeout=min(args.timeout, 5.0), read_timeout=args.timeout, total_timeout=args.timeout)
 
 
 def _link_add(args: argparse.Namespace, journal: Journal, out: TextIO) -> int:
@@ -102,7 +116,7 @@ def _link_add(args: argparse.Namespace, journal: Journal, out: TextIO) -> int:
         fields["kind"] = args.kind
     with journal.write() as session:
         story_id = resolve_id(args.story, session=session)
-        link = add_link(story_id, CoverageLinkBase(**fields), session=session)
+        link = add_link(story_id, CoverageLinkBase(**fields), session=session, private_ok=args.allow_private)
     print(link.id, file=out)
     out.flush()
     if not args.fetch:
@@ -117,6 +131,13 @@ def _link_add(args: argparse.Namespace, journal: Journal, out: TextIO) -> int:
     if result.state == "to_fetch":
         print(f"journal: saved; {result.error[0].lower()}{result.error[1:]}", file=sys.stderr)
         return EXIT_OFFLINE if result.offline else 0
+    if result.private:
+        print(
+            f"journal: saved; {result.error} If the page lives on your own network and you trust it, add the link "
+            "with --allow-private.",
+            file=sys.stderr,
+        )
+        return 0
     print(f"journal: saved, but the page could not be read: {result.error}", file=sys.stderr)
     return 0
 
@@ -150,7 +171,9 @@ def _links_fetch(args: argparse.Namespace, journal: Journal, out: TextIO) -> int
 
     progress = _progress("Fetching", args)
     try:
-        run = fetch_pending(journal, fetch_settings(args), concurrency=args.concurrency, progress=progress)
+        run = fetch_pending(
+            journal, fetch_settings(args), concurrency=args.concurrency, progress=progress, received=args.received
+        )
     finally:
         progress.close()
     counts = {state: sum(1 for result in run.results if result.state == state) for state in ("fetched", "failed")}
@@ -170,16 +193,30 @@ def _links_fetch(args: argparse.Namespace, journal: Journal, out: TextIO) -> int
         }
         json.dump(summary, out, ensure_ascii=False, indent=2)
         out.write("\n")
+    elif run.total == 0:
+        print("No links are waiting to be fetched.", file=out)
     else:
-        if run.total == 0:
-            print("No links are waiting to be fetched.", file=out)
-            return 0
         for result in failures:
             print(f"failed: {result.link_id[:8]}  {result.error}", file=out)
         parts = [f"{counts['fetched']} fetched", f"{counts['failed']} failed"]
         parts.append(f"{waiting} waiting" + (" (offline)" if run.offline else ""))
         print(", ".join(parts) + ".", file=out)
+    if not args.received and not args.json:
+        _mention_received(journal, out)
     return EXIT_OFFLINE if run.offline else 0
+
+
+def _mention_received(journal: Journal, out: TextIO) -> None:
+    from journal.coverage.capture import pending_ids
+
+    with journal.session() as session:
+        received = len(pending_ids(session=session, received=True)) - len(pending_ids(session=session))
+    if received:
+        print(
+            f"{counted(received, 'link')} from bundles or the team {'waits' if received == 1 else 'wait'} until "
+            "you ask: `journal links fetch --received` fetches them (public addresses only).",
+            file=out,
+        )
 
 
 def _links_check(args: argparse.Namespace, journal: Journal, out: TextIO) -> int:

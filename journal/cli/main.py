@@ -47,6 +47,11 @@ def build_parser() -> argparse.ArgumentParser:
 def check_arguments(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     """What argparse cannot check alone, refused before any file is opened: a command may set a
     `check(parser, args)` default."""
+    from journal.arguments import undecodable_argument
+
+    problem = undecodable_argument(parser, args)
+    if problem:
+        parser.error(problem)
     check = getattr(args, "check", None)
     if check is not None:
         check(parser, args)

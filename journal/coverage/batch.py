@@ -13,7 +13,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
-from journal.coverage.capture import Stored, fetch_page, link_url, pending_ids, store_capture
+from journal.coverage.capture import Stored, fetch_page, link_target, pending_ids, store_capture
 from journal.coverage.fetch import FetchSettings, make_client
 from journal.coverage.health import Checked, all_link_ids, check_url, store_check
 
@@ -53,11 +53,13 @@ def fetch_pending(
     concurrency: int = DEFAULT_CONCURRENCY,
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
+    received: bool = False,
 ) -> Run[Stored]:
-    """Fetch the links waiting to be fetched (or `link_ids`), filling their metadata and snapshots."""
+    """Fetch the links waiting to be fetched (or `link_ids`), filling their metadata and snapshots. Links from
+    elsewhere (bundles) wait unless `received` (a person asked) or named in `link_ids`."""
     if link_ids is None:
         with journal.session() as session:
-            link_ids = pending_ids(session=session)
+            link_ids = pending_ids(session=session, received=received)
     return run_batch(journal, link_ids, fetch_page, store_capture, settings, concurrency, progress, cancel)
 
 
@@ -77,6 +79,28 @@ def check_all(
     return run_batch(journal, link_ids, check_url, store_check, settings, concurrency, progress, cancel)
 
 
+class _Lazy:
+    """A client made only if a link needs it, closed at the end."""
+
+    def __init__(self, make: Callable[[], httpx.Client]) -> None:
+        self._make = make
+        self._client: httpx.Client | None = None
+        self._lock = threading.Lock()
+
+    def get(self) -> httpx.Client:
+        with self._lock:
+            if self._client is None:
+                self._client = self._make()
+            return self._client
+
+    def __enter__(self) -> _Lazy:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if self._client is not None:
+            self._client.close()
+
+
 def run_batch(
     journal: Journal,
     link_ids: list[str],
@@ -87,10 +111,11 @@ def run_batch(
     progress: Progress | None,
     cancel: threading.Event | None,
     *,
-    address: Callable[..., Any] = link_url,
+    address: Callable[..., tuple[Any, bool] | None] = link_target,
 ) -> Run[Result]:
-    """`work(address(id, session=...), settings, client)` for each id, a few at a time, then `store(id, found,
-    session=...)` in a write transaction of its own; `address` returning None (or `store`) skips the id."""
+    """`work(target, settings, client)` for each id, a few at a time, then `store(id, found, session=...)` in a
+    write transaction of its own. `address(id, session=...)` gives `(target, private_ok)`, or None to skip the
+    id; only a target a person allowed on a private network goes through the client that may reach one."""
     settings = settings or FetchSettings()
     run: Run[Result] = Run(total=len(link_ids))
     if not link_ids:
@@ -99,15 +124,20 @@ def run_batch(
     todo = list(reversed(link_ids))
     offline_streak = 0
     pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="coverage")
-    with make_client(settings) as client:
+    # Links a person allowed on a private network go through a client of their own; all others through one
+    # that reaches public addresses only (journal.coverage.destinations).
+    with make_client(settings) as client, _Lazy(lambda: make_client(settings, private_ok=True)) as private_client:
         running: dict[Future[Found | None], str] = {}
 
         def request(link_id: str) -> Found | None:
             if cancel.is_set():
                 return None
             with journal.session() as session:
-                target = address(link_id, session=session)
-            return None if target is None else work(target, settings, client)
+                found = address(link_id, session=session)
+            if found is None:
+                return None
+            target, private_ok = found
+            return work(target, settings, private_client.get() if private_ok else client)
 
         while todo or running:
             while todo and len(running) < concurrency and not cancel.is_set():

@@ -45,6 +45,7 @@ class Capture:
     state: str  # FETCHED, FAILED, or TO_FETCH (try again later)
     error: str = ""
     offline: bool = False  # the network or the host could not be reached
+    private: bool = False  # not fetched: the address is on a private network (a person may allow it)
     metadata: PageMetadata = field(default_factory=PageMetadata)
     status: int | None = None
     final_url: str = ""
@@ -76,7 +77,8 @@ def fetch_page(url: str, settings: FetchSettings, client: httpx.Client) -> Captu
     try:
         response = get(url, settings, client)
     except FetchError as error:
-        return Capture(url, TO_FETCH if error.transient else FAILED, str(error), offline=error.offline)
+        state = TO_FETCH if error.transient else FAILED
+        return Capture(url, state, str(error), offline=error.offline, private=error.private)
     capture = Capture(
         url,
         FETCHED,
@@ -127,6 +129,8 @@ class Stored:
     offline: bool = False
     title: str = ""
     changed: list[str] = field(default_factory=list)  # the fields a fetched value filled
+    private: bool = False  # refused: a private address (the person who added the link may allow it)
+    received: bool = False  # the link came from elsewhere (a bundle): a private address is never allowed
 
 
 def store_capture(link_id: str, capture: Capture, *, session: Session) -> Stored | None:
@@ -138,6 +142,7 @@ def store_capture(link_id: str, capture: Capture, *, session: Session) -> Stored
         return None
     now = utcnow()
     stored = Stored(link.id, link.story_id, capture.state, capture.error, capture.offline)
+    stored.private, stored.received = capture.private, bool(link.origin)
     typed = typed_names(link.typed_fields)
     if capture.state == FETCHED:
         for name in FETCHED_FIELDS:
@@ -188,8 +193,9 @@ def record_health(link: Any, health: str | None, status: int | None, final_url: 
     link.checked_at = when
 
 
-def pending_ids(*, session: Session, story_id: str | None = None) -> list[str]:
-    """Links still to be fetched, oldest first (links of stories in the bin wait until restored)."""
+def pending_ids(*, session: Session, story_id: str | None = None, received: bool = False) -> list[str]:
+    """Links still to be fetched, oldest first (links of stories in the bin wait until restored). Only links
+    added on this laptop, unless `received`: a link from someone else is fetched only when a person asks."""
     from sqlmodel import col, select
 
     from journal.store.models import CoverageLink, Story
@@ -202,14 +208,17 @@ def pending_ids(*, session: Session, story_id: str | None = None) -> list[str]:
     )
     if story_id is not None:
         query = query.where(col(CoverageLink.story_id) == story_id)
+    if not received:
+        query = query.where(col(CoverageLink.origin) == "")
     return list(session.exec(query).all())
 
 
-def link_url(link_id: str, *, session: Session) -> str | None:
+def link_target(link_id: str, *, session: Session) -> tuple[str, bool] | None:
+    """The link's address, and whether it may be fetched from a private network (a person here allowed it)."""
     from journal.store.models import CoverageLink
 
     link = session.get(CoverageLink, link_id)
-    return None if link is None else link.url
+    return None if link is None else (link.url, link.private_ok and not link.origin)
 
 
 def snapshot_of(link_id: str, *, session: Session) -> Any:

@@ -6,18 +6,24 @@ is down (refused, unreachable, no name resolution) or a page that timed out may 
 
 from __future__ import annotations
 
-import ipaddress
-import os
-import time
+import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from email.message import Message
 from urllib.parse import unquote, urlsplit
 
+import httpcore
 import httpx
 
-# Set by the test suite: nothing but 127.0.0.1 / localhost is ever asked, whatever links tests add.
-LOOPBACK_ONLY_ENV = "STORY_JOURNAL_LOOPBACK_ONLY"
+from journal.coverage.destinations import (
+    DestinationRefused,
+    GuardedBackend,
+    Policy,
+    Resolver,
+    deadline,
+    deadline_passed,
+)
+
 PERMANENT_REDIRECTS = frozenset({301, 308})
 GONE = frozenset({404, 410})
 
@@ -26,7 +32,7 @@ GONE = frozenset({404, 410})
 class FetchSettings:
     connect_timeout: float = 5.0
     read_timeout: float = 10.0
-    total_timeout: float = 30.0  # a page that trickles in slower than this is given up on
+    total_timeout: float = 30.0  # everything a request does (lookup, connect, headers, body) ends by then
     max_redirects: int = 8
     max_bytes: int = 5 * 1024 * 1024  # read this much of a page, then stop: metadata sits at the top
     user_agent: str = "StoryJournal/1 (+coverage capture; one request per link)"
@@ -59,23 +65,50 @@ class Response:
 class FetchError(Exception):
     """`str(error)` is a sentence for people; `transient` says whether trying again later may help."""
 
-    def __init__(self, message: str, *, transient: bool, offline: bool = False, status: int | None = None) -> None:
+    def __init__(
+        self, message: str, *, transient: bool, offline: bool = False, status: int | None = None, private: bool = False
+    ) -> None:
         super().__init__(message)
         self.transient = transient
         self.offline = offline  # the network (or the site's host) could not be reached at all
         self.status = status
+        self.private = private  # refused: the address is on a private network (journal.coverage.destinations)
 
 
-def make_client(settings: FetchSettings) -> httpx.Client:
-    """A client for many requests (keeps connections); close it when done."""
+def make_client(
+    settings: FetchSettings,
+    *,
+    private_ok: bool = False,
+    resolve: Resolver | None = None,
+    verify: ssl.SSLContext | bool = True,
+) -> httpx.Client:
+    """A client for many requests (keeps connections); close it when done. Every connection it makes goes
+    through journal.coverage.destinations: to public addresses only, unless `private_ok` (a person added the
+    link and confirmed its address on their own network). `resolve` and `verify` are for tests."""
     timeout = httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout)
     return httpx.Client(
+        transport=_GuardedTransport(GuardedBackend(Policy.from_environment(private_ok=private_ok), resolve), verify),
         timeout=timeout,
         follow_redirects=True,
         max_redirects=settings.max_redirects,
         headers={"User-Agent": settings.user_agent, "Accept": "text/html,application/xhtml+xml,*/*;q=0.8"},
         trust_env=False,  # a proxy from the environment must not see what people link to
     )
+
+
+class _GuardedTransport(httpx.HTTPTransport):
+    """httpx's transport over a connection pool whose network backend is the guarded one. (httpx has no
+    parameter for the backend; tests/coverage/test_destinations.py fails if this stops being used.)"""
+
+    def __init__(self, backend: GuardedBackend, verify: ssl.SSLContext | bool) -> None:
+        super().__init__(verify=verify, trust_env=False)
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=httpx.create_ssl_context(verify=verify, trust_env=False),
+            max_connections=10,
+            max_keepalive_connections=10,
+            keepalive_expiry=5.0,
+            network_backend=backend,
+        )
 
 
 def get(
@@ -86,18 +119,19 @@ def get(
     read_body: bool = True,
     headers: Mapping[str, str] | None = None,
 ) -> Response:
-    """GET `url`, following redirects; read at most settings.max_bytes of the body (none if not read_body).
-    `headers` are sent with this request only (conditional requests: If-None-Match, If-Modified-Since).
+    """GET `url`, following redirects; read at most settings.max_bytes of the body (none if not read_body);
+    everything within settings.total_timeout. `headers` are sent with this request only (conditional
+    requests: If-None-Match, If-Modified-Since).
 
     Raises FetchError for anything that is not an answer from the site (an HTTP error status is an answer:
     the Response carries it)."""
-    if os.environ.get(LOOPBACK_ONLY_ENV) and not _is_loopback(url):
-        raise FetchError(
-            "Only this computer's own addresses may be fetched here (tests); the link waits.",
-            transient=True,
-            offline=True,
-        )
-    deadline = time.monotonic() + settings.total_timeout
+    with deadline(settings.total_timeout):
+        return _get(url, settings, client, read_body, headers)
+
+
+def _get(
+    url: str, settings: FetchSettings, client: httpx.Client, read_body: bool, headers: Mapping[str, str] | None
+) -> Response:
     try:
         with client.stream("GET", url, headers=headers) as response:
             received = bytearray()
@@ -108,12 +142,6 @@ def get(
                     if len(received) >= settings.max_bytes:
                         truncated = True
                         break
-                    if time.monotonic() > deadline:
-                        raise FetchError(
-                            f"The page took longer than {settings.total_timeout:g} seconds to arrive; "
-                            "it will be tried again later.",
-                            transient=True,
-                        )
             del received[settings.max_bytes :]
             body = bytes(received)
             del received
@@ -136,7 +164,17 @@ def get(
             "browser to find where the page lives now.",
             transient=False,
         ) from None
+    except DestinationRefused as refused:
+        raise FetchError(
+            str(refused), transient=not refused.private, offline=not refused.private, private=refused.private
+        ) from None
     except httpx.TimeoutException as error:
+        if deadline_passed():
+            raise FetchError(
+                f"The site did not send the page within {settings.total_timeout:g} seconds; "
+                "it will be tried again later.",
+                transient=True,
+            ) from None
         connecting = isinstance(error, httpx.ConnectTimeout | httpx.PoolTimeout)
         what = "could not be reached" if connecting else "did not answer"
         seconds = settings.connect_timeout if connecting else settings.read_timeout
@@ -199,16 +237,6 @@ def _filename(header: str) -> str:
     message = Message()
     message["content-disposition"] = header
     return message.get_filename() or ""
-
-
-def _is_loopback(url: str) -> bool:
-    host = (urlsplit(url).hostname or "").lower()
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def _reason(error: Exception) -> str:

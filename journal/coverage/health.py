@@ -26,6 +26,7 @@ class Check:
     final_url: str = ""
     error: str = ""
     offline: bool = False
+    private: bool = False  # refused: a private address
 
 
 def check_url(url: str, settings: FetchSettings, client: httpx.Client) -> Check:
@@ -33,7 +34,7 @@ def check_url(url: str, settings: FetchSettings, client: httpx.Client) -> Check:
     try:
         response = get(url, settings, client, read_body=False)
     except FetchError as failure:
-        return Check(url, None, error=str(failure), offline=failure.offline)
+        return Check(url, None, error=str(failure), offline=failure.offline, private=failure.private)
     health = health_of(response)
     problem = "" if health in ("ok", "moved") else describe_status(response.status)
     return Check(url, health, response.status, response.final_url, problem)

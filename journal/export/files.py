@@ -13,9 +13,12 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from journal.export.markdown import GENERATOR, Export, case_study_export, front_matter
-from journal.export.privacy import Finding, LeftOut
+from journal.export.collect import hidden_names
+from journal.export.front_matter import GENERATOR, front_matter
+from journal.export.markdown import case_study_export
+from journal.export.privacy import Finding, LeftOut, name_findings
 from journal.export.text import escape_block, escape_inline
+from journal.privacy.names import NameMatcher
 from journal.store import case_studies
 from journal.store.errors import JournalError
 from journal.words import counted
@@ -75,61 +78,110 @@ class SiteReport:
     notes: list[str] = field(default_factory=list)
 
 
-def export_site(folder: Path, *, session: Session, include_unapproved: bool = False) -> SiteReport:
-    """Every case study into `folder`, laid out for a static-site generator: `index.md` listing them,
-    one `<slug>.md` each, and `archive/<link>.md` with the archived text of coverage that is gone."""
-    folder = Path(folder)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise ExportWriteError(f"Cannot make the folder {folder}: {error.strerror or error}.") from None
-    report = SiteReport(folder)
+@dataclass
+class SitePlan:
+    """Every file of a site export, made but not written yet: the person sees the findings first."""
+
+    files: dict[str, str] = field(default_factory=dict)  # relative path ("archive/x.md") -> text
+    left_out: list[tuple[str, LeftOut]] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    studies: int = 0
+
+
+HOME_TITLE = "Case studies"
+
+
+def plan_site(*, session: Session, include_unapproved: bool = False) -> SitePlan:
+    """Every case study, laid out so that Hugo, MkDocs and Jekyll each build the folder as it is:
+
+    - `_index.md`: the home page for Hugo (a section list; Jekyll skips `_` files);
+    - `README.md`: the same home page for MkDocs (its index when there is no index.md) and Jekyll
+      (`permalink: /`); Hugo is told not to render or list it (`_build`);
+    - `<slug>.md`: one per case study (`permalink: /<slug>/`, which is where Hugo and MkDocs put it too);
+    - `archive/<link>.md`: the archived text of coverage that is gone (`/archive/<link>/`).
+
+    Links between them are relative folder addresses (`<slug>/`, `../archive/<link>/`), which all three
+    publish. Every hidden customer of any case study is hidden in every file, and every file (its name
+    too) is checked for what still names one."""
+    plan = SitePlan()
     studies = case_studies.list_case_studies(session=session)
-    used: set[str] = {"index"}
+    plan.studies = len(studies)
+    every_story = [entry.story_id for s in studies for entry in case_studies.entries(s.id, session=session)]
+    names = NameMatcher(hidden_names(every_story, session=session))
+    used: set[str] = {"index", "readme", "archive", "tags", "categories"}
     index_lines: list[str] = []
     archived: dict[str, tuple[str, str, str]] = {}
     for summary in studies:
-        export: Export = case_study_export(
-            summary.id, session=session, include_unapproved=include_unapproved, archive_pages=True
-        )
-        name = slug(summary.title)
+        name = slug(names(summary.title))  # the title as published
         base, number = name, 2
         while name in used:
             name, number = f"{base}-{number}", number + 1
         used.add(name)
-        path = folder / f"{name}.md"
-        atomic_write(path, export.markdown)
-        report.files.append(path)
-        report.left_out += [(summary.title, item) for item in export.left_out]
-        report.findings += export.findings
-        report.notes += export.notes
+        export = case_study_export(
+            summary.id, session=session, include_unapproved=include_unapproved, names=names, site_page=name
+        )
+        plan.files[f"{name}.md"] = export.markdown
+        plan.left_out += [(export.title, item) for item in export.left_out]
+        plan.findings += export.findings
+        plan.notes += export.notes
         for story in export.stories:
             for link in story.links:
                 if link.gone and link.archived_text:
                     archived[link.id] = (link.title or link.url, link.url, link.archived_text)
         count = len(export.stories)
-        audience = f" — for {escape_inline(summary.audience)}" if summary.audience.strip() else ""
+        for_whom = f" — for {escape_inline(export.audience)}" if export.audience else ""
         index_lines.append(
-            f"- [{escape_inline(summary.title)}]({name}.md){audience} ({counted(count, 'story', 'stories')})"
+            f"- [{escape_inline(export.title)}]({name}/){for_whom} ({counted(count, 'story', 'stories')})"
         )
-    if archived:
-        (folder / "archive").mkdir(exist_ok=True)
     for link_id, (title, url, text) in sorted(archived.items()):
-        page = (
-            front_matter({"title": f"Archived: {title}", "source": url, "generator": GENERATOR})
-            + f"\n# {escape_inline(title)}\n\n*Archived copy of {escape_inline(url)}, which is no longer online.*\n\n"
+        plan.files[f"archive/{link_id}.md"] = (
+            front_matter(
+                {
+                    "title": f"Archived: {title}",
+                    "source": url,
+                    "permalink": f"/archive/{link_id}/",
+                    "generator": GENERATOR,
+                }
+            )
+            + f"\n*Archived copy of {escape_inline(url)}, which is no longer online.*\n\n"
             + escape_block(text)
             + "\n"
         )
-        path = folder / "archive" / f"{link_id}.md"
-        atomic_write(path, page)
+    body = "\n" + ("\n".join(index_lines) if index_lines else "*No case studies yet.*") + "\n"
+    home: dict[str, object] = {"title": HOME_TITLE, "generator": GENERATOR}
+    plan.files = {
+        "_index.md": front_matter(home) + body,
+        "README.md": front_matter({**home, "permalink": "/", "_build": {"render": "never", "list": "never"}}) + body,
+        **plan.files,
+    }
+    for path, text in plan.files.items():
+        if path.startswith("archive/") or path in {"_index.md", "README.md"}:  # case studies were checked
+            plan.findings += name_findings(path, "the file", text, names)
+        plan.findings += name_findings(path, "the file's name", path, names)
+    return plan
+
+
+def write_site(plan: SitePlan, folder: Path) -> SiteReport:
+    """Write a planned site into `folder`, each file atomically."""
+    folder = Path(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ExportWriteError(f"Cannot make the folder {folder}: {error.strerror or error}.") from None
+    report = SiteReport(folder, left_out=plan.left_out, findings=plan.findings, notes=plan.notes)
+    for relative, text in plan.files.items():
+        path = folder / relative
+        if path.parent != folder:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise ExportWriteError(f"Cannot make the folder {path.parent}: {error.strerror or error}.") from None
+        atomic_write(path, text)
         report.files.append(path)
-    index = (
-        front_matter({"title": "Case studies", "generator": GENERATOR})
-        + "\n# Case studies\n\n"
-        + ("\n".join(index_lines) if index_lines else "*No case studies yet.*")
-        + "\n"
-    )
-    atomic_write(folder / "index.md", index)
-    report.files.insert(0, folder / "index.md")
     return report
+
+
+def export_site(folder: Path, *, session: Session, include_unapproved: bool = False) -> SiteReport:
+    """Plan the site and write it (see `plan_site`); the caller has decided about the findings."""
+    return write_site(plan_site(session=session, include_unapproved=include_unapproved), folder)

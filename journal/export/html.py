@@ -4,12 +4,14 @@ tags, attributes and link schemes (http, https, mailto), whatever the Markdown c
 from __future__ import annotations
 
 import html
+import re
+from urllib.parse import unquote
 
 import markdown
 import nh3
 
-from journal.export.markdown import GENERATOR, split_front_matter
-from journal.export.text import SAFE_SCHEMES
+from journal.export.front_matter import GENERATOR, split_front_matter
+from journal.export.text import SAFE_SCHEMES, escape_inline
 from journal.paths import resources_dir
 
 ALLOWED_TAGS = frozenset(
@@ -39,12 +41,20 @@ ALLOWED_TAGS = frozenset(
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "abbr": {"title"}}
 
 
+_NOT_AN_AUTOLINK = re.compile(r"<(?!(?:https?|ftp)://[^\s<>]*>)", re.IGNORECASE)
+
+
 def render_html(markdown_text: str) -> str:
-    """The body of a Markdown document (front matter left out) as sanitised HTML."""
-    _front, body = split_front_matter(markdown_text)
-    # The exporter writes no HTML; any `<` is a person's text, shown as it is (Python-Markdown would pass
-    # raw HTML through).
-    rendered = markdown.markdown(body.replace("<", "&lt;"), extensions=["sane_lists"], output_format="html")
+    """A Markdown document as sanitised HTML: its front matter's title as the heading (as Hugo, Jekyll
+    themes and Pandoc show it), then its body."""
+    front, body = split_front_matter(markdown_text)
+    title = front.get("title")
+    if isinstance(title, str) and title.strip():
+        body = f"# {escape_inline(title)}\n\n{body}"
+    # The exporter writes no HTML, only autolinks (`<https://…>`); any other `<` is a person's text, shown as
+    # it is (Python-Markdown would pass raw HTML through).
+    body = _NOT_AN_AUTOLINK.sub("&lt;", body)
+    rendered = markdown.markdown(body, extensions=["sane_lists"], output_format="html")
     return nh3.clean(
         rendered,
         tags=set(ALLOWED_TAGS),
@@ -75,3 +85,17 @@ def standalone_page(markdown_text: str, title: str) -> str:
         f"<title>{html.escape(title)}</title>\n<style>\n{stylesheet}</style>\n</head>\n"
         f"<body>\n<main>\n{render_html(markdown_text)}\n</main>\n</body>\n</html>\n"
     )
+
+
+_INLINE_TAGS = re.compile(r"(?i)</?(?:a|abbr|code|em|strong|b|i|span)\b[^>]*>")
+
+
+def visible_text(page: str) -> str:
+    """What a reader of an HTML page (or fragment) sees and where its links lead: the <title>, the text
+    (inline tags joined as the browser shows them), and the addresses of links and images, decoded;
+    not the stylesheet, the head's fixed lines or the tags."""
+    titles = re.findall(r"(?is)<title>(.*?)</title>", page)
+    body = re.sub(r"(?is)<head\b.*?</head>|<style\b.*?</style>", "", page)
+    addresses = [unquote(html.unescape(a)) for a in re.findall(r'(?i)\b(?:href|src)\s*=\s*"([^"]*)"', body)]
+    text = re.sub(r"<[^>]*>", "\n", _INLINE_TAGS.sub("", body))
+    return "\n".join([*map(html.unescape, titles), html.unescape(text), *addresses])

@@ -13,18 +13,17 @@ import threading
 from dataclasses import dataclass, field
 
 import markdown
-import yaml
 from sqlmodel import Session
 
-from journal import APP_NAME, __version__
-from journal.export.collect import Gathered, PublicLink, PublicStory, gather
-from journal.export.privacy import Finding, LeftOut, NameHider, confidential_findings
+from journal.export.collect import Gathered, PublicLink, PublicStory, Publisher, gather, hidden_names
+from journal.export.front_matter import GENERATOR, front_matter
+from journal.export.privacy import Finding, LeftOut, confidential_findings, name_findings
 from journal.export.text import escape_block, escape_inline, neutralise_markdown, safe_url, story_markdown
+from journal.privacy.names import NameMatcher
 from journal.store import case_studies
 from journal.store.errors import StoryNotFoundError
 from journal.store.models import Story
 
-GENERATOR = f"{APP_NAME} {__version__}"
 ARCHIVE_EXCERPT = 600  # characters of archived text quoted in a single-file export
 
 
@@ -36,6 +35,20 @@ class Export:
     left_out: list[LeftOut] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    names: NameMatcher = field(default_factory=NameMatcher)  # the customers hidden in it
+    audience: str = ""  # whom a case study is for, as published
+
+    def page(self) -> str:
+        """The export as a standalone HTML page."""
+        from journal.export.html import standalone_page
+
+        return standalone_page(self.markdown, self.title)
+
+    def page_findings(self, page: str) -> list[Finding]:
+        """What the HTML page of this export still shows of a hidden name (its <title> and its text)."""
+        from journal.export.html import visible_text
+
+        return name_findings(f"“{self.title}”", "the web page", visible_text(page), self.names)
 
 
 class NothingToExportError(StoryNotFoundError):
@@ -46,12 +59,16 @@ def _long_date(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def front_matter(data: dict[str, object]) -> str:
-    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=False, width=10_000)
-    return f"---\n{text}---\n"
+def property_tag(tag: str) -> str:
+    """A tag as a front-matter tag: Obsidian takes letters, digits, `_`, `-` and `/` (nesting), no spaces;
+    anything else becomes `-` ("went viral" → "went-viral")."""
+    cleaned = re.sub(r"[^\w/-]+", "-", tag, flags=re.UNICODE).strip("-/")
+    return re.sub(r"-{2,}", "-", re.sub(r"/{2,}", "/", cleaned)) or "tag"
 
 
 def _link_line(link: PublicLink, archive_pages: bool) -> list[str]:
+    """A coverage link as a list item. With `archive_pages` (a site page), a dead link's archived copy is
+    a page of its own, at `/archive/<link>/` beside the case study's `/<slug>/`."""
     url = safe_url(link.url)
     label = escape_inline(link.title or link.outlet or link.url)
     head = f"[{label}]({url})" if url else label
@@ -69,7 +86,7 @@ def _link_line(link: PublicLink, archive_pages: bool) -> list[str]:
     if not link.gone:
         return [line]
     if link.archived_text and archive_pages:
-        return [line + f" (no longer online; [archived copy](archive/{link.id}.md))"]
+        return [line + f" (no longer online; [archived copy](../archive/{link.id}/))"]
     if not link.archived_text:
         return [line + " (no longer online)"]
     excerpt = link.archived_text.strip()
@@ -95,22 +112,23 @@ def _rendered_text(markdown_text: str) -> str:
     return html.unescape(re.sub(r"<[^>]*>", "", rendered))
 
 
-def guarded(markdown_text: str, plain_text: str, hiders: list[NameHider]) -> str:
+def guarded(markdown_text: str, plain_text: str, names: NameMatcher) -> str:
     """`markdown_text`, unless its formatting puts a hidden name back together for the reader (“Ja*ne*”
     shows as “Jane”): then the text goes out as plain text, which reads exactly as it is written."""
-    if hiders and any(hider.found_in(_rendered_text(markdown_text)) for hider in hiders):
+    if names and names.found_in(_rendered_text(markdown_text)):
         return escape_block(plain_text)
     return markdown_text
 
 
 def _story_text(text: str, story: PublicStory) -> str:
-    return guarded(story_markdown(text), text, [story.hider] if story.hider else [])
+    return guarded(story_markdown(text), text, story.names)
 
 
-def story_sections(story: PublicStory, level: int, *, archive_pages: bool = False) -> str:
-    """A story's part of a document: its heading at `level`, a line of facts, then its sections."""
+def story_sections(story: PublicStory, level: int, *, archive_pages: bool = False, heading: bool = True) -> str:
+    """A story's part of a document: its heading at `level` (none when the document's title is the
+    story's: the front matter carries it), a line of facts, then its sections one level down."""
     hashes = "#" * level
-    parts = [f"{hashes} {escape_inline(story.title)}"]
+    parts = [f"{hashes} {escape_inline(story.title)}"] if heading else []
     facts = [
         story.organization,
         _long_date(story.occurred) if story.occurred else "",
@@ -122,13 +140,13 @@ def story_sections(story: PublicStory, level: int, *, archive_pages: bool = Fals
     if facts_line:
         parts.append(f"*{facts_line}*")
     sub = "#" * (level + 1)
-    for heading, text in (
+    for section, text in (
         ("What happened", story.situation),
         ("What the policy said", story.policy),
         ("What was done", story.action),
     ):
         if text.strip():
-            parts += [f"{sub} {heading}", _story_text(text, story)]
+            parts += [f"{sub} {section}", _story_text(text, story)]
     if story.cost:
         parts += [f"{sub} What it cost", escape_inline(story.cost)]
     if story.outcome.strip():
@@ -146,63 +164,80 @@ def story_sections(story: PublicStory, level: int, *, archive_pages: bool = Fals
 
 
 def _all_tags(stories: list[PublicStory]) -> list[str]:
-    return sorted({tag for story in stories for tag in story.tags}, key=lambda t: (t.casefold(), t))
+    return sorted({property_tag(tag) for story in stories for tag in story.tags}, key=lambda t: (t.casefold(), t))
 
 
 def case_study_export(
-    case_study_id: str, *, session: Session, include_unapproved: bool = False, archive_pages: bool = False
+    case_study_id: str,
+    *,
+    session: Session,
+    include_unapproved: bool = False,
+    names: NameMatcher | None = None,
+    site_page: str | None = None,
 ) -> Export:
-    """The case study as Markdown, through the privacy rules."""
+    """The case study as Markdown, through the privacy rules. `names` are more names to hide (a site
+    export hides every case study's customers in every file). `site_page` (a slug) makes it a page of a
+    site folder: `permalink: /<slug>/`, and archived copies linked as pages of their own.
+
+    The title is in the front matter only (a standalone Pandoc document, Hugo, Jekyll and MkDocs show it
+    from there; a `# title` in the body as well would show it twice)."""
     study = case_studies.get_case_study(case_study_id, session=session)
     entries = case_studies.entries(case_study_id, session=session)
+    story_ids = [entry.story_id for entry in entries]
+    hidden = NameMatcher(hidden_names(story_ids, session=session))
+    if names is not None:
+        hidden = hidden | names
     gathered: Gathered = gather(
-        [entry.story_id for entry in entries],
+        story_ids,
         session=session,
         include_unapproved=include_unapproved,
         show_costs=study.show_costs,
         headlines={entry.story_id: entry.headline for entry in entries if entry.headline},
         with_coverage={entry.story_id for entry in entries if entry.include_coverage},
+        names=hidden,
     )
     stories = gathered.stories
-
-    def hide_all(text: str) -> str:  # the introduction and closing may name a customer too
-        for hider in gathered.hiders:
-            text = hider(text)
-        return text
-
+    publish = Publisher(hidden, gathered.notes)
+    title = publish(study.title, "The case study's title")
+    where = f"“{title}”"
+    audience = publish(study.audience.strip(), where, "audience")
+    introduction = publish(study.introduction, where, "introduction")
+    closing = publish(study.closing, where, "closing")
     front = front_matter(
         {
-            "title": hide_all(study.title),
+            "title": title,
             "date": study.updated_at.date(),
-            **({"audience": study.audience.strip()} if study.audience.strip() else {}),
+            **({"audience": audience} if audience else {}),
             "tags": _all_tags(stories),
             "stories": [{"id": story.id, "title": story.title} for story in stories],
+            **({"permalink": f"/{site_page}/"} if site_page else {}),
             "generator": GENERATOR,
         }
     )
-    parts = [f"# {escape_inline(hide_all(study.title))}"]
+    parts: list[str] = []
 
     def own_text(text: str) -> str:
-        hidden = hide_all(text)
-        return guarded(neutralise_markdown(hidden), hidden, gathered.hiders).strip()
+        return guarded(neutralise_markdown(text), text, hidden).strip()
 
-    if study.introduction.strip():
-        parts.append(own_text(study.introduction))
-    parts += [story_sections(story, 2, archive_pages=archive_pages) for story in stories]
-    if study.closing.strip():
-        parts.append(own_text(study.closing))
+    if introduction.strip():
+        parts.append(own_text(introduction))
+    parts += [story_sections(story, 2, archive_pages=site_page is not None) for story in stories]
+    if closing.strip():
+        parts.append(own_text(closing))
     if not stories:
         parts.append("*No story of this case study can be published yet.*")
-    own_findings = confidential_findings(
-        study.title, {"introduction": study.introduction, "closing": study.closing}, None
-    )
+    document = front + "\n" + "\n\n".join(parts) + "\n"
     return Export(
-        title=study.title,
-        markdown=front + "\n" + "\n\n".join(parts) + "\n",
+        title=title,
+        markdown=document,
         stories=stories,
         left_out=gathered.left_out,
-        findings=own_findings + gathered.findings,
+        findings=confidential_findings(title, {"introduction": introduction, "closing": closing})
+        + gathered.findings
+        + name_findings(where, "the Markdown", document, hidden),
         notes=gathered.notes,
+        names=hidden,
+        audience=audience,
     )
 
 
@@ -226,29 +261,17 @@ def story_export(story_id: str, *, session: Session, include_unapproved: bool = 
         {
             "title": story.title,
             "date": story.occurred or record.updated_at.date(),
-            "tags": list(story.tags),
+            "tags": sorted({property_tag(tag) for tag in story.tags}, key=lambda t: (t.casefold(), t)),
             "stories": [{"id": story.id, "title": story.title}],
             "generator": GENERATOR,
         }
     )
+    document = front + "\n" + story_sections(story, 1, heading=False) + "\n"
     return Export(
         title=story.title,
-        markdown=front + "\n" + story_sections(story, 1) + "\n",
+        markdown=document,
         stories=gathered.stories,
-        findings=gathered.findings,
+        findings=gathered.findings + name_findings(f"“{story.title}”", "the Markdown", document, gathered.names),
         notes=gathered.notes,
+        names=gathered.names,
     )
-
-
-def split_front_matter(document: str) -> tuple[dict[str, object], str]:
-    """(front matter, body) of a document; a document without a well-formed front matter is all body."""
-    match = re.match(r"---\n(.*?\n)?---(?:\n|$)", document, re.DOTALL)
-    if match is None:
-        return {}, document
-    try:
-        data = yaml.safe_load(match.group(1) or "")
-    except yaml.YAMLError:
-        return {}, document
-    if not isinstance(data, dict):
-        return {}, document
-    return data, document[match.end() :]

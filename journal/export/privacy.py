@@ -1,9 +1,12 @@
 """The privacy rules of every export, applied here and nowhere else.
 
 - Private fields (customer name and contact, internal notes, link notes) are never read into an export.
-- Consent `named` shows the customer's name; `anonymous` and `unknown` replace it, wherever it occurs in
-  the story's text, with a neutral wording; `declined` stories are always left out.
+- Consent `named` shows the customer's name; with any other consent the name is hidden in every text of
+  the export (journal.privacy.names decides what names the customer, and replaces it); `declined`
+  stories are always left out.
 - Only `approved` stories are exported unless the caller asks for the others too.
+- A finished document is scanned again (`name_findings`): what still names a hidden customer, and what
+  looks confidential, is a finding, and the export is not written unless the person says so.
 """
 
 from __future__ import annotations
@@ -11,10 +14,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from journal.privacy.names import NameMatcher
 from journal.store.fields import Consent, Status, status_label
 
-NEUTRAL = "the customer"
 HIDDEN_CONSENTS = frozenset({Consent.ANONYMOUS.value, Consent.UNKNOWN.value})
+UNREPLACED = "a part of a hidden customer's name that could not be replaced"
 
 
 @dataclass(frozen=True)
@@ -31,45 +35,6 @@ def exclusion(consent: str, status: str, *, include_unapproved: bool) -> str | N
     if status != Status.APPROVED.value and not include_unapproved:
         return f"it is not approved for publishing yet (status: {status_label(status)})"
     return None
-
-
-def name_variants(customer_name: str) -> list[str]:
-    """The ways the name may appear in the text: in full, and each part of two letters or more
-    (“Jane Doe” → “Jane Doe”, “Jane”, “Doe”), longest first."""
-    full = " ".join(customer_name.split())
-    if not full:
-        return []
-    parts = [part.strip(".,'’\"()") for part in re.split(r"[\s,]+", full)]
-    variants = {full, *(part for part in parts if sum(ch.isalnum() for ch in part) >= 2)}
-    return sorted(variants, key=lambda v: (-len(v), v.casefold()))
-
-
-class NameHider:
-    """Replaces a customer's name with the neutral wording, in any case, as a whole word."""
-
-    def __init__(self, customer_name: str) -> None:
-        self.variants = name_variants(customer_name)
-        if self.variants:
-            alternatives = "|".join(r"\s+".join(map(re.escape, v.split())) for v in self.variants)
-            self._pattern: re.Pattern[str] | None = re.compile(
-                rf"(?<![^\W_])(?:{alternatives})(?![^\W_])", re.IGNORECASE
-            )
-        else:
-            self._pattern = None
-
-    def __call__(self, text: str) -> str:
-        if self._pattern is None:
-            return text
-        return self._pattern.sub(lambda match: _neutral_for(text, match.start()), text)
-
-    def found_in(self, text: str) -> bool:
-        return self._pattern is not None and self._pattern.search(text) is not None
-
-
-def _neutral_for(text: str, at: int) -> str:
-    before = text[:at].rstrip(' \t"“‘(')
-    starts_sentence = not before or before[-1] in ".!?\n:"
-    return NEUTRAL[0].upper() + NEUTRAL[1:] if starts_sentence else NEUTRAL
 
 
 # ------------------------------------------------------------------ things that look confidential
@@ -108,9 +73,9 @@ def _excerpt(text: str, start: int, end: int) -> str:
     return ("…" if left else "") + " ".join(text[left:right].split()) + ("…" if right < len(text) else "")
 
 
-def confidential_findings(story_title: str, fields: dict[str, str], hider: NameHider | None) -> list[Finding]:
-    """What in these texts looks like it should not be published: e-mail addresses, phone numbers,
-    order or ticket numbers, and the customer's name where it is to be hidden."""
+def confidential_findings(story_title: str, fields: dict[str, str]) -> list[Finding]:
+    """What in these published texts looks like it should not be published: e-mail addresses, phone
+    numbers, order or ticket numbers."""
     findings: list[Finding] = []
     for field, text in fields.items():
         for what, pattern in _CHECKS:
@@ -118,8 +83,9 @@ def confidential_findings(story_title: str, fields: dict[str, str], hider: NameH
                 if what == "a phone number" and not 7 <= sum(ch.isdigit() for ch in match.group()) <= 15:
                     continue
                 findings.append(Finding(story_title, field, what, _excerpt(text, match.start(), match.end())))
-        if hider is not None and hider.found_in(text):
-            findings.append(
-                Finding(story_title, field, "the customer's name (it will be replaced with “the customer”)", "")
-            )
     return findings
+
+
+def name_findings(where: str, part: str, text: str, names: NameMatcher) -> list[Finding]:
+    """What in a finished document (or a file name) still names a hidden customer: each is a finding."""
+    return [Finding(where, part, UNREPLACED, excerpt) for excerpt in names.leftovers(text)]

@@ -95,10 +95,18 @@ class Radar:
         cancel: threading.Event | None = None,
         force: bool = False,
         concurrency: int = 4,
+        source_ids: list[str] | None = None,
     ) -> FetchReport:
-        """Read every source that is due and match what is new. Blocks (network): never on the GUI thread."""
+        """Read every source that is due (or only `source_ids`: say, one just added) and match what is new.
+        Blocks (network): never on the GUI thread."""
         return fetch_sources(
-            self.journal, self.settings, force=force, concurrency=concurrency, progress=progress, cancel=cancel
+            self.journal,
+            self.settings,
+            source_ids=source_ids,
+            force=force,
+            concurrency=concurrency,
+            progress=progress,
+            cancel=cancel,
         )
 
     # ------------------------------------------------------------ the inbox

@@ -138,11 +138,12 @@ def feed_settings(settings: FetchSettings | None) -> FetchSettings:
     return dataclasses.replace(settings or FetchSettings(), max_bytes=MAX_DOCUMENT_BYTES, user_agent=USER_AGENT)
 
 
-def source_target(source_id: str, *, session: Session) -> Target | None:
+def source_target(source_id: str, *, session: Session) -> tuple[Target, bool] | None:
+    """The source to read, and False: a feed is read from public addresses only (journal.coverage.destinations)."""
     from journal.store.radar_models import RadarSource
 
     row = session.get(RadarSource, source_id)
-    return None if row is None else Target(row.id, row.kind, row.address, row.etag, row.last_modified)
+    return None if row is None else (Target(row.id, row.kind, row.address, row.etag, row.last_modified), False)
 
 
 # ---------------------------------------------------------------- reading (no journal)

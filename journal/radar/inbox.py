@@ -341,7 +341,8 @@ def dismiss(suggestion_id: str, *, session: Session) -> None:
 
 def reopen(suggestion_id: str, *, session: Session) -> None:
     """Take a decision back (the window's Undo): a dismissed suggestion is new again; a linked one loses the
-    coverage link it made (with its readings), and a draft story made from it goes to the bin."""
+    coverage link it made (with its readings), and a draft story made from it goes to the bin (a draft made
+    from an entry that matched no story: the entry is back among the unmatched)."""
     from journal.store.stories import delete_story, remove_link
 
     row = _suggestion(suggestion_id, session)
@@ -351,6 +352,11 @@ def reopen(suggestion_id: str, *, session: Session) -> None:
         remove_link(row.link_id, session=session)
         if row.drafted and owner is not None:
             delete_story(owner, session=session)
+        if row.drafted and owner == row.story_id:
+            # Made for the draft itself (an entry that matched no story): the entry is unmatched again.
+            session.delete(row)
+            session.flush()
+            return
     row.state, row.decided_at, row.link_id, row.drafted = NEW, None, None, False
     session.add(row)
     session.flush()

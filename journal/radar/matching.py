@@ -109,31 +109,48 @@ class EntryText:
     text: str
 
 
+# A gram is a run of terms written as one string, the terms joined by a space ("ups pickup"; a term has no
+# space). Strings, not tuples: matching makes hundreds of thousands of them, and Python's cyclic garbage
+# collector walks every young tuple but never looks at a string. For the same reason a story's profile keeps
+# its words and pairs in tuples of strings, which the collector stops tracking after one look, not in sets,
+# which it walks on every full pass (2,048 profiles are kept). With tuples and sets, its passes took 100-550 ms
+# each while matching (benchmarks/radar_window_bench.py, when matching ran on a thread of the window).
+Gram = str
+
+
+def gram_of(terms: Sequence[str]) -> Gram:
+    return " ".join(terms)
+
+
+def terms_of(gram: Gram) -> list[str]:
+    return gram.split(" ")
+
+
 @dataclass
 class _Entry:
     cut: Tokens
-    grams: dict[tuple[str, ...], int]  # runs of 1 to 4 terms within a clause -> first position
+    grams: dict[Gram, int]  # runs of 1 to 4 terms within a clause -> first position
 
     @property
     def terms(self) -> list[str]:
         return self.cut.terms
 
-    def written(self, gram: tuple[str, ...]) -> str:
-        return self.cut.written(self.grams[gram], len(gram))
+    def written(self, gram: Gram) -> str:
+        return self.cut.written(self.grams[gram], gram.count(" ") + 1)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Profile:
     """What scoring needs of a story, computed once per run."""
 
-    organisations: list[tuple[str, ...]]  # the ways an article may name it, folded
+    organisations: tuple[Gram, ...]  # the ways an article may name it, folded
     organisation: str
-    names: list[tuple[str, ...]]
-    tags: list[tuple[str, ...]]
-    words: frozenset[str]
-    pairs: frozenset[tuple[str, str]]
-    sites: frozenset[str]
-    addresses: frozenset[str]  # link_key of each coverage address (as given, canonical, final)
+    names: tuple[Gram, ...]
+    tags: tuple[Gram, ...]
+    words: tuple[str, ...]  # each once
+    pairs: tuple[Gram, ...]  # two useful terms side by side, each once
+    sites: tuple[str, ...]
+    addresses: tuple[str, ...]  # link_key of each coverage address (as given, canonical, final)
 
 
 @dataclass
@@ -144,20 +161,21 @@ class Tokens:
 
     text: str = ""  # the text cut (NFKC)
     terms: list[str] = field(default_factory=list)
-    spans: list[tuple[int, int]] = field(default_factory=list)  # where each token is in `text`
+    starts: list[int] = field(default_factory=list)  # where each token starts in `text`
+    ends: list[int] = field(default_factory=list)  # and ends
     clauses: list[int] = field(default_factory=list)
 
     def written(self, start: int, size: int) -> str:
         """Tokens start to start+size as the text writes them ("Morton's", "Ritz-Carlton")."""
-        return self.text[self.spans[start][0] : self.spans[start + size - 1][1]]
+        return self.text[self.starts[start] : self.ends[start + size - 1]]
 
-    def grams(self, longest: int) -> dict[tuple[str, ...], int]:
+    def grams(self, longest: int) -> dict[Gram, int]:
         """Each run of 1 to `longest` terms within a clause -> where it first starts."""
-        found: dict[tuple[str, ...], int] = {}
+        found: dict[Gram, int] = {}
         for size in range(longest, 0, -1):
             for start in range(len(self.terms) - size + 1):
                 if self.clauses[start] == self.clauses[start + size - 1]:
-                    found.setdefault(tuple(self.terms[start : start + size]), start)
+                    found.setdefault(gram_of(self.terms[start : start + size]), start)
         return found
 
 
@@ -171,7 +189,8 @@ def tokens(text: str) -> Tokens:
         if cut.terms and not set(cut.text[end : found.start()]) <= _JOINERS:
             clause += 1
         cut.terms.append(search.fold_term(found.group(0)))
-        cut.spans.append(found.span())
+        cut.starts.append(found.start())
+        cut.ends.append(found.end())
         cut.clauses.append(clause)
         end = found.end()
     return cut
@@ -326,35 +345,37 @@ class Matcher:
         signals: list[Signal] = []
         used: set[str] = set()  # terms already counted in a stronger signal
 
-        def add(kind: str, gram: tuple[str, ...], weight: float) -> None:
+        def add(kind: str, gram: Gram, weight: float) -> None:
             signals.append(Signal(kind, seen.written(gram), weight))
-            used.update(gram)
+            used.update(terms_of(gram))
 
         for gram in profile.organisations:
             if gram in seen.grams:
                 sharing = self._organisation_stories(profile.organisation, connection)
                 add("organisation", gram, 3.0 if sharing <= 3 else 2.0 if sharing <= 30 else 1.0)
                 break
-        for gram in [gram for gram in profile.names if gram in seen.grams and not used.issuperset(gram)][:2]:
-            add("name", gram, 3.0 if len(gram) > 1 else 1.0)
-        shared_pairs = [pair for pair in profile.pairs if pair in seen.grams and not used.intersection(pair)]
-        self._count({term for pair in shared_pairs for term in pair}, connection)
+        names = [gram for gram in profile.names if gram in seen.grams and not used.issuperset(terms_of(gram))]
+        for gram in names[:2]:
+            add("name", gram, 3.0 if " " in gram else 1.0)
+        shared_pairs = [pair for pair in profile.pairs if pair in seen.grams and not used.intersection(terms_of(pair))]
+        self._count({term for pair in shared_pairs for term in terms_of(pair)}, connection)
         phrases = sorted(
-            ((2.0 * max(self.rarity(pair[0]), self.rarity(pair[1])), pair) for pair in shared_pairs),
+            ((2.0 * max(self.rarity(term) for term in terms_of(pair)), pair) for pair in shared_pairs),
             key=lambda item: (-item[0], seen.grams[item[1]]),
         )
         for weight, pair in [item for item in phrases if item[0] >= 0.8][:3]:
             add("phrase", pair, weight)
-        for gram in [gram for gram in profile.tags if gram in seen.grams and not used.issuperset(gram)][:3]:
+        tags = [gram for gram in profile.tags if gram in seen.grams and not used.issuperset(terms_of(gram))]
+        for gram in tags[:3]:
             add("tag", gram, 1.0)
-        shared = [term for term in profile.words if (term,) in seen.grams and term not in used]
+        shared = [term for term in profile.words if term in seen.grams and term not in used]  # one term: itself
         self._count(shared, connection)
         words = sorted(
             ((1.5 * self.rarity(term) ** 2, term) for term in shared),
-            key=lambda item: (-item[0], seen.grams[(item[1],)]),
+            key=lambda item: (-item[0], seen.grams[item[1]]),
         )
         for weight, term in [item for item in words if item[0] >= 0.375][:4]:
-            add("word", (term,), weight)
+            add("word", term, weight)
         if site and site in profile.sites and len(self._site_stories(site, connection)) <= SITE_STORIES:
             signals.append(Signal("site", site, 1.5))
         return StoryMatch(story_id, sum(signal.weight for signal in signals), signals)
@@ -369,21 +390,22 @@ def _profile(
     links: list[tuple[str, list[str]]],
 ) -> _Profile:
     words: set[str] = set()
-    pairs: set[tuple[str, str]] = set()
+    pairs: set[Gram] = set()
     for text in [title, *texts]:
         for clause in _clauses(text or ""):
             useful = [term if _useful(term) else "" for term in clause]
             words.update(term for term in useful if term)
-            pairs.update((first, second) for first, second in itertools.pairwise(useful) if first and second)
+            pairs.update(f"{first} {second}" for first, second in itertools.pairwise(useful) if first and second)
+    tag_terms = [tokens(name.rsplit("/", 1)[-1]).terms for name in tags]
     return _Profile(
-        organisations=_organisation_forms(organisation),
+        organisations=tuple(_organisation_forms(organisation)),
         organisation=organisation,
-        names=_names(employees),
-        tags=[gram for gram in (tuple(tokens(name.rsplit("/", 1)[-1]).terms) for name in tags) if _distinct(gram)],
-        words=frozenset(words),
-        pairs=frozenset(pairs),
-        sites=frozenset(site_of(addresses[0]) for _title, addresses in links),
-        addresses=frozenset(link_key(address) for _title, addresses in links for address in addresses),
+        names=tuple(_names(employees)),
+        tags=tuple(gram_of(terms) for terms in tag_terms if _distinct(terms)),
+        words=tuple(sorted(words)),
+        pairs=tuple(sorted(pairs)),
+        sites=tuple(sorted({site_of(addresses[0]) for _title, addresses in links})),
+        addresses=tuple(sorted({link_key(address) for _title, addresses in links for address in addresses})),
     )
 
 
@@ -396,8 +418,8 @@ def _clauses(text: str) -> list[list[str]]:
     return [[search.fold_term(token) for token in search.TERM.findall(part)] for part in _CLAUSE_ENDS.split(normal)]
 
 
-def _distinct(gram: tuple[str, ...]) -> bool:
-    return bool(gram) and any(_useful(term) for term in gram) and (len(gram) > 1 or len(gram[0]) >= 4)
+def _distinct(terms: Sequence[str]) -> bool:
+    return bool(terms) and any(_useful(term) for term in terms) and (len(terms) > 1 or len(terms[0]) >= 4)
 
 
 def mentions_organisation(organisation: str, text: str) -> bool:
@@ -406,7 +428,7 @@ def mentions_organisation(organisation: str, text: str) -> bool:
     return any(form in grams for form in _organisation_forms(organisation))
 
 
-def _organisation_forms(organisation: str) -> list[tuple[str, ...]]:
+def _organisation_forms(organisation: str) -> list[Gram]:
     """The ways an article names the organisation: "Morton's The Steakhouse", "Morton's"; "The Ritz-Carlton,
     Amelia Island", "Ritz-Carlton"."""
     forms: list[tuple[str, ...]] = []
@@ -421,22 +443,21 @@ def _organisation_forms(organisation: str) -> list[tuple[str, ...]]:
                 break
             before_stop.append(term)
         forms.append(tuple(before_stop))
-    return [form for form in dict.fromkeys(forms) if _distinct(form) and len(form) <= 4]
+    return [gram_of(form) for form in dict.fromkeys(forms) if _distinct(form) and len(form) <= 4]
 
 
-def _names(employees: str) -> list[tuple[str, ...]]:
+def _names(employees: str) -> list[Gram]:
     """Runs of capitalised words in the employees field: people ("Gary Kelly") and teams ("Customer Loyalty
     Team"); a single capitalised word ("Richard") counts less."""
-    found: list[tuple[str, ...]] = []
+    found: list[Gram] = []
     for part in _NAME_PARTS.split(employees):
         run: list[str] = []
         for token in [*search.TERM.findall(unicodedata.normalize("NFKC", part)), ""]:
             if token[:1].isupper() and len(token) > 1:
                 run.append(search.fold_term(token))
                 continue
-            gram = tuple(run[:4])
-            if gram and _distinct(gram):
-                found.append(gram)
+            if run and _distinct(run[:4]):
+                found.append(gram_of(run[:4]))
             run = []
     return list(dict.fromkeys(found))
 

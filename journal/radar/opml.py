@@ -10,6 +10,7 @@ import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from journal.inputs import InputFileError, open_regular, read_bounded
 from journal.radar.addresses import web_address
 from journal.radar.feeds import FeedRefused, refuse_entities
 from journal.radar.text import one_line
@@ -30,15 +31,14 @@ class OpmlFeeds:
 
 def read_opml(path: Path) -> OpmlFeeds:
     try:
-        if path.stat().st_size > MAX_OPML_BYTES:
-            raise OpmlError(f"{path} is larger than {MAX_OPML_BYTES // (1024 * 1024)} MB; that is not a list of feeds.")
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise OpmlError(f"There is no file {path}. Check the path.") from None
-    except IsADirectoryError:
-        raise OpmlError(f"{path} is a folder; give the OPML file your feed reader exported.") from None
+        with open_regular(path, "OPML file") as handle:
+            data = read_bounded(handle, MAX_OPML_BYTES)
+    except InputFileError as refused:
+        raise OpmlError(f"{refused} Give the OPML file your feed reader exported.") from None
     except OSError as error:
         raise OpmlError(f"{path} cannot be read ({error.strerror}).") from None
+    if data is None:
+        raise OpmlError(f"{path} is larger than {MAX_OPML_BYTES // (1024 * 1024)} MB; that is not a list of feeds.")
     try:
         refuse_entities(data, what=str(path))
     except FeedRefused as refused:

@@ -40,25 +40,25 @@ class Hider(Protocol):
     def reveals(self, url: str) -> bool: ...
 
 
-class _ExportHider:
-    def __init__(self, customer_name: str) -> None:
-        from journal.export.collect import _reveals
-        from journal.export.privacy import NameHider
+class _NameHider:
+    """The exporter's single name matcher (journal/privacy/names.py): every form of the name in a text is
+    replaced with the same neutral wording, and an address holding any form of it is recognised."""
 
-        self._hider = NameHider(customer_name)
-        self._reveals = _reveals
+    def __init__(self, customer_name: str) -> None:
+        from journal.privacy.names import NameMatcher
+
+        self._names = NameMatcher([customer_name] if customer_name.strip() else [])
 
     def __call__(self, text: str) -> str:
-        return self._hider(text)
+        return self._names(text)
 
     def reveals(self, url: str) -> bool:
-        return bool(self._hider.variants) and self._reveals(url, self._hider)
+        return bool(self._names) and self._names.holds(url)
 
 
 def customer_hider(customer_name: str) -> Hider:
-    """The exporter's rule for hiding a customer's name (journal/export/privacy.py), in one place: when the
-    exporter's single name matcher lands, this is the function to point at it."""
-    return _ExportHider(customer_name)
+    """How a customer's name is hidden from a role that may not see it: exactly as the exporter hides it."""
+    return _NameHider(customer_name)
 
 
 def view_of(caller: Caller, author_id: str | None) -> View:

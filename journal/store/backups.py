@@ -13,8 +13,8 @@ import os
 import re
 import sqlite3
 import uuid
-from collections.abc import Callable, Iterable
-from contextlib import closing, suppress
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,35 +53,116 @@ def backup_folder(journal: Path) -> Path:
 
 def make_backup(journal: Path, label: str = MANUAL, *, target: Path | None = None) -> BackupInfo:
     """A verified copy of `journal` (default: into its backups folder). Raises JournalError, leaving no
-    partial file, when the journal cannot be read or the copy does not check out."""
+    partial file, when the journal cannot be read, the copy cannot be written or does not check out."""
     now = dt.datetime.now(dt.UTC)
     if target is None:
         folder = backup_folder(journal)
-        folder.mkdir(exist_ok=True)
+        _make_folder(journal, folder)
         target = folder / f"{journal.stem}-{now.strftime(_STAMP)}-{label}.journal"
+    folder = target.parent
+    if not folder.is_dir():
+        raise JournalError(journal, f"The folder {folder} does not exist; give one that does. Nothing was written.")
     if target.exists():
         raise JournalError(journal, f"{target} already exists. Give another file name; nothing was overwritten.")
-    temporary = target.with_name(f".{target.name}.partial")
-    try:
-        with (
-            closing(sqlite3.connect(read_only_uri(journal), uri=True)) as source,
-            closing(sqlite3.connect(temporary)) as copy,
-        ):
-            source.backup(copy)
-            copy.execute("PRAGMA journal_mode = DELETE")  # a backup is one self-contained file
-        problem = quick_check(temporary)
-        if problem:
-            raise JournalError(journal, f"The backup of {journal} did not check out ({problem}); it was not kept.")
-        _fsync(temporary)
-        os.replace(temporary, target)
-        _fsync(target.parent)
-    except sqlite3.Error as exc:
-        raise JournalError(journal, f"{journal} could not be backed up ({exc}).") from None
-    except OSError as exc:
-        raise JournalError(journal, f"The backup {target} could not be written ({exc.strerror}).") from None
-    finally:
-        temporary.unlink(missing_ok=True)
+    temporary = target.with_name(f".{target.name}{PARTIAL}")
+    with _folder_lock(folder):
+        sweep_partials(folder, only=None if folder == backup_folder(journal) else temporary)
+        try:
+            with (
+                closing(sqlite3.connect(read_only_uri(journal), uri=True)) as source,
+                closing(_connect_new(journal, temporary)) as copy,
+            ):
+                source.backup(copy)
+                copy.execute("PRAGMA journal_mode = DELETE")  # a backup is one self-contained file
+            problem = quick_check(temporary)
+            if problem:
+                raise JournalError(journal, f"The backup of {journal} did not check out ({problem}); it was not kept.")
+            _fsync(temporary)
+            os.replace(temporary, target)
+            _fsync(target.parent)
+        except sqlite3.Error as exc:
+            raise JournalError(journal, f"{journal} could not be backed up ({exc}).") from None
+        except OSError as exc:
+            raise JournalError(journal, _unwritable(folder, exc)) from None
+        finally:
+            _remove_partial(temporary)
     return describe_backup(target, now, label)
+
+
+PARTIAL = ".partial"  # a copy being written: `.<name>.partial`, renamed into place once verified
+
+
+def _make_folder(journal: Path, folder: Path) -> None:
+    try:
+        folder.mkdir(exist_ok=True)
+    except FileExistsError:
+        raise JournalError(
+            journal,
+            f"{folder} is a file, where the journal keeps its backups folder; move that file aside and try "
+            "again. The journal was not changed.",
+        ) from None
+    except OSError as exc:
+        raise JournalError(journal, _unwritable(folder.parent, exc)) from None
+
+
+def _unwritable(folder: Path, exc: OSError) -> str:
+    return (
+        f"The backup cannot be written in {folder} ({exc.strerror or exc}); choose a folder you can write to "
+        "(`journal backup FOLDER`). The journal was not changed."
+    )
+
+
+def _connect_new(journal: Path, path: Path) -> sqlite3.Connection:
+    """A connection to a new, empty file at `path` (SQLite reports a folder it cannot write in only as
+    "unable to open database file": the file is created here first, so the real reason is told)."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
+    except OSError as exc:
+        raise JournalError(journal, _unwritable(path.parent, exc)) from None
+    return sqlite3.connect(path)
+
+
+@contextmanager
+def _folder_lock(folder: Path) -> Iterator[None]:
+    """One backup at a time writes into a folder (between processes too), so a `.partial` file found there
+    while holding this lock belongs to a backup that was killed. An advisory lock on the folder itself
+    (flock), so no lock file is left; where there is no flock (Windows) a file in use cannot be deleted."""
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:
+        yield  # a folder that cannot be opened cannot be written either: the copy reports it
+        return
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)  # releases the lock
+
+
+def sweep_partials(folder: Path, *, only: Path | None = None) -> list[Path]:
+    """Delete what killed backups left in `folder` (`.<name>.partial` and SQLite's files beside it), or only
+    `only` and its companions. Call it holding _folder_lock(folder)."""
+    removed = []
+    candidates = [only] if only is not None else [p for p in folder.glob(f".*{PARTIAL}") if p.is_file()]
+    for partial in candidates:
+        for path in (partial, *(partial.with_name(partial.name + suffix) for suffix in _COMPANIONS)):
+            with suppress(OSError):
+                path.unlink()
+                removed.append(path)
+    return removed
+
+
+_COMPANIONS = ("-journal", "-wal", "-shm")
+
+
+def _remove_partial(partial: Path) -> None:
+    for path in (partial, *(partial.with_name(partial.name + suffix) for suffix in _COMPANIONS)):
+        path.unlink(missing_ok=True)
 
 
 def quick_check(path: Path) -> str:

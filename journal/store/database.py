@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import stat
 import time
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
@@ -23,6 +24,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import SessionTransaction
 from sqlmodel import Session
 
+from journal.inputs import InputFileError, kind_of, open_regular, storable_parameters
 from journal.store.errors import (
     JournalError,
     JournalReadOnlyError,
@@ -38,7 +40,7 @@ BUSY_TIMEOUT_MS = 10_000
 LOCK_RETRY_PAUSES = (0.5, 1.0, 2.0)  # seconds between further tries after a busy timeout, for writers
 # The newest schema revision. Kept here so that opening an up-to-date journal does not import Alembic
 # (a tenth of a second at start-up); tests/store/test_migrations.py checks it against the scripts.
-SCHEMA_HEAD = "0008"
+SCHEMA_HEAD = "0007"
 
 
 @dataclass(frozen=True)
@@ -49,18 +51,25 @@ class FileState:
 
 def inspect_file(path: Path) -> FileState:
     """Read-only look at `path`: raises a JournalError for anything that must not be opened."""
-    if path.is_dir():
-        raise JournalUnreadableError(path, f"{path} is a folder, not a journal file. Give the path of a .journal file.")
-    if not path.exists():
-        return FileState(exists=False, revision=None)
     try:
-        with path.open("rb") as handle:
-            header = handle.read(100)
-    except PermissionError:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return FileState(exists=False, revision=None)
+    except OSError as exc:
+        raise JournalUnreadableError(path, f"{path} cannot be read ({exc.strerror}).") from None
+    if stat.S_ISDIR(mode):
+        raise JournalUnreadableError(path, f"{path} is a folder, not a journal file. Give the path of a .journal file.")
+    if not stat.S_ISREG(mode):
+        # A device (/dev/null) or a named pipe: SQLite would write a -journal file beside it, and a pipe
+        # blocks whoever opens it. Refused before anything is opened or created.
         raise JournalUnreadableError(
-            path,
-            f"{path} cannot be read: permission denied. Check the file's permissions, or choose another journal.",
-        ) from None
+            path, f"{path} is {kind_of(mode)}, not a journal file. Give the path of a .journal file."
+        )
+    try:
+        with open_regular(path, "journal file") as handle:
+            header = handle.read(100)
+    except InputFileError as error:
+        raise JournalUnreadableError(path, str(error)) from None
     except OSError as exc:
         raise JournalUnreadableError(path, f"{path} cannot be read ({exc.strerror}).") from None
     if not header:
@@ -154,6 +163,14 @@ def _make_engine(path: Path, *, read_only: bool) -> sa.Engine:
             cursor.execute("PRAGMA journal_mode = WAL")
             cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.close()
+
+    @event.listens_for(engine, "before_cursor_execute", retval=True)
+    def _storable(
+        _conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, _many: bool
+    ) -> tuple[str, Any]:
+        # Whoever writes (the window, the command line, an import, a fetched page), no NUL character and no
+        # undecodable byte reaches the file: exports and bundles can then never carry one.
+        return statement, storable_parameters(parameters)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: sa.Connection) -> None:

@@ -6,7 +6,7 @@ No SQLModel import here, so `journal --help` and argument parsing stay quick.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from enum import StrEnum
 from urllib.parse import urlsplit
 
@@ -93,6 +93,7 @@ def status_label(value: str) -> str:
 
 TITLE_MAX = 300
 MAX_COST_CENTS = 10**13  # a hundred billion in any currency is a typing mistake
+MAX_COMMENTS = 10**9  # a billion comments on one page is a typing mistake (and fits every integer column)
 
 
 class FieldError(ValueError):
@@ -127,10 +128,15 @@ def parse_cost(text: str) -> int | None:
     try:
         amount = Decimal(cleaned)
     except InvalidOperation:
-        raise FieldError(f"'{text.strip()}' is not an amount; write a number such as 45 or 120.50.") from None
-    if not amount.is_finite() or amount < 0:
+        raise FieldError(f"'{text.strip()[:40]}' is not an amount; write a number such as 45 or 120.50.") from None
+    if not amount.is_finite():
+        raise FieldError(f"'{text.strip()[:40]}' is not an amount; write a number such as 45 or 120.50.")
+    if amount < 0:
         raise FieldError("The cost must be zero or more, e.g. 45 or 120.50.")
-    cents = int((amount * 100).quantize(Decimal(1)))
+    # Compared before any arithmetic: 1e26 or 1e309 would overflow the decimal context when scaled.
+    if amount >= Decimal(MAX_COST_CENTS) / 100:
+        raise FieldError("That cost is too large; check the amount.")
+    cents = int((amount * 100).to_integral_value(rounding=ROUND_HALF_EVEN))
     if cents >= MAX_COST_CENTS:
         raise FieldError("That cost is too large; check the amount.")
     return cents
@@ -168,8 +174,10 @@ def parse_comment_count(text: str) -> int | None:
     cleaned = text.strip().replace(",", "").replace("+", "")
     if not cleaned:
         return None
-    if not cleaned.isdigit():
-        raise FieldError(f"'{text.strip()}' is not a number of comments; write a whole number such as 120.")
+    if not (cleaned.isascii() and cleaned.isdecimal()):
+        raise FieldError(f"'{text.strip()[:40]}' is not a number of comments; write a whole number such as 120.")
+    if len(cleaned) > len(str(MAX_COMMENTS)) or int(cleaned) >= MAX_COMMENTS:
+        raise FieldError("That number of comments is too large; check it.")
     return int(cleaned)
 
 

@@ -26,12 +26,18 @@ class CheckReport:
     path: Path
     problems: list[str] = field(default_factory=list)
     stories: int | None = None
+    empty: bool = False  # an empty file (or a database with nothing in it): no journal yet, nothing to check
 
     @property
     def sound(self) -> bool:
         return not self.problems
 
     def summary(self) -> str:
+        if self.sound and self.empty:
+            return (
+                f"{self.path} holds no journal yet (it is empty): there is nothing to check. "
+                "The window or `journal add` makes it a journal."
+            )
         if self.sound:
             count = counted(self.stories or 0, "story", "stories")
             return (
@@ -50,15 +56,20 @@ def check_journal(path: Path) -> CheckReport:
         report.problems.append(f"There is no file at {path}. Check the path, or restore a backup.")
         return report
     try:
-        inspect_file(path)
+        state = inspect_file(path)
     except JournalError as error:
         report.problems.append(str(error))
+        return report
+    if state.revision is None and count_stories(path) is None:
+        report.empty = True
         return report
     structure = _structure_problems(path)
     report.problems += structure
     if not structure:
         report.problems += _search_problems(path)
     report.stories = count_stories(path)
+    if report.stories is None and not report.problems:
+        report.problems.append(f"The stories in {path} cannot be counted: the file is damaged. {RESTORE_HINT}")
     return report
 
 

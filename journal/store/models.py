@@ -138,6 +138,9 @@ class CoverageLinkBase(SQLModel):
 
 
 LINK_FIELDS: tuple[str, ...] = tuple(CoverageLinkBase.model_fields)
+LOCAL_LINK_COLUMNS = frozenset({"story_id", "origin", "private_ok"})  # what stays on this laptop (bundles)
+FETCH_STATES = ("to_fetch", "fetched", "failed")  # coverage_link.fetch_state (journal.coverage.capture)
+HEALTH_STATES = ("unknown", "ok", "moved", "dead")  # coverage_link.health (journal.coverage.health)
 
 
 class CoverageLink(CoverageLinkBase, table=True):
@@ -171,6 +174,13 @@ class CoverageLink(CoverageLinkBase, table=True):
     http_status: int | None = Field(default=None, sa_column=sa.Column(sa.Integer, nullable=True))
     final_url: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))
     checked_at: dt.datetime | None = Field(default=None, sa_column=sa.Column(UTCDateTime, nullable=True))
+    # Who added the link, for this laptop only (never in a bundle): "" when a person added it here (typed,
+    # pasted, the command line, a spreadsheet), else where it came from ("bundle anna.sjbundle"). Only links
+    # added here are fetched without being asked (journal.coverage.capture.pending_ids).
+    origin: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))
+    # The person who added it here confirmed that its address is on their own network: it may be fetched
+    # from there (journal.coverage.destinations). Never set for a link that arrived from elsewhere.
+    private_ok: bool = Field(default=False, sa_column=sa.Column(sa.Boolean, nullable=False, server_default=sa.false()))
 
     story: Story = Relationship(back_populates="links")
 

@@ -61,8 +61,10 @@ def parse_value(text: str, metric: str = "comments") -> int:
         cleaned = cleaned.removesuffix("rd").removesuffix("th")
     if not cleaned:
         raise FieldError("Give a number, e.g. 143.")
-    if not cleaned.isdigit():
-        raise FieldError(f"'{text.strip()}' is not a whole number; write it as digits, e.g. 143.")
+    if not (cleaned.isascii() and cleaned.isdecimal()):
+        raise FieldError(f"'{text.strip()[:40]}' is not a whole number; write it as digits, e.g. 143.")
+    if len(cleaned) > len(str(MAX_VALUE)):
+        raise FieldError("That number is too large; check it.")
     return int(cleaned)
 
 

@@ -39,6 +39,8 @@ class LinkRead(CoverageLinkBase):
     http_status: int | None = None
     final_url: str = ""
     checked_at: dt.datetime | None = None
+    origin: str = ""  # "" when added on this laptop, else where it came from ("bundle anna.sjbundle")
+    private_ok: bool = False
 
 
 LINK_READ_FIELDS = frozenset(LinkRead.model_fields)
@@ -195,11 +197,14 @@ def _typed_names(current: str, names: Iterable[str]) -> str:
 _LINK_DEFAULTS: dict[str, Any] = {name: info.default for name, info in CoverageLinkBase.model_fields.items()}
 
 
-def add_link(story_id: str, data: CoverageLinkBase, *, session: Session) -> LinkRead:
-    """Add a link the person gave; the fields filled in `data` count as typed."""
+def add_link(story_id: str, data: CoverageLinkBase, *, session: Session, private_ok: bool = False) -> LinkRead:
+    """Add a link the person gave; the fields filled in `data` count as typed. `private_ok`: they confirmed that
+    its address is on their own network, so it may be fetched from there."""
     story = _get_live(story_id, session)
     position = max((link.position for link in story.links), default=-1) + 1
-    link = CoverageLink(**data.model_dump(), story_id=story_id, position=position, typed_fields=typed_in(data))
+    link = CoverageLink(
+        **data.model_dump(), story_id=story_id, position=position, typed_fields=typed_in(data), private_ok=private_ok
+    )
     session.add(link)
     story.updated_at = utcnow()
     session.flush()
@@ -222,7 +227,19 @@ def update_link(link_id: str, changes: dict[str, Any], *, session: Session) -> b
     if "url" in differing:
         link.fetch_state, link.fetch_error, link.canonical_url = "to_fetch", "", ""
         link.health, link.http_status, link.final_url, link.checked_at = "unknown", None, "", None
+        link.origin, link.private_ok = "", False  # typed here now; a private address needs asking again
     return changed
+
+
+def allow_private_fetch(link_id: str, *, session: Session) -> bool:
+    """The person who added this link here confirmed that its address is on their own network: fetch it from
+    there (again). False for a link that came from elsewhere: only its own author's laptop may allow that."""
+    link = session.get(CoverageLink, link_id)
+    if link is None or link.origin:
+        return False
+    link.private_ok = True
+    link.fetch_state, link.fetch_error = "to_fetch", ""
+    return True
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ from journal.bundles.merge import (
     write_record,
 )
 from journal.bundles.records import story_records
+from journal.coverage.origin import SYNC_ORIGIN
 from journal.store import case_study_versions, search, versioning
 from journal.store.database import Journal
 from journal.store.models import new_id, utcnow
@@ -70,7 +71,7 @@ def apply_page(journal: Journal, page: Page, by_hash: Mapping[str, str]) -> Appl
         for drop in (search.drop_triggers, versioning.drop_triggers, case_study_versions.drop_triggers):
             drop(connection)
         tags = TagCache(session)
-        applied.new = NewStories(session, tags)
+        applied.new = NewStories(session, tags, SYNC_ORIGIN)
         replica = versioning.replica_id(connection)
         unknown = _unknown_here(connection, page)
         bases: list[tuple[str, str, str, int]] = []
@@ -250,7 +251,7 @@ def _take(
         if not exists and own is None and not change.conflicts and applied.new is not None:
             applied.new.add(record, texts)  # the common case of a first sync: many rows per statement
             return
-        write_record(session, record, texts, tags)
+        write_record(session, record, texts, tags, origin=SYNC_ORIGIN)
     connection.execute(CONFLICT.delete().where(CONFLICT.c.story_id == change.id))
     for version in versions:
         if version is chosen or (chosen is None and local is not None and covered(version.version, local)):
@@ -290,7 +291,7 @@ def _merge(
     decision = decide_story(record, texts, held)
     if decision.action in (Action.NEW, Action.UPDATE):
         applied.renew_replica |= _breaks_line(local if local is not None else grave, current.version, replica)
-        write_record(session, record, texts, tags)
+        write_record(session, record, texts, tags, origin=SYNC_ORIGIN)
         applied.written.append(change.id)
         _drop_covered(connection, change.id, current.version)
     elif decision.action == Action.ABSORB:
@@ -300,7 +301,7 @@ def _merge(
     elif decision.action == Action.AUTOMERGE:
         assert local is not None and decision.merged is not None
         vector = versioning.bumped(versioning.merged(local, current.version), replica)
-        write_record(session, {**decision.merged, "version": vector}, {}, tags)
+        write_record(session, {**decision.merged, "version": vector}, {}, tags, origin=SYNC_ORIGIN)
         applied.written.append(change.id)
     elif decision.action == Action.CONFLICT:
         _keep_conflict(connection, change.id, current, by_hash)

@@ -15,15 +15,15 @@ import sqlalchemy as sa
 
 from journal.bundles.records import to_json
 from journal.store import versioning
-from journal.store.models import CaseStudy, CaseStudyStory, Story
+from journal.store.models import CaseStudy, CaseStudyStory, Story, table_of
 from journal.store.team_models import CaseStudyTombstone, SyncWaiting
 from journal.sync.wire import CASE_STUDY_FIELDS
 
-STUDY = CaseStudy.__table__  # type: ignore[attr-defined]
-ENTRY = CaseStudyStory.__table__  # type: ignore[attr-defined]
-STORY = Story.__table__  # type: ignore[attr-defined]
-GRAVE = CaseStudyTombstone.__table__  # type: ignore[attr-defined]
-WAITING = SyncWaiting.__table__  # type: ignore[attr-defined]
+STUDY = table_of(CaseStudy)
+ENTRY = table_of(CaseStudyStory)
+STORY = table_of(Story)
+GRAVE = table_of(CaseStudyTombstone)
+WAITING = table_of(SyncWaiting)
 
 
 def records(connection: sa.Connection, ids: list[str]) -> list[dict[str, Any]]:

@@ -10,10 +10,14 @@ import contextlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from platformdirs import user_config_path
 
 from journal.paths import APP_DIR_NAME
+
+if TYPE_CHECKING:
+    from keyring.backend import KeyringBackend
 
 SERVICE = "story-journal team"
 KEYRING, FILE = "keyring", "file"
@@ -33,7 +37,7 @@ def _token_file(device_id: str) -> Path:
     return token_folder() / f"{device_id}.token"
 
 
-def _usable_keyring() -> object | None:
+def _usable_keyring() -> KeyringBackend | None:
     try:
         import keyring
         from keyring.backends import fail
@@ -49,8 +53,8 @@ def store(device_id: str, token: str) -> Stored:
     backend = _usable_keyring()
     if backend is not None:
         try:
-            backend.set_password(SERVICE, device_id, token)  # type: ignore[attr-defined]
-            if backend.get_password(SERVICE, device_id) == token:  # type: ignore[attr-defined]
+            backend.set_password(SERVICE, device_id, token)
+            if backend.get_password(SERVICE, device_id) == token:
                 return Stored(KEYRING, f"the system keyring ({type(backend).__name__})")
         except Exception:  # a keyring that fails for any reason: the file below instead
             pass
@@ -72,7 +76,7 @@ def load(device_id: str, where: str) -> str | None:
         if backend is None:
             return None
         try:
-            found = backend.get_password(SERVICE, device_id)  # type: ignore[attr-defined]
+            found = backend.get_password(SERVICE, device_id)
         except Exception:
             return None
         return None if found is None else str(found)
@@ -87,5 +91,5 @@ def forget(device_id: str, where: str) -> None:
         backend = _usable_keyring()
         if backend is not None:
             with contextlib.suppress(Exception):
-                backend.delete_password(SERVICE, device_id)  # type: ignore[attr-defined]
+                backend.delete_password(SERVICE, device_id)
     _token_file(device_id).unlink(missing_ok=True)

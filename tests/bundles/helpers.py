@@ -9,6 +9,7 @@ from typing import Any
 from journal.bundles.export import chosen_ids, export_bundle
 from journal.bundles.merge import Plan, apply_import
 from journal.bundles.read import read_bundle
+from journal.bundles.records import LINK_COLUMNS
 from journal.store.database import Journal
 
 
@@ -21,7 +22,8 @@ def dump(journal: Journal, *, with_tag_ids: bool = True) -> dict[str, list[tuple
         if with_tag_ids
         else "SELECT name, color FROM tag WHERE id IN (SELECT tag_id FROM story_tag) ORDER BY name",
         "story_tag": "SELECT st.story_id, t.name FROM story_tag st JOIN tag t ON t.id = st.tag_id ORDER BY 1, 2",
-        "coverage_link": "SELECT * FROM coverage_link ORDER BY id",
+        # Every column but who added the link here (origin, private_ok): that stays on each laptop.
+        "coverage_link": f"SELECT story_id, {', '.join(LINK_COLUMNS)} FROM coverage_link ORDER BY id",
         "link_snapshot": "SELECT * FROM link_snapshot ORDER BY link_id",
         "reading": "SELECT * FROM reading ORDER BY id",
         "tombstone": "SELECT * FROM tombstone ORDER BY story_id",

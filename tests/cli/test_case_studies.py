@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from journal.export.markdown import split_front_matter
+from journal.export.front_matter import split_front_matter
 from tests.cli.helpers import added_id, one_line_error, run, succeeded, user_env
 from tests.export.corpus import CASE_STUDY_ID, build, sid
 
@@ -59,13 +59,21 @@ def test_create_list_add_and_export_a_case_study(tmp_path: Path) -> None:
 def test_export_to_a_file_and_as_html(home: Path) -> None:
     env = user_env(home)
     target = home / "out.md"
-    result = run(journal(home, "export", "Going beyond policy", "-o", str(target)), env=env, cwd=home)
+    refused = run(journal(home, "export", "Going beyond policy", "-o", str(target)), env=env, cwd=home)
+    assert refused.returncode == 1 and refused.stdout == ""
+    assert "a phone number" in refused.stderr and "--allow-confidential" in refused.stderr
+    assert "nothing was written" in refused.stderr and not target.exists()
+    to_stdout = run(journal(home, "export", "Going beyond policy"), env=env, cwd=home)
+    assert to_stdout.returncode == 1 and to_stdout.stdout == ""
+    result = run(
+        journal(home, "export", "Going beyond policy", "-o", str(target), "--allow-confidential"), env=env, cwd=home
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout == ""
     assert target.read_text(encoding="utf-8").startswith("---\ntitle: Going beyond policy\n")
     assert "looks confidential" in result.stderr and "a phone number" in result.stderr
     assert f"Wrote {target}" in result.stderr
-    page = run(journal(home, "export", CASE_STUDY_ID, "--format", "html"), env=env, cwd=home)
+    page = run(journal(home, "export", CASE_STUDY_ID, "--format", "html", "--allow-confidential"), env=env, cwd=home)
     assert page.stdout.startswith("<!DOCTYPE html>") and "<h1>Going beyond policy</h1>" in page.stdout
 
 
@@ -81,10 +89,13 @@ def test_export_story_and_its_refusals(home: Path) -> None:
 
 def test_export_site_writes_the_folder(home: Path) -> None:
     env = user_env(home)
-    result = run(journal(home, "export-site", str(home / "site")), env=env, cwd=home)
+    refused = run(journal(home, "export-site", str(home / "site")), env=env, cwd=home)
+    assert refused.returncode == 1 and "a phone number" in refused.stderr
+    assert not (home / "site").exists()
+    result = run(journal(home, "export-site", str(home / "site"), "--allow-confidential"), env=env, cwd=home)
     assert result.returncode == 0, result.stderr
-    assert result.stdout == f"Wrote 4 files to {home / 'site'}\n"
-    assert (home / "site" / "index.md").exists()
+    assert result.stdout == f"Wrote 5 files to {home / 'site'}\n"
+    assert (home / "site" / "_index.md").exists() and (home / "site" / "README.md").exists()
 
 
 @pytest.mark.parametrize(

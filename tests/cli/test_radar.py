@@ -5,6 +5,7 @@ story; nothing suggested twice; OPML and a folder of alert e-mails; bad input re
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -218,4 +219,8 @@ def test_refusals_are_one_line_and_status_1_and_change_nothing(cli: Cli) -> None
     assert "billion laughs" in one_line_error(cli("radar", "import-opml", str(bad)), 1)
     bad.write_text("<opml><body><outline", encoding="utf-8")
     assert "not well-formed XML" in one_line_error(cli("radar", "import-opml", str(bad)), 1)
+    pipe = cli.path.parent / "feeds-pipe.opml"
+    os.mkfifo(pipe)  # nothing ever writes to it: reading it as a file would wait for ever
+    assert "is a named pipe" in one_line_error(cli("radar", "import-opml", str(pipe)), 1)
+    assert "is a folder" in one_line_error(cli("radar", "import-opml", str(cli.path.parent)), 1)
     assert cli.rows("SELECT id FROM radar_source") == [(source,)]

@@ -5,7 +5,9 @@ Regenerate the golden files after an intended change with `UPDATE_GOLDEN=1 make 
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -13,9 +15,13 @@ import pytest
 import yaml
 from markdown_it import MarkdownIt
 
-from journal.export.markdown import NothingToExportError, case_study_export, split_front_matter, story_export
+from journal.export.front_matter import split_front_matter
+from journal.export.markdown import NothingToExportError, case_study_export, story_export
 from journal.store.database import Journal, open_journal
+from journal.store.models import StoryTag, Tag
 from tests.export.corpus import CASE_STUDY_ID, EMPTY_CASE_STUDY_ID, build, sid
+
+T0 = dt.datetime(2026, 3, 1, tzinfo=dt.UTC)
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -89,8 +95,41 @@ def test_front_matter_parses_and_describes_the_export(corpus: Journal) -> None:
     assert front["tags"] == ["beyond-policy", "industry/retail", "kids"]
     assert [story["id"] for story in front["stories"]] == [sid(2), sid(1)]  # type: ignore[index]
     assert str(front["generator"]).startswith("Story Journal ")
-    assert body.startswith("\n# Going beyond policy\n")
+    assert body.startswith("\nFive stories where people")  # the title is the front matter's, not a `# `
     assert yaml.safe_load(export.markdown.split("---\n")[1]) == front
+
+
+def _front_matter_lines(document: str) -> list[str]:
+    assert document.startswith("---\n")
+    return document.split("---\n")[1].splitlines()
+
+
+def test_front_matter_follows_joplins_and_obsidians_rules(corpus: Journal) -> None:
+    """Joplin re-indents only lines that start with `-`: every list item must be indented under its key.
+    Obsidian's properties: `tags` a list of tags without spaces, dates YYYY-MM-DD."""
+    from journal.store.stories import update_story
+
+    with corpus.write() as session:
+        update_story(sid(1), {"title": "Tags: a list"}, session=session)
+        session.add(Tag(id="7a000000-0000-4000-8000-000000000099", name="went viral & more", created_at=T0))
+        session.flush()
+        session.add(StoryTag(story_id=sid(1), tag_id="7a000000-0000-4000-8000-000000000099"))
+    with corpus.session() as session:
+        documents = [case_study_export(CASE_STUDY_ID, session=session).markdown]
+        documents.append(story_export(sid(1), session=session).markdown)
+    for document in documents:
+        lines = _front_matter_lines(document)
+        for number, line in enumerate(lines):
+            if line.lstrip().startswith("- "):
+                key = next(above for above in reversed(lines[:number]) if not above.lstrip().startswith("- "))
+                key_indent = len(key) - len(key.lstrip())
+                if key.rstrip().endswith(":"):  # the first item of the list under `key:`
+                    assert len(line) - len(line.lstrip()) > key_indent, (line, key)
+            assert not line.startswith("- "), line  # never at the key's own indent
+        front, _body = split_front_matter(document)
+        assert isinstance(front["tags"], list) and all(" " not in tag and "&" not in tag for tag in front["tags"])
+        assert re.search(r"^date: \d{4}-\d{2}-\d{2}$", "\n".join(lines), re.MULTILINE)
+    assert "went-viral-more" in split_front_matter(documents[1])[0]["tags"]  # type: ignore[operator]
 
 
 def test_the_document_is_commonmark_with_no_html_and_only_safe_links(corpus: Journal) -> None:
@@ -101,7 +140,7 @@ def test_the_document_is_commonmark_with_no_html_and_only_safe_links(corpus: Jou
     flat = [t for token in tokens for t in [token, *(token.children or [])]]
     assert not [t for t in flat if t.type in {"html_block", "html_inline"}]
     headings = [(t.tag, tokens[i + 1].content) for i, t in enumerate(tokens) if t.type == "heading_open"]
-    assert [text for tag, text in headings if tag == "h1"] == ["Going beyond policy"]
+    assert [text for tag, text in headings if tag == "h1"] == []  # the title is in the front matter
     assert [text for tag, text in headings if tag == "h2"] == [
         "The giraffe's holiday",
         "Courier pickup and flowers after a customer's mother died",

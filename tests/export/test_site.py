@@ -1,11 +1,10 @@
-"""A folder of exports for a static site: it builds with `mkdocs build --strict`, every file's front matter
-parses, and a failed write leaves the good files that were there."""
+"""Writing exports: plain slugs, atomic writes, and a failed write leaves the good files that were there.
+The site folder with the real publishing tools is tests/export/test_publishing_tools.py."""
 
 from __future__ import annotations
 
 import os
 import resource
-import shutil
 import signal
 import subprocess
 import sys
@@ -13,43 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from journal.export.files import ExportWriteError, atomic_write, export_site, slug
-from journal.export.markdown import split_front_matter
+from journal.export.files import ExportWriteError, atomic_write, slug
 from tests.export.corpus import build
-
-
-def test_the_folder_builds_with_mkdocs_strict_and_front_matter_parses(tmp_path: Path) -> None:
-    journal = build(tmp_path / "c.journal")
-    with journal.session() as session:
-        report = export_site(tmp_path / "site", session=session)
-    journal.close()
-    names = sorted(str(path.relative_to(tmp_path / "site")) for path in report.files)
-    assert names == sorted(["index.md", "going-beyond-policy.md", "empty-one.md", f"archive/{_gone_link()}.md"])
-    for path in report.files:
-        front, body = split_front_matter(path.read_text(encoding="utf-8"))
-        assert front["title"] and front["generator"], path
-        assert body.strip(), path
-    index = (tmp_path / "site" / "index.md").read_text(encoding="utf-8")
-    assert "[Going beyond policy](going-beyond-policy.md) — for the company blog (2 stories)" in index
-    study = (tmp_path / "site" / "going-beyond-policy.md").read_text(encoding="utf-8")
-    assert f"[archived copy](archive/{_gone_link()}.md)" in study
-    assert [item.title for _study, item in report.left_out] == ["Declined story", "Draft story"]
-
-    (tmp_path / "mkdocs.yml").write_text("site_name: Stories\ndocs_dir: site\nsite_dir: built\n", encoding="utf-8")
-    mkdocs = shutil.which("mkdocs", path=str(Path(sys.executable).parent)) or "mkdocs"
-    result = subprocess.run(
-        [mkdocs, "build", "--strict", "--quiet"], cwd=tmp_path, capture_output=True, text=True, timeout=120
-    )
-    assert result.returncode == 0, result.stderr
-    built = (tmp_path / "built" / "going-beyond-policy" / "index.html").read_text(encoding="utf-8")
-    assert "The giraffe&#39;s holiday" in built or "The giraffe's holiday" in built
-    assert "<script>" not in built.split("</head>", 1)[1].split('<script src="')[0]
-
-
-def _gone_link() -> str:
-    from tests.export.corpus import lid
-
-    return lid(2)
 
 
 def test_slugs_are_plain_and_never_empty() -> None:

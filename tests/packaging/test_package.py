@@ -334,3 +334,41 @@ def test_the_window_starts_on_an_x_screen(bundle: Path, home: Path, shared_journ
     finally:
         xvfb.terminate()
         xvfb.wait(timeout=30)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGTERM is how the test closes the window")
+def test_the_window_reads_the_radars_feeds_in_a_child_of_the_built_program(
+    bundle: Path, home: Path, tmp_path: Path
+) -> None:
+    """The radar reads and matches in a child process the app starts from its own executable
+    (journal/radar/child.py): freeze_support() in packaging/launcher.py makes that child do the reading, not
+    open a second window. The first read comes FIRST_READ_MS after the window opens."""
+    from journal.radar.api import Radar
+    from journal.store.database import open_journal
+    from journal.store.sample import fill_with_sample
+    from journal.ui.radar.poller import FIRST_READ_MS
+    from tests.radar.conftest import about_the_stories
+    from tests.radar.feeds import rss, serve
+
+    path = tmp_path / "radar.journal"
+    with serve(tmp_path / "site") as server:
+        journal = open_journal(path)
+        fill_with_sample(journal)
+        Radar(journal).add_feed(server.write("/feed.xml", rss(about_the_stories(server.base))))
+        journal.close()
+        with start_window(bundle, home, path) as process:
+            deadline = time.monotonic() + FIRST_READ_MS / 1000 + 90
+            suggested = 0
+            while time.monotonic() < deadline and process.poll() is None and suggested < 3:
+                time.sleep(1)
+                with sqlite3.connect(path) as raw:
+                    suggested = raw.execute("SELECT count(*) FROM radar_suggestion").fetchone()[0]
+                raw.close()
+            assert process.poll() is None, process.communicate()[1]
+            assert suggested == 3
+            process.send_signal(signal.SIGTERM)
+            _, stderr = process.communicate(timeout=30)
+            assert process.returncode == 0 and "Traceback" not in stderr, stderr
+    with sqlite3.connect(path) as raw:
+        assert raw.execute("SELECT state FROM radar_source").fetchall() == [("ok",)]
+    raw.close()

@@ -137,6 +137,12 @@ def test_a_new_draft_story_from_a_suggestion_and_from_an_unmatched_entry(suggest
 
         assert session.get(Story, made.story_id).deleted_at is not None  # type: ignore[union-attr]
 
+    suggested.reopen(drafted.suggestion_id)  # the draft of an unmatched entry: the entry is unmatched again
+    with sample.session() as session:
+        assert session.get(Story, drafted.story_id).deleted_at is not None  # type: ignore[union-attr]
+    assert bread.id in {entry.id for entry in suggested.unmatched()}
+    assert suggested.new_story(bread.id, kind="entry").story_id != drafted.story_id  # and can be drafted again
+
 
 def test_an_address_already_linked_to_a_story_is_not_suggested(
     radar: Radar, sample: Journal, server: FeedServer

@@ -74,7 +74,9 @@ class CsvImportDialog(QDialog):
             QMessageBox.warning(self, "Cannot import this file", plain_error(error))
             return
         self.sheet = sheet
-        self.note.setText(sheet.note or f"Choose the field each column of {self.path.name} fills.")
+        self.note.setText(
+            f"{sheet.encoding_line} {sheet.note or f'Choose the field each column of {self.path.name} fills.'}"
+        )
         for header, target in zip(sheet.headers, guess_mapping(sheet.headers), strict=True):
             combo = QComboBox()
             combo.setAccessibleName(f"Field for column {header}")
@@ -104,7 +106,9 @@ class CsvImportDialog(QDialog):
         for row_number, row in enumerate(shown):
             cells = [str(row.line), *row.values[: len(sheet.headers)]]
             cells += [""] * (len(sheet.headers) + 1 - len(cells))
-            cells.append("; ".join(row.errors))
+            cells.append(
+                "; ".join(row.errors or (["read as Windows (cp1252) text: check it"] if row.windows_text else []))
+            )
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if row.errors:

@@ -19,8 +19,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from journal import APP_NAME
-from journal.export.files import SiteReport, atomic_write, slug
-from journal.export.html import standalone_page
+from journal.export.files import SitePlan, SiteReport, atomic_write, slug
 from journal.export.markdown import Export, NothingToExportError
 from journal.export.privacy import Finding, LeftOut
 from journal.store.errors import JournalError
@@ -68,6 +67,14 @@ def left_out_sentence(left_out: Sequence[LeftOut]) -> str:
     names = "; ".join(f"“{item.title}” ({item.reason})" for item in left_out[:MAX_LISTED])
     more = f" and {count - MAX_LISTED} more" if count > MAX_LISTED else ""
     return f" Left out {counted(count, 'story', 'stories')}: {names}{more}."
+
+
+def notes_sentence(notes: Sequence[str]) -> str:
+    """What else the export left out (an address naming a hidden customer, a coverage link), in short."""
+    if not notes:
+        return ""
+    more = f" (and {len(notes) - 1} more)" if len(notes) > 1 else ""
+    return f" {notes[0]}{more}"
 
 
 def show_error(parent: QWidget, error: BaseException) -> None:
@@ -146,16 +153,20 @@ class Exporter(QObject):
         self._run(lambda: self._service.export(case_study_id), lambda e: self._write(e, e.markdown, ".md", "Markdown"))
 
     def html_page(self, case_study_id: str) -> None:
-        def page(export: Export) -> None:
-            self._write(export, standalone_page(export.markdown, export.title), ".html", "Web page")
+        def made() -> tuple[Export, str, list[Finding]]:
+            export = self._service.export(case_study_id)
+            page = export.page()
+            return export, page, export.findings + export.page_findings(page)
 
-        self._run(lambda: self._service.export(case_study_id), page)
+        self._run(made, lambda made: self._write(made[0], made[1], ".html", "Web page", made[2]))
 
     def story_markdown(self, story_id: str) -> None:
         self._run(lambda: self._service.story_export(story_id), lambda e: self._write(e, e.markdown, ".md", "Markdown"))
 
-    def _write(self, export: Export, text: str, suffix: str, kind: str) -> None:
-        if not confirm_findings(self._parent, export.findings):
+    def _write(
+        self, export: Export, text: str, suffix: str, kind: str, findings: Sequence[Finding] | None = None
+    ) -> None:
+        if not confirm_findings(self._parent, export.findings if findings is None else findings):
             self._say("Nothing was exported.")
             return
         path = self.ask_save_path(f"Export “{export.title}”", slug(export.title), suffix, f"{kind} files")
@@ -163,7 +174,8 @@ class Exporter(QObject):
             self._say("")
             return
         self._run(
-            lambda: atomic_write(path, text), lambda _: self._say(f"Wrote {path}." + left_out_sentence(export.left_out))
+            lambda: atomic_write(path, text),
+            lambda _: self._say(f"Wrote {path}." + left_out_sentence(export.left_out) + notes_sentence(export.notes)),
         )
 
     def copy_markdown(self, case_study_id: str) -> None:
@@ -172,36 +184,35 @@ class Exporter(QObject):
                 self._say("Nothing was copied.")
                 return
             QGuiApplication.clipboard().setText(export.markdown)
-            self._say(f"Copied “{export.title}” as Markdown." + left_out_sentence(export.left_out))
+            self._say(
+                f"Copied “{export.title}” as Markdown."
+                + left_out_sentence(export.left_out)
+                + notes_sentence(export.notes)
+            )
 
         self._run(lambda: self._service.export(case_study_id), copy)
 
     def site_folder(self) -> None:
         service = self._service
 
-        def findings() -> tuple[int, list[Finding]]:
-            summaries = service.summaries()
-            return len(summaries), [finding for s in summaries for finding in service.export(s.id).findings]
-
-        def write(found: tuple[int, list[Finding]]) -> None:
-            count, listed = found
-            if not count:
+        def write(plan: SitePlan) -> None:
+            if not plan.studies:
                 self._say("There is no case study to export yet: make one in View ▸ Case studies.")
                 return
-            if not confirm_findings(self._parent, listed):
+            if not confirm_findings(self._parent, plan.findings):
                 self._say("Nothing was exported.")
                 return
             folder = self.ask_folder("Export every case study into a folder")
             if folder is None:
                 self._say("")
                 return
-            self._run(lambda: service.export_site(folder), lambda report: written(folder, report))
+            self._run(lambda: service.write_site(plan, folder), lambda report: written(folder, report))
 
         def written(folder: Path, report: SiteReport) -> None:
             left_out = [item for _title, item in report.left_out]
             self._say(
-                f"Wrote {len(report.files)} files into {folder} (index.md and one file per case study)."
+                f"Wrote {len(report.files)} files into {folder} (a home page and one file per case study)."
                 + left_out_sentence(left_out)
             )
 
-        self._run(findings, write)
+        self._run(service.plan_site, write)

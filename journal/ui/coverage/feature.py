@@ -1,5 +1,6 @@
 """Coverage in the main window: pages of new links are fetched in the background (LinkFetcher), Coverage ▸
-Fetch Waiting Links and Check Links, and quiet reports in the status bar."""
+Fetch Waiting Links, Fetch Received Links and Check Links, quiet reports in the status bar, and the question
+before a link added here is fetched from the person's own network (PrivateLinkPrompt)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton
 
 from journal.ui.coverage.fetcher import LinkFetcher
+from journal.ui.coverage.private_links import PrivateLinkPrompt
 from journal.ui.shell.actions import Act
 from journal.ui.shell.seam import Shell
 from journal.words import counted
@@ -72,9 +74,12 @@ class CoverageFeature(QObject):
         self.shell = shell
         self.fetcher = LinkFetcher(shell.services.links, parent=self)
         self.status = LinkStatus(shell, self.fetcher)
+        self.private_prompt = PrivateLinkPrompt(shell, self.fetcher)
         self.fetch_action = shell.action(Act.FETCH_LINKS)
+        self.received_action = shell.action(Act.FETCH_RECEIVED_LINKS)
         self.check_action = shell.action(Act.CHECK_LINKS)
         self.fetch_action.triggered.connect(self.fetcher.retry_now)
+        self.received_action.triggered.connect(self.fetcher.fetch_received)
         self.check_action.triggered.connect(self.check)
         shell.when_closed(self.fetcher.close)  # stop asking for pages; what is written stays written
         QTimer.singleShot(0, self.fetcher.retry_now)  # links saved while offline, or by the command line

@@ -40,6 +40,7 @@ class LinkFetcher(QObject):
     fetch_progress = Signal(int, int)  # done, total (a batch of more than one link)
     check_progress = Signal(int, int)  # done, total
     check_finished = Signal(str)  # a sentence for the status bar
+    private_refused = Signal(object)  # Stored: a link added here points to this laptop's own network
 
     def __init__(self, links: LinkService, settings: FetchSettings | None = None, parent: Any = None) -> None:
         super().__init__(parent)
@@ -48,6 +49,7 @@ class LinkFetcher(QObject):
         self.retry_delays_ms = RETRY_DELAYS_MS
         self._queue: list[str] = []
         self._in_flight: set[str] = set()
+        self._again: set[str] = set()  # asked for while in flight (a person allowed it meanwhile): next batch
         self._deferred: set[str] = set()  # tried while offline: wait for the retry, not the next edit
         self._fetching = False
         self._checking = False
@@ -88,11 +90,30 @@ class LinkFetcher(QObject):
             self, self.links.waiting, lambda ids, error: self._enqueue(ids or [] if error is None else [])
         )
 
+    def fetch_received(self) -> None:
+        """Fetch the links that came from elsewhere (bundles, the team) and wait: a person asked (public addresses
+        only)."""
+        if self._closed:
+            return
+        links = self.links
+        run_in_background(
+            self,
+            lambda: links.waiting(received=True),
+            lambda ids, error: self._enqueue(ids or [] if error is None else []),
+        )
+
     def _story_touched(self, story_id: str) -> None:
         if self._closed or self._announcing:  # our own announcement: nothing new to fetch
             return
         ids = self.links.waiting(story_id)  # an indexed look-up of one story's links
         self._enqueue([link_id for link_id in ids if link_id not in self._deferred])
+
+    def fetch_again(self, link_id: str) -> None:
+        """Fetch this link (again) as soon as possible: the person just allowed it."""
+        if link_id in self._in_flight:
+            self._again.add(link_id)
+        else:
+            self._enqueue([link_id])
 
     def _enqueue(self, ids: list[str]) -> None:
         known = self._in_flight | set(self._queue)
@@ -119,6 +140,8 @@ class LinkFetcher(QObject):
             self.fetch_progress.emit(done, total)
         if result.state == "to_fetch":
             self._deferred.add(result.link_id)
+        if result.private and not result.received:
+            self.private_refused.emit(result)
         self._changed(result.story_id)
 
     def _changed(self, story_id: str) -> None:
@@ -139,6 +162,8 @@ class LinkFetcher(QObject):
         tried = self._in_flight
         self._fetching = False
         self._in_flight = set()
+        self._queue.extend(link_id for link_id in self._again if link_id not in self._queue)
+        self._again.clear()
         if self._closed:
             return
         if outcome is None:  # the journal could not be written just now (e.g. locked): try again later

@@ -7,6 +7,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QStyle
 
+from journal.coverage.origin import origin_description
 from journal.store.stories import LinkRead
 
 _Icon = QStyle.StandardPixmap
@@ -22,6 +23,10 @@ def link_state(link: LinkRead) -> tuple[str, str, QStyle.StandardPixmap]:
         return label, f"The page is gone ({link.http_status}).{copy}{checked}", _Icon.SP_MessageBoxCritical
     if link.health == "moved":
         return "Moved", f"The page moved for good to {link.final_url}.{checked}", _Icon.SP_ArrowForward
+    if link.fetch_state == "to_fetch" and link.origin:
+        source = origin_description(link.origin)
+        why = f"This link came from {source}; it is fetched only when you ask (Coverage ▸ Fetch Received Links)."
+        return "Received", why, _Icon.SP_FileIcon
     if link.fetch_state == "to_fetch":
         why = link.fetch_error or "The page will be fetched in the background."
         return "To fetch", why, _Icon.SP_BrowserReload

@@ -8,6 +8,7 @@ from journal.ui.services.bundles import BundleService
 from journal.ui.services.case_studies import CaseStudyService
 from journal.ui.services.conflicts import ConflictService
 from journal.ui.services.links import LinkService
+from journal.ui.services.radar import RadarService
 from journal.ui.services.reach import ReachService
 from journal.ui.services.stories import StoryService
 
@@ -20,3 +21,4 @@ class Services:
     links: LinkService
     bundles: BundleService
     conflicts: ConflictService
+    radar: RadarService

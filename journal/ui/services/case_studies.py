@@ -10,7 +10,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from journal.export.files import SiteReport, export_site
+from journal.export.files import SitePlan, SiteReport, plan_site, write_site
 from journal.export.markdown import Export, NothingToExportError, case_study_export, story_export
 from journal.store import case_studies
 from journal.store.case_studies import CaseStudySummary, EntryRead
@@ -52,9 +52,13 @@ class CaseStudyService(QObject):
         with self.journal.session() as session:
             return story_export(story_id, session=session)
 
-    def export_site(self, folder: Any) -> SiteReport:
+    def plan_site(self) -> SitePlan:
+        """Every file of a site export, made (not written) with its findings."""
         with self.journal.session() as session:
-            return export_site(folder, session=session)
+            return plan_site(session=session)
+
+    def write_site(self, plan: SitePlan, folder: Any) -> SiteReport:
+        return write_site(plan, folder)
 
     # ------------------------------------------------------------ writing
     def create(self, title: str, story_ids: Sequence[str] = ()) -> str:

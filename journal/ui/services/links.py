@@ -39,10 +39,11 @@ class LinkService:
         self.stories = stories
         self._journal = stories.journal
 
-    def waiting(self, story_id: str | None = None) -> list[str]:
-        """The links still to be fetched (of one story: an indexed look-up), oldest first. Any thread."""
+    def waiting(self, story_id: str | None = None, *, received: bool = False) -> list[str]:
+        """The links still to be fetched (of one story: an indexed look-up), oldest first; with `received`, also
+        those that came from elsewhere (bundles, the team), which wait until a person asks. Any thread."""
         with self._journal.session() as session:
-            return pending_ids(session=session, story_id=story_id)
+            return pending_ids(session=session, story_id=story_id, received=received)
 
     def fetch(
         self, settings: FetchSettings, link_ids: list[str], progress: Progress, cancel: threading.Event

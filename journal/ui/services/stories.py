@@ -118,6 +118,14 @@ class StoryService(QObject):
         if changed:
             self.story_updated.emit(story_id)
 
+    def allow_private(self, story_id: str, link_id: str) -> bool:
+        """Let a link the person added be fetched from their own network (they said yes when asked)."""
+        with self.journal.write() as session:
+            allowed = stories.allow_private_fetch(link_id, session=session)
+        if allowed:
+            self.links_changed.emit(story_id)
+        return allowed
+
     def remove_link(self, story_id: str, link_id: str) -> stories.RemovedLink | None:
         with self.journal.write() as session:
             removed = stories.remove_link(link_id, session=session)
@@ -205,6 +213,16 @@ class StoryService(QObject):
     def links_written(self, story_id: str) -> None:
         """A fetch or a link check filled in this story's links."""
         self.links_changed.emit(story_id)
+
+    def links_added(self, story_id: str) -> None:
+        """Another service added or removed a link of this story (the radar's, or its undo): the story list
+        shows it, and the link fetcher fetches a new link's page."""
+        self.story_updated.emit(story_id)
+        self.links_changed.emit(story_id)
+
+    def stories_added(self) -> None:
+        """Another service added a story or put one in the bin (the radar's draft, or its undo)."""
+        self.stories_changed.emit()
 
     def stories_written(self) -> None:
         """Stories and tags were added, changed or deleted in bulk (an import, a resolved deletion)."""

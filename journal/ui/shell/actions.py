@@ -39,7 +39,11 @@ class Act(Enum):
     EXPORT_SITE = auto()
     # coverage
     FETCH_LINKS = auto()
+    FETCH_RECEIVED_LINKS = auto()
     CHECK_LINKS = auto()
+    # coverage radar
+    COVERAGE_RADAR = auto()
+    READ_FEEDS = auto()
     # reach
     IMPACT_DASHBOARD = auto()
     # safety
@@ -84,7 +88,19 @@ ACTIONS: dict[Act, ActionSpec] = {
     Act.EXPORT_CASE_STUDY: ActionSpec("&Case study (Markdown, HTML, clipboard)…"),
     Act.EXPORT_SITE: ActionSpec("&All case studies to a folder…"),
     Act.FETCH_LINKS: ActionSpec("&Fetch Waiting Links", status_tip="Fetch the pages of links saved while offline"),
+    Act.FETCH_RECEIVED_LINKS: ActionSpec(
+        "Fetch &Received Links",
+        status_tip="Fetch the pages of links that came in bundles or from the team (never fetched unless you ask)",
+    ),
     Act.CHECK_LINKS: ActionSpec("&Check Links", status_tip="Ask every link's site whether the page is still there"),
+    Act.COVERAGE_RADAR: ActionSpec(
+        "Coverage &radar",
+        "Ctrl+Shift+R",
+        status_tip="Posts from the feeds you watch that are about your stories",
+        object_name="coverageRadarAction",
+        window_shortcut=True,
+    ),
+    Act.READ_FEEDS: ActionSpec("&Read Radar Feeds Now", status_tip="Read the radar's feeds and alert e-mails now"),
     Act.IMPACT_DASHBOARD: ActionSpec(
         "Impact &dashboard", "Ctrl+Shift+D", object_name="impactDashboardAction", window_shortcut=True
     ),

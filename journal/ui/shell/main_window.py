@@ -150,6 +150,12 @@ class MainWindow(QMainWindow):
     def add_banner(self, widget: QWidget) -> None:
         self._central.insertWidget(self._central.count() - 1, widget)
 
+    def add_sidebar_entry(self, key: str, text: str, activated: Callable[[], None]) -> None:
+        self.sidebar.add_feature_entry(key, text, activated)
+
+    def set_sidebar_entry(self, key: str, text: str, *, strong: bool = False) -> None:
+        self.sidebar.set_feature_entry(key, text, strong=strong)
+
     def set_read_only(self) -> None:
         self._read_only = True
         self.editor.set_read_only()

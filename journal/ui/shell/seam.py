@@ -56,6 +56,14 @@ class Shell(Protocol):
         """A band across the top of the window, above the stories."""
         ...
 
+    def add_sidebar_entry(self, key: str, text: str, activated: Callable[[], None]) -> None:
+        """An entry in the sidebar, under All stories, that opens what the feature shows (clicked, or Enter)."""
+        ...
+
+    def set_sidebar_entry(self, key: str, text: str, *, strong: bool = False) -> None:
+        """New text for the feature's sidebar entry (a count: "Coverage radar (3)"); `strong` shows it in bold."""
+        ...
+
     def set_read_only(self) -> None:
         """Nothing can be written to this journal: no new, deleted or edited stories, tags or searches."""
         ...

@@ -1,12 +1,15 @@
-"""The sidebar: all stories, saved searches ("smart lists") and the tag library, each with its count.
+"""The sidebar: all stories, saved searches ("smart lists") and the tag library, each with its count; and the
+entries features add (the coverage radar's inbox, with the count of what waits in it).
 
-Choosing an entry shows its stories in the list. Tags are a tree (`parent/child`); rename, merge, delete
-and colour them from the context menu or the keyboard (F2 renames, Delete deletes), and undo any of it.
+Choosing an entry shows its stories in the list (a feature's entry opens what the feature shows). Tags are a
+tree (`parent/child`); rename, merge, delete and colour them from the context menu or the keyboard (F2
+renames, Delete deletes), and undo any of it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Signal
@@ -31,9 +34,17 @@ from journal.ui.services.background import run_in_background
 from journal.ui.services.stories import StoryService
 from journal.ui.stories.commands import SnapshotCommand, StoryFocus
 
-KindRole = Qt.ItemDataRole.UserRole + 1  # "all", "saved", "tag", or "" for a heading
-KeyRole = Qt.ItemDataRole.UserRole + 2  # the saved search id, or the tag's full name
+KindRole = Qt.ItemDataRole.UserRole + 1  # "all", "saved", "tag", "feature", or "" for a heading
+KeyRole = Qt.ItemDataRole.UserRole + 2  # the saved search id, the tag's full name, or the feature entry's key
 COUNT_DELAY_MS = 800  # counts are refreshed this long after the last change, not on every keystroke
+FEATURE = "feature"
+
+
+@dataclass
+class _FeatureEntry:
+    text: str
+    activated: Callable[[], None]
+    strong: bool = False
 
 
 def _dot(color: str | None) -> QIcon:
@@ -74,6 +85,7 @@ class Sidebar(QWidget):
         self.color_action = self._tree_action("Colour…", QKeySequence(), self.color_current)
         self.clear_color_action = self._tree_action("No colour", QKeySequence(), lambda: self.set_color(None))
 
+        self._features: dict[str, _FeatureEntry] = {}
         self._asked = self._answered = 0
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -100,6 +112,36 @@ class Sidebar(QWidget):
         action.triggered.connect(slot)
         self.tree.addAction(action)
         return action
+
+    # ------------------------------------------------------------ a feature's entries
+    def add_feature_entry(self, key: str, text: str, activated: Callable[[], None]) -> None:
+        """An entry under All stories that opens something of a feature's (clicked, or Enter)."""
+        self._features[key] = _FeatureEntry(text, activated)
+        if self.model.rowCount():
+            self.model.insertRow(len(self._features), self._feature_item(key))
+
+    def set_feature_entry(self, key: str, text: str, *, strong: bool = False) -> None:
+        """New text for a feature's entry (say, with a count); `strong`: in bold, something waits there."""
+        entry = self._features[key]
+        entry.text, entry.strong = text, strong
+        for index in self.model.match(self.model.index(0, 0), KeyRole, key, 1, Qt.MatchFlag.MatchExactly):
+            if index.data(KindRole) == FEATURE:
+                item = self.model.itemFromIndex(index)
+                self._style_feature(item, entry)
+
+    def _feature_item(self, key: str) -> QStandardItem:
+        item = self._item(self._features[key].text, FEATURE, key)
+        item.setSelectable(False)  # it opens a window; the list keeps showing what was chosen before
+        self._style_feature(item, self._features[key])
+        return item
+
+    @staticmethod
+    def _style_feature(item: QStandardItem, entry: _FeatureEntry) -> None:
+        item.setText(entry.text)
+        item.setToolTip(entry.text)
+        font = item.font()
+        font.setBold(entry.strong)
+        item.setFont(font)
 
     # ------------------------------------------------------------ contents
     @property
@@ -137,6 +179,8 @@ class Sidebar(QWidget):
         root = self.model.invisibleRootItem()
         everything = self._item(f"All stories ({total})", "all", "")
         root.appendRow(everything)
+        for key in self._features:
+            root.appendRow(self._feature_item(key))
 
         section = self._item("Saved searches", "", "")
         section.setSelectable(False)
@@ -220,7 +264,9 @@ class Sidebar(QWidget):
 
     def _choose(self, index: QModelIndex) -> None:
         kind, key = index.data(KindRole), index.data(KeyRole)
-        if kind == "all":
+        if kind == FEATURE:
+            self._features[key].activated()
+        elif kind == "all":
             self.query_chosen.emit(StoryQuery())
         elif kind == "tag":
             self.query_chosen.emit(StoryQuery(tags=(key,)))

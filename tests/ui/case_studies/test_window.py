@@ -455,10 +455,10 @@ def test_exports_ask_about_confidential_text_and_write_what_the_exporter_makes(
     actions(window).export_site_action.trigger()
     exported(qtbot, actions(window).exporter)
     assert answered.done
-    assert sorted(path.name for path in site.iterdir()) == ["exported.md", "index.md", "second-one.md"]
-    index = (site / "index.md").read_text(encoding="utf-8")
-    assert "(exported.md)" in index and "(second-one.md)" in index
-    assert "index.md" in window.statusBar().currentMessage() and str(site) in window.statusBar().currentMessage()
+    assert sorted(path.name for path in site.iterdir()) == ["README.md", "_index.md", "exported.md", "second-one.md"]
+    index = (site / "_index.md").read_text(encoding="utf-8")
+    assert "(exported/)" in index and "(second-one/)" in index
+    assert "home page" in window.statusBar().currentMessage() and str(site) in window.statusBar().currentMessage()
 
 
 def test_an_unwritable_place_is_said_in_a_message_box(
