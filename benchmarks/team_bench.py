@@ -47,6 +47,7 @@ import httpx
 import psycopg
 from psycopg.types.json import Jsonb
 
+from journal.coverage.origin import SYNC_ORIGIN
 from journal.server import accounts, database
 from journal.server.local import LocalPostgres, answers_health, free_port
 from journal.server.sample import PASSWORD, now, seed, story
@@ -91,7 +92,8 @@ def raw_baseline(url: str, team_id: str, path: Path) -> float:
                 }
                 stories.append(tuple(row.get(name) for name in columns))
                 for link in record["links"]:
-                    link = {**link, "story_id": record["id"]}
+                    # The columns a sync fills that the record does not carry, as a sync fills them.
+                    link = {**link, "story_id": record["id"], "origin": SYNC_ORIGIN, "private_ok": False}
                     link.pop("snapshot", None)
                     links.append(tuple(link.get(name) for name in link_columns))
                 for tag in record["tags"]:
