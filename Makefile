@@ -39,6 +39,13 @@ team-server: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
 
+## The team server at scale (a PostgreSQL of its own in /tmp, real server processes on 127.0.0.1): first sync of
+## 100,000 stories, no-op syncs, a burst of 1,000 laptops on one and two servers, memory; ratios, JSON last.
+## Smaller: make bench-team TEAM_BENCH_ARGS="--stories 20000 --laptops 300"
+.PHONY: bench-team
+bench-team: $(STAMP)
+	$(BIN)/python benchmarks/team_bench.py $(TEAM_BENCH_ARGS)
+
 $(PACKAGE_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,package]'
 	touch $(PACKAGE_STAMP)

@@ -126,6 +126,15 @@ def _leave(args: argparse.Namespace, journal: Journal, out: TextIO) -> int:
     return 0
 
 
+def progress_bar(done: int, total: int | None, width: int = 24) -> str:
+    """`[#########...............]  37%` for a sync's progress line (a spinner-less count when the total is unknown)."""
+    if not total:
+        return f"[{'.' * width}]"
+    share = min(done / total, 1.0)
+    filled = int(share * width)
+    return f"[{'#' * filled}{'.' * (width - filled)}] {share:4.0%}"
+
+
 def _sync(args: argparse.Namespace, journal: Journal, out: TextIO) -> int:
     from journal.sync import engine
     from journal.sync.client import Offline, SyncError
@@ -134,7 +143,7 @@ def _sync(args: argparse.Namespace, journal: Journal, out: TextIO) -> int:
 
     def progress(step: engine.Progress) -> None:
         if terminal:
-            sys.stderr.write(f"\r{step.message}\x1b[K")
+            sys.stderr.write(f"\r{progress_bar(step.done, step.total)} {step.message}\x1b[K")
             sys.stderr.flush()
 
     try:

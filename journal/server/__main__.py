@@ -2,13 +2,17 @@
 
     journal-server init --database URL
     journal-server user add EMAIL --team TEAM --role rep|marketer|admin [--password-stdin]
+    journal-server user password EMAIL [--password-stdin]
     journal-server user list [--json]
     journal-server device list [EMAIL] [--json]
     journal-server device revoke ID
     journal-server tombstones purge --older-than DAYS
+    journal-server pushes purge --older-than DAYS
     journal-server run --database URL [--host 127.0.0.1] [--port 8765] [--tls-cert FILE --tls-key FILE]
+                       [--pool N] [--replica URL] [--log-format json|text]
 
-JOURNAL_SERVER_DATABASE may stand for --database. Problems give one line on stderr and exit status 1.
+JOURNAL_SERVER_DATABASE may stand for --database, JOURNAL_SERVER_REPLICA for --replica.
+Problems give one line on stderr and exit status 1.
 """
 
 from __future__ import annotations
@@ -16,11 +20,12 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
-from journal.server.database import DATABASE_VARIABLE, ServerError
+from journal.server.database import DATABASE_VARIABLE, REPLICA_VARIABLE, ServerError
 
 
 class _Parser(argparse.ArgumentParser):
@@ -43,7 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     _database(init)
     init.set_defaults(run=_init)
 
-    user = commands.add_parser("user", help="people: add, list")
+    user = commands.add_parser("user", help="people: add, password, list")
     users = user.add_subparsers(dest="user_command", metavar="ACTION", required=True)
     add = users.add_parser("add", help="add a person to a team (the team is made when it is new)")
     add.add_argument("email", metavar="EMAIL")
@@ -52,6 +57,11 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     _database(add)
     add.set_defaults(run=_user_add)
+    password = users.add_parser("password", help="give someone a new password (their devices stay signed in)")
+    password.add_argument("email", metavar="EMAIL")
+    password.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    _database(password)
+    password.set_defaults(run=_user_password)
     listing = users.add_parser("list", help="everyone, by team")
     listing.add_argument("--json", action="store_true")
     _database(listing)
@@ -78,6 +88,13 @@ def build_parser() -> argparse.ArgumentParser:
     _database(purge)
     purge.set_defaults(run=_purge)
 
+    pushes = commands.add_parser("pushes", help="the answers kept for pushes a laptop might resend")
+    pushes_actions = pushes.add_subparsers(dest="pushes_command", metavar="ACTION", required=True)
+    forget = pushes_actions.add_parser("purge", help="forget the answers of pushes older than DAYS (7 is plenty)")
+    forget.add_argument("--older-than", metavar="DAYS", type=float, required=True)
+    _database(forget)
+    forget.set_defaults(run=_purge_pushes)
+
     run = commands.add_parser("run", help="serve the team journal")
     _database(run)
     run.add_argument("--host", default="127.0.0.1", help="plain HTTP only on a loopback address (default 127.0.0.1)")
@@ -85,6 +102,14 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--tls-cert", metavar="FILE", help="serve HTTPS with this certificate (PEM)")
     run.add_argument("--tls-key", metavar="FILE", help="... and this private key (PEM)")
     run.add_argument("--pool", type=int, default=8, help="database connections per process (default 8)")
+    run.add_argument(
+        "--replica",
+        metavar="URL",
+        help=f"a PostgreSQL streaming replica to read pages from when it has caught up (default: ${REPLICA_VARIABLE})",
+    )
+    run.add_argument(
+        "--log-format", choices=["json", "text"], default="json", help="log lines on stderr (default: json)"
+    )
     run.set_defaults(run=_run)
     return parser
 
@@ -145,6 +170,19 @@ def _user_add(args: argparse.Namespace) -> int:
     return 0
 
 
+def _user_password(args: argparse.Namespace) -> int:
+    from journal.server import accounts
+
+    password = _password(args)
+    with _connection(args) as connection:
+        try:
+            accounts.set_password(connection, args.email, password)
+        except accounts.AccountError as error:
+            raise ServerError(str(error)) from None
+    print(f"{args.email.strip().lower()} has a new password; the old one no longer signs in.")
+    return 0
+
+
 def _user_list(args: argparse.Namespace) -> int:
     from journal.server import accounts
 
@@ -201,6 +239,15 @@ def _purge(args: argparse.Namespace) -> int:
     return 0
 
 
+def _purge_pushes(args: argparse.Namespace) -> int:
+    from journal.server.maintenance import purge_push_answers
+
+    with _connection(args) as connection:
+        count = purge_push_answers(connection, args.older_than)
+    print(f"Forgot the answers of {count} pushes older than {args.older_than:g} days.")
+    return 0
+
+
 def _run(args: argparse.Namespace) -> int:
     from journal.server import database
 
@@ -215,19 +262,27 @@ def _run(args: argparse.Namespace) -> int:
             "with TLS in front of a server on 127.0.0.1 (see the README), or give --tls-cert and --tls-key."
         )
     database.check_schema(url)
+    replica = args.replica or os.environ.get(REPLICA_VARIABLE) or None
+    if replica:
+        database.database_url(replica)
     import uvicorn
 
     from journal.server.app import create_app
+    from journal.server.observe import configure_logging
+
+    configure_logging(args.log_format)
 
     scheme = "https" if args.tls_cert else "http"
     print(f"Serving the team journal on {scheme}://{args.host}:{args.port} (Ctrl+C stops).", flush=True)
     uvicorn.run(
-        create_app(url, pool_size=args.pool),
+        create_app(url, pool_size=args.pool, replica=replica),
         host=args.host,
         port=args.port,
         ssl_certfile=args.tls_cert,
         ssl_keyfile=args.tls_key,
-        log_level="warning",
+        log_config=None,  # journal/server/observe.py's JSON lines instead of uvicorn's own
+        log_level="info",
+        access_log=False,  # one line per request comes from the app, without query strings
         timeout_graceful_shutdown=5,
     )
     return 0

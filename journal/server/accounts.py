@@ -100,6 +100,21 @@ def add_user(connection: psycopg.Connection[Any], email: str, team: str, role: s
     return account_id
 
 
+def set_password(connection: psycopg.Connection[Any], email: str, password: str) -> None:
+    """A new password for someone (a lost laptop whose password may be known); wrong tries so far are forgotten.
+    Their devices keep working: revoke the lost one with `device revoke`."""
+    address = normal_email(email)
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(f"Choose a password of at least {MIN_PASSWORD} characters.")
+    with connection.transaction():
+        changed = connection.execute(
+            "UPDATE account SET password_hash = %s WHERE email = %s", (_HASHER.hash(password), address)
+        ).rowcount
+        if changed != 1:
+            raise AccountError(f"There is no account for {address}; `journal-server user list` shows who there is.")
+        connection.execute("DELETE FROM login_failure WHERE email = %s", (address,))
+
+
 def list_users(connection: psycopg.Connection[Any]) -> list[dict[str, Any]]:
     rows = connection.execute(
         """SELECT a.email, t.name, a.role, a.created_at,

@@ -11,7 +11,16 @@
     PUT  /v1/snapshots/{sha256}         one coverage text (UTF-8), checked against its hash
     GET  /v1/snapshots/{sha256}
     POST /v1/push                       journal/server/push.py
-    GET  /v1/changes?after=N&limit=M    journal/server/pull.py
+    GET  /v1/changes?after=N&limit=M[&seen=S]   journal/server/pull.py (from the replica when it has caught up)
+    GET  /health                        is this process up, and can it reach PostgreSQL (and its replica)?
+    GET  /metrics                       Prometheus metrics of this process (journal/server/observe.py)
+
+Pages may be read from a PostgreSQL streaming replica (`--replica URL`). A replica shows the primary as it
+was a moment ago: pushes to a team are numbered under the team's lock, so what a replica has replayed is
+always every change up to some number and none after. A page is read there only when the replica's
+sequence has reached both the laptop's cursor and the highest number the laptop has been told of (`seen`,
+from its pushes); otherwise, or when the replica cannot answer, from the primary. So a laptop's cursor
+never goes back, it never skips a change, and it always reads its own pushes.
 
 Every /v1 request names the protocol it speaks in the Story-Journal-Protocol header; a laptop too old (or
 too new) for this server is told so in plain words and nothing is done.
@@ -20,6 +29,8 @@ too new) for this server is told so in plain words and nothing is done.
 from __future__ import annotations
 
 import json
+import logging
+import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
@@ -27,6 +38,7 @@ from typing import Any
 import psycopg
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from psycopg_pool import ConnectionPool, PoolTimeout
 from starlette.concurrency import run_in_threadpool
 
@@ -34,6 +46,7 @@ from journal import __version__
 from journal.bundles.format import BundleError
 from journal.server import accounts, database, pull, push
 from journal.server.accounts import Caller
+from journal.server.observe import Metrics, log
 from journal.sync import wire
 
 SIGN_IN_BYTES = 64 * 1024
@@ -49,18 +62,27 @@ def problem(status: int, error: str, message: str, headers: dict[str, str] | Non
     return JSONResponse({"error": error, "message": message, **extra}, status_code=status, headers=headers)
 
 
-def create_app(url: str, *, pool_size: int = 8) -> FastAPI:
+def create_app(url: str, *, pool_size: int = 8, replica: str | None = None) -> FastAPI:
+    metrics = Metrics()
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.pool = await run_in_threadpool(database.open_pool, url, size=pool_size)
+        # The replica may be down when the server starts: pages come from the primary until it answers.
+        app.state.replica = None if replica is None else database.open_pool(replica, size=pool_size, wait=False)
+        log("started", database=database.shown(url), replica=None if replica is None else database.shown(replica))
         try:
             yield
         finally:
+            if app.state.replica is not None:
+                await run_in_threadpool(app.state.replica.close)
             await run_in_threadpool(app.state.pool.close)
+            log("stopped")
 
     app = FastAPI(
         title="Story Journal team server", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None
     )
+    app.state.metrics = metrics
 
     @app.middleware("http")
     async def protocol(request: Request, call_next: Callable[[Request], Any]) -> Response:
@@ -85,6 +107,35 @@ def create_app(url: str, *, pool_size: int = 8) -> FastAPI:
         response.headers["Cache-Control"] = "no-store"
         return response
 
+    @app.middleware("http")
+    async def observed(request: Request, call_next: Callable[[Request], Any]) -> Response:
+        """One log line and the metrics of every request (added last, so it wraps the protocol check too)."""
+        start = time.perf_counter()
+        metrics.in_flight.inc()
+        status = 500
+        try:
+            response: Response = await call_next(request)
+            status = response.status_code
+            return response
+        finally:
+            metrics.in_flight.dec()
+            seconds = time.perf_counter() - start
+            found = request.scope.get("route")
+            route = getattr(found, "path", "unknown")
+            metrics.requests.labels(route, str(status)).inc()
+            metrics.latency.labels(route).observe(seconds)
+            if route not in ("/health", "/metrics"):
+                log(
+                    "request",
+                    level=logging.WARNING if status >= 500 else logging.INFO,
+                    method=request.method,
+                    route=route,
+                    status=status,
+                    ms=round(seconds * 1000, 1),
+                    device=getattr(request.state, "device", None),
+                    protocol=request.headers.get(wire.PROTOCOL_HEADER),
+                )
+
     @app.exception_handler(HTTPProblem)
     async def on_problem(_request: Request, exc: HTTPProblem) -> Response:
         return problem(exc.status, exc.error, exc.message, **exc.extra)
@@ -101,12 +152,15 @@ def create_app(url: str, *, pool_size: int = 8) -> FastAPI:
                     header = request.headers.get("Authorization", "")
                     token = header.removeprefix("Bearer ").strip() if header.startswith("Bearer ") else None
                     caller = accounts.authenticate(connection, token)
+                    request.state.device = caller.device_id
                 return job(connection, caller)
         except accounts.Revoked as error:
             raise HTTPProblem(401, "revoked", str(error)) from None
         except accounts.Unauthorized as error:
             raise HTTPProblem(401, "unauthorized", str(error)) from None
-        except (psycopg.OperationalError, PoolTimeout):
+        except (psycopg.OperationalError, PoolTimeout) as error:
+            metrics.unavailable.inc()
+            log("database unavailable", level=logging.WARNING, reason=" ".join(str(error).split())[:300])
             raise HTTPProblem(
                 503, "unavailable", "The team server cannot reach its database just now; try again in a moment."
             ) from None
@@ -121,6 +175,35 @@ def create_app(url: str, *, pool_size: int = 8) -> FastAPI:
                 )
             chunks.append(chunk)
         return b"".join(chunks)
+
+    @app.get("/health")
+    async def health(request: Request) -> Response:
+        """200 when this process can reach PostgreSQL (for a load balancer's check), else 503; the replica's
+        state and how many changes it is behind are told, never a reason to fail."""
+
+        def check() -> Response:
+            answer: dict[str, Any] = {"status": "ok", "version": __version__, "protocol": wire.PROTOCOL}
+            try:
+                with request.app.state.pool.connection(timeout=5) as connection:
+                    primary = _total_seq(connection)
+            except (psycopg.Error, PoolTimeout):
+                return JSONResponse({**answer, "status": "unavailable", "database": "unreachable"}, status_code=503)
+            answer["database"] = "ok"
+            if request.app.state.replica is not None:
+                try:
+                    with request.app.state.replica.connection(timeout=2) as connection:
+                        answer["replica_behind"] = max(primary - _total_seq(connection), 0)
+                    answer["replica"] = "ok"
+                except (psycopg.Error, PoolTimeout):
+                    answer["replica"] = "unreachable"
+            return JSONResponse(answer)
+
+        result: Response = await run_in_threadpool(check)
+        return result
+
+    @app.get("/metrics")
+    async def prometheus() -> Response:
+        return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
     @app.get("/v1/hello")
     async def hello() -> dict[str, Any]:
@@ -286,7 +369,9 @@ def create_app(url: str, *, pool_size: int = 8) -> FastAPI:
             assert caller is not None
             try:
                 batch = wire.check_push(raw)
-                return JSONResponse(push.apply_push(connection, caller, batch))
+                answer = push.apply_push(connection, caller, batch)
+                metrics.pushed.inc(batch.size())
+                return JSONResponse(answer)
             except push.MissingSnapshots as missing:
                 return problem(
                     409, "missing_snapshots", "Send these coverage snapshots first.", missing=missing.digests
@@ -298,14 +383,33 @@ def create_app(url: str, *, pool_size: int = 8) -> FastAPI:
         return result
 
     @app.get("/v1/changes")
-    async def get_changes(request: Request, after: int = 0, limit: int = wire.PAGE_SIZE) -> Response:
-        if after < 0 or not 1 <= limit <= wire.MAX_PAGE:
+    async def get_changes(request: Request, after: int = 0, limit: int = wire.PAGE_SIZE, seen: int = 0) -> Response:
+        if after < 0 or seen < 0 or not 1 <= limit <= wire.MAX_PAGE:
             raise HTTPProblem(400, "bad_request", f"after must be 0 or more and limit between 1 and {wire.MAX_PAGE}.")
+
+        def from_replica(caller: Caller) -> dict[str, Any] | None:
+            """The page read on the replica, when it has replayed everything this laptop knows of."""
+            replica_pool: ConnectionPool | None = request.app.state.replica
+            if replica_pool is None:
+                return None
+            try:
+                with replica_pool.connection(timeout=1) as replica_connection:
+                    row = replica_connection.execute("SELECT seq FROM team WHERE id = %s", (caller.team_id,)).fetchone()
+                    if row is None or int(row[0]) < max(after, seen):
+                        return None
+                    return pull.changes(replica_connection, caller, after, limit)
+            except (psycopg.Error, PoolTimeout):
+                return None  # down, or a query cancelled by replay: the primary answers
 
         def job(connection: psycopg.Connection[Any], caller: Caller | None) -> Response:
             assert caller is not None
             try:
-                return JSONResponse(pull.changes(connection, caller, after, limit))
+                page = from_replica(caller)
+                metrics.pages.labels("primary" if page is None else "replica").inc()
+                if page is None:
+                    page = pull.changes(connection, caller, after, limit)
+                metrics.pulled.inc(len(page["changes"]))
+                return JSONResponse(page)
             except pull.ResyncNeeded:
                 return problem(
                     410,
@@ -318,3 +422,8 @@ def create_app(url: str, *, pool_size: int = 8) -> FastAPI:
         return result
 
     return app
+
+
+def _total_seq(connection: psycopg.Connection[Any]) -> int:
+    row = connection.execute("SELECT coalesce(sum(seq), 0) FROM team").fetchone()
+    return int(row[0]) if row else 0

@@ -13,6 +13,10 @@ from psycopg_pool import ConnectionPool
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 DATABASE_VARIABLE = "JOURNAL_SERVER_DATABASE"
+REPLICA_VARIABLE = "JOURNAL_SERVER_REPLICA"
+# The schemas this server's code works with. Each migration is written so that servers keep running while
+# `journal-server init` applies it, and a server can be upgraded before or after the database.
+SERVES = ("s0001", "s0002")
 
 
 class ServerError(Exception):
@@ -121,7 +125,7 @@ def check_schema(url: str) -> None:
     wanted = head()
     if row is None:
         raise ServerError("The database has no team journal yet; run `journal-server init --database URL` first.")
-    if row[0] != wanted:
+    if row[0] != wanted and row[0] not in SERVES:
         raise ServerError(
             f"The database's schema is {row[0]}, this server needs {wanted}: run `journal-server init` "
             "(or update the server if the database is newer)."
@@ -135,7 +139,15 @@ def connect(url: str) -> psycopg.Connection[tuple[object, ...]]:
         raise _unreachable(url, error) from None
 
 
-def open_pool(url: str, *, size: int = 8) -> ConnectionPool:
+def shown(url: str) -> str:
+    """A database address without its password, for logs."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    where = f"{parts.username}@{host}" if parts.username else host
+    return urlunsplit((parts.scheme, f"{where}:{parts.port}" if parts.port else where, parts.path, "", ""))
+
+
+def open_pool(url: str, *, size: int = 8, wait: bool = True) -> ConnectionPool:
     pool = ConnectionPool(
         libpq_url(url),
         min_size=1,
@@ -147,5 +159,5 @@ def open_pool(url: str, *, size: int = 8) -> ConnectionPool:
         kwargs={"connect_timeout": 10, "autocommit": True},
         check=ConnectionPool.check_connection,  # a connection broken by a database restart is replaced
     )
-    pool.open(wait=True, timeout=30)
+    pool.open(wait=wait, timeout=30)
     return pool

@@ -79,14 +79,10 @@ def page(connection: psycopg.Connection[Any], team_id: str, after: int, limit: i
     return [_item(row) for row in rows]
 
 
-def save(connection: psycopg.Connection[Any], team_id: str, item: Item) -> None:
-    connection.execute(
-        """INSERT INTO item (team_id, kind, id, seq, version, record, deleted_at, by, conflicts, author_id, changed_at)
-           VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, now())
-           ON CONFLICT (team_id, kind, id) DO UPDATE SET
-             seq = EXCLUDED.seq, version = EXCLUDED.version, record = EXCLUDED.record,
-             deleted_at = EXCLUDED.deleted_at, by = EXCLUDED.by, conflicts = EXCLUDED.conflicts,
-             author_id = EXCLUDED.author_id, changed_at = now()""",
+def save(connection: psycopg.Connection[Any], team_id: str, changed: Iterable[Item]) -> None:
+    """Write the changed items in one go (psycopg sends the statements pipelined: one round trip, not one per
+    item, which matters while the team's lock is held)."""
+    rows = [
         (
             team_id,
             item.kind,
@@ -98,8 +94,22 @@ def save(connection: psycopg.Connection[Any], team_id: str, item: Item) -> None:
             item.by,
             Jsonb(item.conflicts),
             item.author_id,
-        ),
-    )
+        )
+        for item in changed
+    ]
+    if not rows:
+        return
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            """INSERT INTO item
+                 (team_id, kind, id, seq, version, record, deleted_at, by, conflicts, author_id, changed_at)
+               VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, now())
+               ON CONFLICT (team_id, kind, id) DO UPDATE SET
+                 seq = EXCLUDED.seq, version = EXCLUDED.version, record = EXCLUDED.record,
+                 deleted_at = EXCLUDED.deleted_at, by = EXCLUDED.by, conflicts = EXCLUDED.conflicts,
+                 author_id = EXCLUDED.author_id, changed_at = now()""",
+            rows,
+        )
 
 
 def texts(connection: psycopg.Connection[Any], team_id: str, digests: Iterable[str]) -> dict[str, str]:

@@ -30,7 +30,7 @@ def postgres_bin() -> Path:
     """The folder of initdb and pg_ctl: on PATH, else Debian's /usr/lib/postgresql/<version>/bin."""
     found = shutil.which("initdb")
     if found:
-        return Path(found).parent
+        return Path(found).resolve().parent  # a link on PATH: the folder with the other programs too
     versions = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(p.split("/")[4]))
     if not versions:
         raise LocalPostgresError(
@@ -38,6 +38,22 @@ def postgres_bin() -> Path:
             "apt-get install postgresql"
         )
     return Path(versions[-1]).parent
+
+
+def answers_health(base: str, seconds: float) -> bool:
+    """Whether a team server (or a load balancer in front of it) at `base` answers /health with 200 within
+    `seconds` (for scripts and tests that have just started one)."""
+    import httpx
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base}/health", timeout=2).status_code == 200:
+                return True
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    return False
 
 
 def free_port() -> int:

@@ -1,4 +1,5 @@
-"""Keeping the server's store small: deletions are remembered for a while, then forgotten.
+"""Keeping the server's store small: deletions are remembered for a while, then forgotten; so are the
+answers kept for pushes that might be resent.
 
 A forgotten deletion cannot reach a laptop that has not synced since; so each team remembers the highest
 sequence number it forgot (`purged_seq`), and a laptop whose cursor is older reads the whole journal again
@@ -17,7 +18,7 @@ def purge_tombstones(connection: psycopg.Connection[Any], older_than_days: float
     teams = [row[0] for row in connection.execute("SELECT id FROM team ORDER BY name").fetchall()]
     for team_id in teams:
         with connection.transaction():
-            connection.execute("SELECT seq FROM team WHERE id = %s FOR UPDATE", (team_id,))
+            connection.execute("SELECT seq FROM team WHERE id = %s FOR NO KEY UPDATE", (team_id,))
             rows = connection.execute(
                 """DELETE FROM item WHERE team_id = %s AND record IS NULL
                    AND changed_at < now() - make_interval(secs => %s) RETURNING seq""",
@@ -30,3 +31,13 @@ def purge_tombstones(connection: psycopg.Connection[Any], older_than_days: float
                 )
             forgotten += len(rows)
     return forgotten
+
+
+def purge_push_answers(connection: psycopg.Connection[Any], older_than_days: float) -> int:
+    """Forget the stored answers of pushes older than this (a laptop resends a push within seconds)."""
+    with connection.transaction():
+        rows = connection.execute(
+            "DELETE FROM push WHERE created_at < now() - make_interval(secs => %s) RETURNING 1",
+            (older_than_days * 86400,),
+        ).fetchall()
+    return len(rows)

@@ -81,7 +81,12 @@ def redact(record: dict[str, Any], view: View, text_of: TextOf) -> dict[str, Any
     """The story (wire record) as `view` may see it."""
     if view == View.FULL:
         return record
-    shown = copy.deepcopy(record)
+    # A rep's view changes only fields and link notes: copies of those; a marketer's changes more.
+    shown = (
+        copy.deepcopy(record)
+        if view == View.MARKETER
+        else {**record, "fields": dict(record["fields"]), "links": [dict(link) for link in record["links"]]}
+    )
     fields = shown["fields"]
     for name in PRIVATE:
         fields[name] = ""

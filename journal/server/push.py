@@ -1,7 +1,8 @@
 """A push: a batch of stories, case studies and deletions from one laptop, decided and stored in ONE
 transaction.
 
-The transaction first takes the lock of the team's row (`SELECT ... FOR UPDATE`): pushes to one team are
+The transaction first takes the lock of the team's row (`SELECT ... FOR NO KEY UPDATE`, which does not
+hold back rows that merely refer to the team, such as coverage texts sent meanwhile): pushes to one team are
 applied one after another, and each change gets the next number of the team's sequence while the lock is
 held, so a change is never committed with a number lower than one a reader has already passed. The device
 is checked again under that lock, so a device revoked meanwhile pushes nothing. A push id already answered
@@ -71,7 +72,7 @@ class _Batch:
 def apply_push(connection: psycopg.Connection[Any], caller: Caller, push: Push) -> dict[str, Any]:
     with connection.transaction():
         team = connection.execute(
-            "SELECT seq, replica FROM team WHERE id = %s FOR UPDATE", (caller.team_id,)
+            "SELECT seq, replica FROM team WHERE id = %s FOR NO KEY UPDATE", (caller.team_id,)
         ).fetchone()
         assert team is not None
         revoked = connection.execute("SELECT revoked_at FROM device WHERE id = %s", (caller.device_id,)).fetchone()
@@ -106,13 +107,13 @@ def apply_push(connection: psycopg.Connection[Any], caller: Caller, push: Push) 
             _case_study(batch, record)
         for grave in push.case_study_graves:
             _case_study_grave(batch, grave)
-        for digest, text in batch.inline.items():
-            connection.execute(
-                "INSERT INTO snapshot (team_id, sha256, text) VALUES (%s, %s, %s) ON CONFLICT DO NOTHING",
-                (caller.team_id, digest, text),
-            )
-        for item in batch.changed.values():
-            items.save(connection, caller.team_id, item)
+        if batch.inline:
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    "INSERT INTO snapshot (team_id, sha256, text) VALUES (%s, %s, %s) ON CONFLICT DO NOTHING",
+                    [(caller.team_id, digest, text) for digest, text in batch.inline.items()],
+                )
+        items.save(connection, caller.team_id, batch.changed.values())
         connection.execute("UPDATE team SET seq = %s WHERE id = %s", (batch.seq, caller.team_id))
         response = {"push_id": push.push_id, "results": batch.results, "seq": batch.seq}
         connection.execute(

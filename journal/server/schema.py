@@ -10,7 +10,8 @@
 - item: what the team holds of each story and case study: the current version (a record, or a deletion),
   the versions kept in conflicts with it, who first sent it (its author), and its place in the sequence.
 - snapshot: coverage page texts by SHA-256, per team, sent once.
-- push: the answer to every push, by device and push id, so a retried push gets the same answer.
+- push: the answer to every push, by device and push id, so a retried push gets the same answer (a retry
+  comes within seconds; `journal-server pushes purge` forgets answers older than some days).
 """
 
 from __future__ import annotations
@@ -99,4 +100,5 @@ push = sa.Table(
     sa.Column("push_id", pg.UUID(as_uuid=False), primary_key=True),
     sa.Column("response", pg.JSONB, nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+    sa.Index("ix_push_created_at", "created_at"),
 )

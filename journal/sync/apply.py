@@ -74,14 +74,27 @@ def apply_page(journal: Journal, page: Page, by_hash: Mapping[str, str]) -> Appl
         tags = TagCache(session)
         applied.new = NewStories(session, tags, SYNC_ORIGIN)
         replica = versioning.replica_id(connection)
+        unknown = _unknown_here(connection, page)
+        bases: list[tuple[str, str, str, int]] = []
         for change in page.changes:
             if change.kind == CASE_STUDY:
                 _case_study(connection, change)
                 applied.case_studies += 1
+            elif change.id in unknown and change.current.record is not None and not change.conflicts:
+                # Never seen here (most of a first sync): written many rows at a time, nothing to decide.
+                record = change.current.record
+                applied.new.add(bundle_form(record), texts_of(record, by_hash))
+                applied.written.append(change.id)
+                bases.append(("story", change.id, versioning.dumps(change.current.version), 0))
+                applied.stories += 1
             else:
                 _story(session, change, by_hash, tags, replica, applied)
                 applied.stories += 1
         applied.new.flush()
+        if bases:
+            connection.exec_driver_sql(
+                "INSERT OR REPLACE INTO sync_base (kind, id, version, deleted) VALUES (?, ?, ?, ?)", bases
+            )
         case_studies.fill_waiting(connection)
         if applied.renew_replica:
             versioning.renew_replica_id(connection)
@@ -100,6 +113,25 @@ def apply_page(journal: Journal, page: Page, by_hash: Mapping[str, str]) -> Appl
         case_study_versions.install_triggers(connection)
         state.save(connection, cursor=page.next)
     return applied
+
+
+def _unknown_here(connection: sa.Connection, page: Page) -> set[str]:
+    """The page's stories this journal has never heard of: no story, deletion, base or conflict here."""
+    ids = [change.id for change in page.changes if change.kind != CASE_STUDY]
+    unknown = set(ids)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        for table, column in (
+            ("story", "id"),
+            ("tombstone", "story_id"),
+            ("sync_base", "kind = 'story' AND id"),
+            ("story_conflict", "story_id"),
+        ):
+            name = column.rsplit(" ", 1)[-1]
+            rows = connection.exec_driver_sql(f"SELECT {name} FROM {table} WHERE {column} IN ({marks})", tuple(chunk))
+            unknown.difference_update(row[0] for row in rows)
+    return unknown
 
 
 def _version(connection: sa.Connection, story_id: str) -> dict[str, int] | None:

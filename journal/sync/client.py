@@ -26,6 +26,11 @@ class Offline(SyncError):
     """The server cannot be reached (or cannot reach its database) just now."""
 
 
+class Unavailable(Offline):
+    """The server answered that it cannot reach its database (503): nothing was done, and sending the same
+    request again at once would only wait as long again."""
+
+
 class Revoked(SyncError):
     """This laptop was signed out of the team by an admin."""
 
@@ -75,6 +80,9 @@ class TeamClient:
         if token:
             headers["Authorization"] = f"Bearer {token}"
         self._http = httpx.Client(base_url=self.server, headers=headers, timeout=TIMEOUT, transport=transport)
+        # The highest change number the server has told this client of (its pushes' answers): a server that
+        # reads pages from a replica reads them there only once the replica has replayed that far.
+        self.seen = 0
 
     def close(self) -> None:
         self._http.close()
@@ -170,8 +178,14 @@ class TeamClient:
         body = json.dumps(document, ensure_ascii=False).encode("utf-8")
         for pause in (*RETRY_PAUSES, None):
             try:
-                answer = self._json("POST", "/v1/push", content=body, headers={"Content-Type": "application/json"})
-                return dict(answer)
+                answer = dict(
+                    self._json("POST", "/v1/push", content=body, headers={"Content-Type": "application/json"})
+                )
+                if isinstance(answer.get("seq"), int):
+                    self.seen = max(self.seen, answer["seq"])
+                return answer
+            except Unavailable:
+                raise
             except Offline:
                 if pause is None:
                     raise
@@ -179,7 +193,7 @@ class TeamClient:
         raise AssertionError("unreachable")
 
     def changes(self, after: int, limit: int = wire.PAGE_SIZE) -> bytes:
-        response = self._request("GET", "/v1/changes", params={"after": after, "limit": limit})
+        response = self._request("GET", "/v1/changes", params={"after": after, "limit": limit, "seen": self.seen})
         if len(response.content) > wire.MAX_BODY_BYTES:
             raise Refused("The team server sent a page larger than the protocol allows; nothing was changed.")
         return response.content
@@ -210,6 +224,8 @@ def _refusal(response: httpx.Response) -> SyncError:
         return ResyncNeeded(message)
     if status == 409 and error == "missing_snapshots":
         return MissingSnapshots([str(d) for d in found.get("missing", [])])
-    if status in (502, 503, 504):
+    if status == 503:
+        return Unavailable(message)
+    if status in (502, 504):
         return Offline(message)
     return Refused(message)

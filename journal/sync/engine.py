@@ -18,7 +18,8 @@ import datetime as dt
 import json
 import socket
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Generator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -33,6 +34,7 @@ from journal.sync.wire import CASE_STUDY, STORY
 from journal.words import counted
 
 MAX_BATCH_BYTES = 16 * 1024 * 1024
+PULL_PAGE = 500  # changes asked for in one page (two pages at most are in memory: one applied, one coming)
 
 
 class NotJoined(SyncError):
@@ -43,7 +45,7 @@ class NotJoined(SyncError):
 class Progress:
     stage: str  # "push" or "pull"
     done: int  # changes sent, or received, so far
-    total: int | None  # for a push, how many are waiting; a pull does not know in advance
+    total: int | None  # for a push, how many are waiting; for a pull, about how many changes there are
     message: str
     # For a page pulled: the stories and case studies it brought (changed, added, deleted, or a version kept in
     # conflict), and whether a story came or went (a list of stories must be read again, not just refreshed).
@@ -340,32 +342,51 @@ def _pull(
     report: Callable[[Progress], None],
     stop: Callable[[], bool],
 ) -> None:
-    while True:
-        if stop():
-            result.cancelled = True
-            return
-        page = wire.check_page(client.changes(cursor), cursor)
-        by_hash = _snapshot_texts(journal, client, page)
-        story_ids = tuple(change.id for change in page.changes if change.kind == STORY)
-        study_ids = tuple(change.id for change in page.changes if change.kind == CASE_STUDY)
-        before = _live(journal, story_ids)
-        try:
-            applied = apply.apply_page(journal, page, by_hash)
-        except (sa.exc.IntegrityError, BundleError) as error:
-            reason = error if isinstance(error, BundleError) else "it names an id this journal has for something else"
-            raise Refused(
-                f"A page from the team server could not be applied ({reason}); nothing was changed."
-            ) from None
-        result.pulled += len(page.changes) - applied.unchanged
-        cursor = page.next
-        came_or_went = bool(applied.deleted) or any(story_id not in before for story_id in applied.written)
-        report(
-            Progress(
-                "pull", result.pulled, None, f"Received {result.pulled} changes", story_ids, study_ids, came_or_went
-            )
-        )
-        if not page.more:
-            return
+    # How many changes there are to read at most (the team's sequence counts every change ever numbered;
+    # a story changed twice is read once): enough for a progress bar, corrected if it falls short.
+    total = max(int(client.status().get("seq", 0)) - cursor, 0)
+    pages = _pages(client, cursor)
+    try:
+        for page in pages:
+            if stop():
+                result.cancelled = True
+                return
+            by_hash = _snapshot_texts(journal, client, page)
+            story_ids = tuple(change.id for change in page.changes if change.kind == STORY)
+            study_ids = tuple(change.id for change in page.changes if change.kind == CASE_STUDY)
+            before = _live(journal, story_ids)
+            try:
+                applied = apply.apply_page(journal, page, by_hash)
+            except (sa.exc.IntegrityError, BundleError) as error:
+                reason = (
+                    error if isinstance(error, BundleError) else "it names an id this journal has for something else"
+                )
+                raise Refused(
+                    f"A page from the team server could not be applied ({reason}); nothing was changed."
+                ) from None
+            result.pulled += len(page.changes) - applied.unchanged
+            total = max(total, result.pulled + (1 if page.more else 0))
+            came_or_went = bool(applied.deleted) or any(story_id not in before for story_id in applied.written)
+            message = f"Received {result.pulled} of about {total} changes"
+            report(Progress("pull", result.pulled, total, message, story_ids, study_ids, came_or_went))
+    finally:
+        pages.close()
+
+
+def _pages(client: TeamClient, cursor: int) -> Generator[wire.Page, None, None]:
+    """The pages after `cursor`, each checked whole; the next one is asked for (and checked) in a thread while
+    the caller applies this one, so the server's work and the laptop's overlap. The cursor still moves only
+    with an applied page: stopping anywhere loses nothing."""
+
+    def fetch(after: int) -> wire.Page:
+        return wire.check_page(client.changes(after, PULL_PAGE), after)
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-pull") as pool:
+        coming: Future[wire.Page] | None = pool.submit(fetch, cursor)
+        while coming is not None:
+            page = coming.result()
+            coming = pool.submit(fetch, page.next) if page.more else None
+            yield page
 
 
 def _live(journal: Journal, story_ids: tuple[str, ...]) -> set[str]:

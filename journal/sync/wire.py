@@ -98,13 +98,13 @@ def digests(record: dict[str, Any]) -> dict[str, str]:
 def bundle_form(record: dict[str, Any]) -> dict[str, Any]:
     """The wire record without its snapshot references, as journal/bundles/decide.py and write_record take it
     (the texts are passed beside it)."""
-    plain = copy.deepcopy(record)
-    for link in plain["links"]:
-        snapshot = link.get("snapshot")
-        if snapshot is not None:
-            snapshot.pop("sha256", None)
-            snapshot.pop("text", None)
-    return plain
+    links = []
+    for link in record["links"]:
+        link = dict(link)
+        if link.get("snapshot") is not None:
+            link["snapshot"] = {k: v for k, v in link["snapshot"].items() if k not in ("sha256", "text")}
+        links.append(link)
+    return {**record, "fields": dict(record["fields"]), "links": links}
 
 
 def wire_form(record: dict[str, Any], digests_by_link: dict[str, str]) -> dict[str, Any]:
@@ -129,12 +129,15 @@ def _story(raw: Any, what: str, link_ids: set[str], reading_ids: set[str]) -> di
     """A wire story record, checked as a bundle's story is, with its snapshot references checked too."""
     if not isinstance(raw, dict) or not isinstance(raw.get("links"), list):
         raise WireError(f"{what} is not a story record. Nothing was changed.")
-    plain = copy.deepcopy(raw)
+    # What arrives was just parsed and is used only through what this returns: copied only where changed
+    # (a deep copy of every page cost as much as checking it).
+    plain = {**raw, "links": [dict(link) if isinstance(link, dict) else link for link in raw["links"]]}
     refs: dict[str, tuple[str, str]] = {}
     for link in plain["links"]:
         snapshot = link.get("snapshot") if isinstance(link, dict) else None
         if not isinstance(snapshot, dict):
             continue
+        snapshot = link["snapshot"] = dict(snapshot)
         digest, text = snapshot.pop("sha256", None), snapshot.pop("text", None)
         link_id = str(link.get("id"))
         if (digest is None) == (text is None):

@@ -78,6 +78,15 @@ def add_user(url: str, email: str, role: str = "rep", team: str = "Support") -> 
         return accounts.add_user(connection, email, team, role, PASSWORD)
 
 
+def reps_joined(db_url: str, server_url: str, laptops: dict[str, Laptop], *names: str) -> list[Laptop]:
+    """Reps NAME@example.com added to the team, each with a laptop joined to the server at `server_url`."""
+    for name in names:
+        add_user(db_url, f"{name}@example.com")
+    for name in names:
+        laptops[name].join(server_url, f"{name}@example.com")
+    return [laptops[name] for name in names]
+
+
 def server_env() -> dict[str, str]:
     env = dict(os.environ)
     env.pop(database.DATABASE_VARIABLE, None)

@@ -59,9 +59,14 @@ class SyncStatus(QObject):
             self.progress.setFormat("Sending %v/%m")
             if step.total > wire.MAX_BATCH:
                 self._show_progress()
-        else:  # a pull does not know how many changes are coming
-            self.progress.setRange(0, 0)
-            self.progress.setFormat(f"Received {step.done}")
+        else:
+            if step.total:  # about how many changes there are (the team's sequence)
+                self.progress.setRange(0, step.total)
+                self.progress.setValue(step.done)
+                self.progress.setFormat("Received %v of about %m")
+            else:
+                self.progress.setRange(0, 0)
+                self.progress.setFormat(f"Received {step.done}")
             if step.done >= wire.PAGE_SIZE:
                 self._show_progress()
 
