@@ -203,7 +203,7 @@ def open_and_save(app: JournalApp, journal: Path, rng: random.Random) -> dict[st
     qapp = QApplication.instance()
     assert qapp is not None
     editor = window.editor
-    service = window.service
+    service = window.services.stories
 
     load_s: list[float] = []
     load_paint_s: list[float] = []
@@ -307,7 +307,7 @@ def typing_lag(app: JournalApp, words: list[str]) -> dict[str, Any]:
     assert window is not None
     field_ = search_field(window)
     model = window.model
-    service = window.service
+    service = window.services.stories
 
     def search_for(text: str) -> None:  # what a keystroke triggers when the window has no search field
         query = StoryQuery(text=text)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QSettings, Qt, QTimer
@@ -30,6 +31,7 @@ from journal.ui.services.case_studies import CaseStudyService
 from journal.ui.services.conflicts import ConflictService
 from journal.ui.services.links import LinkService
 from journal.ui.services.reach import ReachService
+from journal.ui.services.search_index import SearchIndexer
 from journal.ui.services.stories import StoryService
 from journal.ui.shell.collector import MainThreadCollector
 from journal.ui.shell.icon import APP_ID, app_icon
@@ -197,6 +199,10 @@ class JournalApp(QObject):
         BundlesFeature(window)
         ReachFeature(window)
         window.start()
+        indexer = SearchIndexer(services.stories, window)
+        indexer.progress.connect(window.say)
+        window.when_closed(indexer.close)
+        _after_first_rows(window, indexer.start)  # the index is opened (or built) once the rows are painted
         old = self.window
         self.window, self.journal, self._title = window, journal, title
         self.settings.setValue(journal_setting(journal.path, "path"), str(journal.path))
@@ -215,6 +221,16 @@ class JournalApp(QObject):
             self.journal = None
         self._instance.close()
         self._collector.stop()
+
+
+def _after_first_rows(window: MainWindow, then: Callable[[], None]) -> None:
+    """Call `then` once, right after the story list has shown its first rows."""
+
+    def once() -> None:
+        window.story_list.query_applied.disconnect(once)
+        QTimer.singleShot(0, then)
+
+    window.story_list.query_applied.connect(once)
 
 
 def build_services(journal: Journal) -> Services:

@@ -16,7 +16,7 @@ from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -31,6 +31,9 @@ from journal.store.errors import (
     NotAJournalError,
 )
 
+if TYPE_CHECKING:
+    from journal.store.search_index import SearchIndex
+
 # Written into the SQLite header (PRAGMA application_id) so a journal can be told from other databases.
 APPLICATION_ID = int.from_bytes(b"SJnl", "big")
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -38,7 +41,7 @@ BUSY_TIMEOUT_MS = 10_000
 LOCK_RETRY_PAUSES = (0.5, 1.0, 2.0)  # seconds between further tries after a busy timeout, for writers
 # The newest schema revision. Kept here so that opening an up-to-date journal does not import Alembic
 # (a tenth of a second at start-up); tests/store/test_migrations.py checks it against the scripts.
-SCHEMA_HEAD = "0010"
+SCHEMA_HEAD = "0009"
 
 
 @dataclass(frozen=True)
@@ -172,6 +175,9 @@ class Journal:
         self.engine = engine
         self.read_only = read_only
         self._writer = engine.execution_options(sqlite_begin="IMMEDIATE")
+        # The derived index for searching as you type (journal.store.search_index), once whoever opened the
+        # journal has opened it: the window after its first paint, the command line before a search.
+        self.search_index: SearchIndex | None = None
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -204,6 +210,8 @@ class Journal:
         raise AssertionError("unreachable")
 
     def close(self) -> None:
+        if self.search_index is not None:
+            self.search_index.close()
         self.engine.dispose()
 
 

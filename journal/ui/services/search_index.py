@@ -1,0 +1,127 @@
+"""Keeping the search index (journal.store.search_index) up to date from the window, never on the GUI thread.
+
+After the window has painted its first rows, the index is opened and brought up to date on a pool thread
+(built, with progress in the status bar, when it is missing or belongs to another file); until it is ready,
+FTS5 answers searches. Each save notes its stories in the journal's change log, and a short while after the
+last one the index catches up, then FTS5 merges a few of its segments (work it no longer does inside saves).
+A catch-up that fails (another process writing the index) is simply tried again after the next change.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+import sqlalchemy as sa
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from journal.store import search
+from journal.store.search_index import IndexUnavailable, SearchIndex
+from journal.ui.services.background import run_in_background
+from journal.ui.services.stories import StoryService
+
+CATCH_UP_DELAY_MS = 400
+MERGE_DELAY_MS = 1500
+MERGE_STEPS = 64  # at most this many merge steps after a catch-up, each its own short write
+
+
+class SearchIndexer(QObject):
+    progress = Signal(str)  # a sentence for the status bar while the index is built
+    ready = Signal()  # the index answers searches (and agrees with the journal as of now)
+
+    def __init__(self, stories: StoryService, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._stories = stories
+        self._journal = stories.journal
+        self._running = False
+        self._again = False
+        self._closed = False
+        self._merges_left = 0
+        self._timer = QTimer(self, singleShot=True, interval=CATCH_UP_DELAY_MS)
+        self._timer.timeout.connect(self.catch_up)
+        self._merge_timer = QTimer(self, singleShot=True, interval=MERGE_DELAY_MS)
+        self._merge_timer.timeout.connect(self._merge)
+        for signal in (stories.stories_changed, stories.library_changed):
+            signal.connect(self._changed)
+        stories.story_updated.connect(self._changed)
+        stories.links_changed.connect(self._changed)
+
+    def start(self) -> None:
+        """Open the index and bring it up to date (or build it), in the background."""
+        path, read_only, relay = self._journal.path, self._journal.read_only, self.progress
+
+        def work() -> SearchIndex | None:
+            index = SearchIndex(path)
+            if read_only:  # nothing can be written beside the journal: use the index only if it agrees
+                return index if index.ready and not index.needs_rebuild() and index.behind() == 0 else None
+            if index.needs_rebuild():
+                relay.emit("Building the search index…")
+                index.rebuild(lambda done, total: relay.emit(f"Building the search index… {100 * done // total}%"))
+                relay.emit("The search index is built.")
+            else:
+                index.catch_up()
+            return index
+
+        self._run(work, self._opened)
+
+    def close(self) -> None:
+        self._closed = True
+        self._timer.stop()
+        self._merge_timer.stop()
+
+    def _opened(self, index: SearchIndex | None) -> None:
+        if index is not None and not self._closed:
+            self._journal.search_index = index
+            self.ready.emit()
+            self._merges_left = MERGE_STEPS
+            self._merge_timer.start()
+
+    def _changed(self, *_args: object) -> None:
+        if not self._closed and not self._journal.read_only:
+            self._timer.start()
+
+    def catch_up(self) -> None:
+        index = self._journal.search_index
+        if index is None or self._closed:
+            return
+        self._run(index.catch_up, lambda _done: self._caught_up())
+
+    def _caught_up(self) -> None:
+        self._merges_left = MERGE_STEPS
+        self._merge_timer.start()
+
+    def _merge(self) -> None:
+        """One step of FTS5's merging, in its own short write; again later while there is more."""
+        if self._closed or self._running or self._merges_left <= 0 or self._journal.read_only:
+            return
+        self._merges_left -= 1
+        journal = self._journal
+
+        def work() -> bool:
+            with journal.write() as session:
+                return search.merge_step(session.connection())
+
+        def done(more: bool | None) -> None:
+            if more:
+                self._merge_timer.start()
+
+        self._run(work, done)
+
+    def _run(self, work: Callable[[], object], then: Callable[[object], None]) -> None:
+        """One piece of index work at a time; a change during it runs a catch-up after it."""
+        if self._running:
+            self._again = True
+            return
+        self._running = True
+
+        def done(result: object, error: BaseException | None) -> None:
+            self._running = False
+            if error is None:
+                then(result)
+            elif not isinstance(error, IndexUnavailable | OSError | sqlite3.Error | sa.exc.DBAPIError):
+                self.progress.emit(f"The search index could not be updated ({error}); searches use the journal.")
+            if self._again and not self._closed:
+                self._again = False
+                self._timer.start()
+
+        run_in_background(self, work, done)
