@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -26,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from startup import missing_tools
-from synthetic import cached_journal
+from synthetic import cached_journal, copy_journal, size_for
 
 HERE = Path(__file__).resolve().parent
 
@@ -219,16 +218,17 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="start-up runs (each: bare window, app twice)")
     parser.add_argument("--skip", default="", help="parts to skip, comma-separated: search,window,startup")
+    parser.add_argument("--stories", type=int, default=100_000, help="journal size (1000000: the scale run)")
     args = parser.parse_args()
     skip = set(filter(None, args.skip.split(",")))
     started = time.perf_counter()
-    cached, build_seconds = cached_journal()
+    cached, build_seconds = cached_journal(size=size_for(args.stories))
     figures: dict[str, Any] = {
         "journal": {"cache": cached.name, "mb": round(cached.stat().st_size / 1e6), "built_s": build_seconds}
     }
     with tempfile.TemporaryDirectory(prefix="story-journal-bench-") as folder:
         journal = Path(folder) / "bench.journal"
-        shutil.copyfile(cached, journal)  # edits are saved into this copy; the cache stays as built
+        copy_journal(cached, journal)  # edits are saved into this copy; the cache stays as built
         if "search" not in skip:
             figures["search"] = run_part("search_bench.py", "--journal", str(journal))
         if "window" not in skip:

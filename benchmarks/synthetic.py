@@ -21,6 +21,7 @@ import hashlib
 import itertools
 import os
 import random
+import shutil
 import sqlite3
 import sys
 import time
@@ -71,6 +72,11 @@ class Size:
     stories: int = 100_000
     links: int = 300_000
     tags: int = 2_000
+
+
+def size_for(stories: int) -> Size:
+    """A journal of this many stories: three coverage links each, up to 2,000 tags."""
+    return Size(stories=stories, links=stories * 3, tags=min(2000, max(10, stories // 50)))
 
 
 def read_words() -> list[str]:
@@ -284,25 +290,44 @@ def build(path: Path, *, seed: int = DEFAULT_SEED, size: Size = Size(), log: boo
 
 
 def cached_journal(*, seed: int = DEFAULT_SEED, size: Size = Size()) -> tuple[Path, float | None]:
-    """The cached journal, built first if missing. Returns (path, build seconds or None when it was cached)."""
+    """The cached journal and its search index, built first if missing. Returns (path, build seconds or None
+    when both were cached)."""
+    from journal.store.search_index import SearchIndex, folder_of
+
     path = cache_path(seed, size)
-    if path.exists():
-        return path, None
-    CACHE.mkdir(parents=True, exist_ok=True)
-    for old in [*CACHE.glob("journal-*.journal"), *CACHE.glob("*.building*")]:
-        old.unlink()  # another generator, seed or schema: 1.4 GB each, not worth keeping
-    partial = path.with_name(path.name + f".building-{os.getpid()}")
-    print(f"Building the synthetic journal (once; cached in {CACHE})…", file=sys.stderr, flush=True)
     started = time.perf_counter()
-    try:
-        build(partial, seed=seed, size=size)
-        for suffix in ("-wal", "-shm"):
-            Path(str(partial) + suffix).unlink(missing_ok=True)
-        partial.rename(path)
-    finally:
-        for leftover in (partial, Path(str(partial) + "-wal"), Path(str(partial) + "-shm")):
-            leftover.unlink(missing_ok=True)
-    return path, time.perf_counter() - started
+    built = not path.exists()
+    if built:
+        CACHE.mkdir(parents=True, exist_ok=True)
+        # Another generator, seed or schema of the same size: 1.4 GB each (14 GB at 1,000,000), not worth keeping.
+        for old in [*CACHE.glob(f"journal-*-{size.stories}-*.journal*"), *CACHE.glob("*.building*")]:
+            shutil.rmtree(old) if old.is_dir() else old.unlink()
+        partial = path.with_name(path.name + f".building-{os.getpid()}")
+        print(f"Building the synthetic journal (once; cached in {CACHE})…", file=sys.stderr, flush=True)
+        try:
+            build(partial, seed=seed, size=size)
+            for suffix in ("-wal", "-shm"):
+                Path(str(partial) + suffix).unlink(missing_ok=True)
+            partial.rename(path)
+        finally:
+            for leftover in (partial, Path(str(partial) + "-wal"), Path(str(partial) + "-shm")):
+                leftover.unlink(missing_ok=True)
+    index = SearchIndex(path)
+    if not index.ready or index.needs_rebuild():  # the app's own index, as the window builds it
+        print("Building its search index (once; cached beside it)…", file=sys.stderr, flush=True)
+        index.rebuild()
+        built = True
+    index.close()
+    assert folder_of(path).exists()
+    return path, (time.perf_counter() - started if built else None)
+
+
+def copy_journal(cached: Path, to: Path) -> None:
+    """A working copy of a cached journal with its search index (edits are saved into the copy)."""
+    from journal.store.search_index import folder_of
+
+    shutil.copyfile(cached, to)
+    shutil.copytree(folder_of(cached), folder_of(to))
 
 
 def main() -> int:
@@ -311,7 +336,7 @@ def main() -> int:
     parser.add_argument("--stories", type=int, default=Size.stories)
     parser.add_argument("--out", type=Path, help="write here instead of the cache")
     args = parser.parse_args()
-    size = Size(stories=args.stories, links=args.stories * 3, tags=min(2000, max(10, args.stories // 50)))
+    size = size_for(args.stories)
     if args.out:
         build(args.out, seed=args.seed, size=size)
         return 0

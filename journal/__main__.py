@@ -27,9 +27,14 @@ def main(argv: list[str] | None = None) -> int:
     if is_default:
         path.parent.mkdir(parents=True, exist_ok=True)  # the user's data folder, made on first use
     if args.command is None:
+        from journal.ui.shell.first_paint import paint_first
+
+        first = paint_first(path, is_default=is_default, argv=[sys.argv[0]])  # rows on screen, then the rest
+        if first is False:
+            return 0  # a window has this journal open already: it came to the front
         from journal.app import run_window
 
-        return run_window(path, is_default=is_default, argv=[sys.argv[0]])
+        return run_window(path, is_default=is_default, argv=[sys.argv[0]], first=first)
     return run_command(args, path, create=is_default)
 
 

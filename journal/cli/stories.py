@@ -134,9 +134,7 @@ def _list(args: argparse.Namespace, journal: Journal, out: TextIO) -> int:
 
     query = _query(args)
     if query.text.strip():  # the window's index, brought up to date: the same results in the same order
-        journal.search_index = open_for_reading(
-            journal.path, writable=not journal.read_only, say=_say_on_terminal
-        )
+        journal.search_index = open_for_reading(journal.path, writable=not journal.read_only, say=_say_on_terminal)
     with journal.session() as session:
         # Extracts cost milliseconds each on long stories: the best 25 matches get one.
         rows = list_rows(session=session, query=query, limit=-1, with_snippets=25, index=journal.search_index)

@@ -30,6 +30,7 @@ from journal.store.errors import (
     JournalUnreadableError,
     NotAJournalError,
 )
+from journal.store.revision import SCHEMA_HEAD
 
 if TYPE_CHECKING:
     from journal.store.search_index import SearchIndex
@@ -39,9 +40,8 @@ APPLICATION_ID = int.from_bytes(b"SJnl", "big")
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
 LOCK_RETRY_PAUSES = (0.5, 1.0, 2.0)  # seconds between further tries after a busy timeout, for writers
-# The newest schema revision. Kept here so that opening an up-to-date journal does not import Alembic
-# (a tenth of a second at start-up); tests/store/test_migrations.py checks it against the scripts.
-SCHEMA_HEAD = "0009"
+# The newest schema revision (journal/store/revision.py), so that opening an up-to-date journal does not import
+# Alembic (a tenth of a second at start-up); tests/store/test_migrations.py checks it against the scripts.
 
 
 @dataclass(frozen=True)

@@ -352,7 +352,9 @@ def _rows_of(
     wanted = [document for _story, document in page[:with_snippets] if document is not None]
     extracts = snippets(wanted, query, session=session)
     return [
-        _to_row(details[story], extracts.get(document, ""), document) for story, document in page if story in details
+        _to_row(details[story], extracts.get(document, "") if document is not None else "", document)
+        for story, document in page
+        if story in details
     ]
 
 
@@ -368,9 +370,7 @@ def get_row(story_id: str, *, session: Session, query: StoryQuery = ALL) -> Stor
     return _to_row(details[story_id], found[1] if searching else "") if story_id in details else None
 
 
-def row_of(
-    story_id: str, *, session: Session, query: StoryQuery = ALL, index: SearchIndex | None = None
-) -> int | None:
+def row_of(story_id: str, *, session: Session, query: StoryQuery = ALL, index: SearchIndex | None = None) -> int | None:
     """The row a story has in list_rows() order, counted in SQL without reading the rows before it."""
     if _by_index(query, index):
         assert index is not None

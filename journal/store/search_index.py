@@ -130,6 +130,11 @@ def journal_position(connection: sqlite3.Connection) -> tuple[str, int]:
     return (str(row[0]) if row else ""), int(newest)
 
 
+def _count(result: tantivy.SearchResult) -> int:
+    """The number of matches a search asked to count (count=True)."""
+    return int(getattr(result, "count", None) or 0)
+
+
 class SearchIndex:
     """An open index. Searches may run on any thread while one thread catches up or rebuilds."""
 
@@ -336,7 +341,7 @@ class SearchIndex:
         if query is None:
             return Hits(0, [])
         if limit <= 0:  # all of them, or only how many (Tantivy wants a limit of at least one)
-            total = int(searcher.search(query, limit=1, count=True).count or 0)
+            total = _count(searcher.search(query, limit=1, count=True))
             limit = max(0, total - offset) if limit < 0 else 0
             if limit == 0:
                 return Hits(total, [])
@@ -345,7 +350,7 @@ class SearchIndex:
         for _score, address in found.hits:
             document = searcher.doc(address)
             stories.append((str(document["story"][0]), int(document["doc"][0])))
-        return Hits(int(found.count or 0), stories)
+        return Hits(_count(found), stories)
 
     def position(self, text: str, story_id: str, *, page: int = 1000, most: int = 20_000) -> int | None:
         """The row of a story in search(text) order (None when it does not match, or lies past `most`)."""
@@ -365,7 +370,9 @@ class SearchIndex:
             self._index = self._searcher = None
 
 
-def open_for_reading(journal_path: Path, *, writable: bool, say: Callable[[str], None] | None = None) -> SearchIndex | None:
+def open_for_reading(
+    journal_path: Path, *, writable: bool, say: Callable[[str], None] | None = None
+) -> SearchIndex | None:
     """The index of a journal brought up to date, for one search (the command line); None when it cannot be
     (a read-only journal whose index is missing or behind, or another process writing it): FTS5 answers then."""
     index = SearchIndex(journal_path)

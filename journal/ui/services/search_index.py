@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from typing import TypeVar
 
 import sqlalchemy as sa
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -20,6 +21,7 @@ from journal.store.search_index import IndexUnavailable, SearchIndex
 from journal.ui.services.background import run_in_background
 from journal.ui.services.stories import StoryService
 
+T = TypeVar("T")
 CATCH_UP_DELAY_MS = 400
 MERGE_DELAY_MS = 1500
 MERGE_STEPS = 64  # at most this many merge steps after a catch-up, each its own short write
@@ -107,14 +109,14 @@ class SearchIndexer(QObject):
 
         self._run(work, done)
 
-    def _run(self, work: Callable[[], object], then: Callable[[object], None]) -> None:
+    def _run(self, work: Callable[[], T], then: Callable[[T], None]) -> None:
         """One piece of index work at a time; a change during it runs a catch-up after it."""
         if self._running:
             self._again = True
             return
         self._running = True
 
-        def done(result: object, error: BaseException | None) -> None:
+        def done(result: T, error: BaseException | None) -> None:
             self._running = False
             if error is None:
                 then(result)

@@ -18,15 +18,12 @@ from journal.store.fields import status_label
 from journal.store.listing import ALL, StoryQuery, StoryRow
 from journal.ui.services.background import run_in_background
 from journal.ui.services.stories import FirstPage, StoryService
+from journal.ui.stories.columns import COLUMNS, COVERAGE, DATE, PAGE_SIZE, STATUS, TAGS, TITLE
 from journal.ui.stories.mime import STORY_IDS_MIME, story_ids_mime
 from journal.ui.widgets.table_model import FlatTableModel, Index
 
-PAGE_SIZE = 200
 FIRST_SNIPPETS = 40  # extracts read with a search's first page; the rest are fetched as rows are shown
 MAX_PAGES = 50
-
-COLUMNS = ("Title", "Date", "Status", "Coverage", "Tags")
-TITLE, DATE, STATUS, COVERAGE, TAGS = range(len(COLUMNS))
 StoryIdRole = Qt.ItemDataRole.UserRole + 1
 SnippetRole = Qt.ItemDataRole.UserRole + 2  # the matched extract, marked with search.SNIPPET_START/END
 

@@ -26,12 +26,12 @@ from PySide6.QtWidgets import (
 
 from journal.store.listing import SORT_ORDERS, StoryQuery
 from journal.store.search import match_expression
+from journal.ui.stories.columns import COLUMN_WIDTHS, TITLE
 from journal.ui.stories.filter_panel import FilterPanel
-from journal.ui.stories.list_model import TITLE, StoryListModel
+from journal.ui.stories.list_model import StoryListModel
 from journal.ui.stories.snippet_delegate import SnippetDelegate
 
 SEARCH_DELAY_MS = 120
-COLUMN_WIDTHS = (200, 80, 70, 70, 100)  # title (stretches), date, status, coverage, tags
 SORTS = tuple(SORT_ORDERS.values())
 
 
