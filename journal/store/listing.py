@@ -221,19 +221,26 @@ def _before(keys: list[Any], values: Sequence[Any], descending: bool) -> Any:
     return condition
 
 
+_DETAILS = """
+    SELECT s.id, s.title, s.occurred, s.status,
+        (SELECT group_concat(t.name, ', ') FROM story_tag st JOIN tag t ON t.id = st.tag_id WHERE st.story_id = s.id),
+        (SELECT count(*) FROM coverage_link c WHERE c.story_id = s.id)
+    FROM story s"""
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
 def _details(ids: Sequence[str], *, session: Session) -> dict[str, Any]:
     """The columns a list row shows, for a page of story ids (the per-story subqueries run only for them)."""
-    tag_names = (
-        select(sa.func.group_concat(Tag.name, ", "))
-        .join(StoryTag, col(StoryTag.tag_id) == col(Tag.id))
-        .where(col(StoryTag.story_id) == col(Story.id))
-        .scalar_subquery()
-    )
-    columns = [col(Story.id), col(Story.title), col(Story.occurred), col(Story.status), tag_names, _coverage_count()]
     found: dict[str, Any] = {}
+    connection = session.connection()
     for start in range(0, len(ids), 10_000):  # SQLite takes at most 32,766 parameters in a statement
-        statement: Any = sa.select(*columns).where(col(Story.id).in_(list(ids[start : start + 10_000])))
-        found.update((row[0], row) for row in session.exec(statement))
+        chunk = tuple(ids[start : start + 10_000])
+        # Plain SQL: compiling the SQLAlchemy statement for each new number of ids cost more than running it.
+        rows = connection.exec_driver_sql(f"{_DETAILS} WHERE s.id IN ({', '.join('?' for _ in chunk)})", chunk)
+        found.update((row[0], (*row[:2], _date(row[2]), *row[3:])) for row in rows)
     return found
 
 
@@ -291,17 +298,11 @@ def _page(query: StoryQuery, limit: int, offset: int) -> Any:
 
 
 def snippets(document_ids: Sequence[int], query: StoryQuery, *, session: Session) -> dict[int, str]:
-    """The matched extracts of some search rows. snippet() is costly (milliseconds a row on long stories
-    with many matches), so the window asks only for the rows it shows."""
+    """The matched extracts of some search rows (search.extract); the window asks only for the rows it shows."""
     expression = search.match_expression(query.text)
     if expression is None or not document_ids:
         return {}
-    statement = (
-        sa.select(_fts.c.rowid, sa.literal_column(search.snippet_sql()))
-        .select_from(_fts)
-        .where(sa.literal_column(search.FTS_TABLE).op("MATCH")(expression), _fts.c.rowid.in_(list(document_ids)))
-    )
-    return {row[0]: row[1] for row in session.exec(statement)}  # type: ignore[call-overload]
+    return search.extracts(session.connection(), list(document_ids), query.text)
 
 
 def first_page(

@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Callable
 
 import sqlalchemy as sa
 
@@ -260,6 +261,95 @@ def snippet_sql() -> str:
     preferred = [names.index(name) for name in ("body", "coverage", "tags", "people")]
     cases = " ".join(f"WHEN instr({extract(c)}, '{SNIPPET_START}') THEN {extract(c)}" for c in preferred)
     return f"CASE {cases} ELSE {extract(names.index('body'))} END"
+
+
+EXTRACT_WORDS = 14  # as snippet(..., 14) did
+_EXTRACT_FIELDS = ("body", "coverage", "tags", "people")  # the preferred order: the story's text first
+
+
+def _terms_of(text: str) -> list[tuple[str, bool]]:
+    """The (folded term, is a prefix) pairs a search for `text` looks for, as match_expression() asks."""
+    found = []
+    for word in words(text):
+        if len(word) >= MIN_PREFIX:
+            found += [(term, True) for term in folded_terms(word)]
+        elif word.isdigit() or not word.isascii():
+            found += [(term, False) for term in folded_terms(word)]
+    return found
+
+
+def _matcher(terms: list[tuple[str, bool]]) -> re.Pattern[str]:
+    """A token (letters and digits, as unicode61 cuts them) that one of the terms finds, in plain ASCII text."""
+    either = "|".join(re.escape(term) + (r"[^\W_]*" if prefix else "") for term, prefix in terms)
+    return re.compile(rf"(?<![^\W_])(?:{either})(?![^\W_])", re.IGNORECASE)
+
+
+def extract(fields: dict[str, str], text: str) -> str:
+    """A short extract around the first match of `text` in a story's fields, matched words wrapped in
+    SNIPPET_START/SNIPPET_END: from the story's text, coverage, tags or people, whichever matched (in that
+    order); when only the title matched, the start of the story's text. Python, not FTS5's snippet(): a regular
+    expression finds the first match, where snippet() tokenized every field of every row, twice."""
+    terms = _terms_of(text)
+    if not terms:
+        return ""
+    pattern = _matcher(terms)
+
+    def matches(token: str) -> bool:
+        if token.isascii():
+            return pattern.fullmatch(token) is not None
+        folded = fold_term(token)
+        return any(folded.startswith(term) if prefix else folded == term for term, prefix in terms)
+
+    def first_match(value: str) -> int | None:
+        if value.isascii():
+            found = pattern.search(value)
+            return None if found is None else found.start()
+        return next((token.start() for token in TERM.finditer(value) if matches(token.group(0))), None)
+
+    for name in _EXTRACT_FIELDS:
+        value = fields.get(name) or ""
+        at = first_match(value)
+        if at is not None:
+            return _window(value, at, matches)
+    body = fields.get("body") or ""
+    return _window(body, None, matches) if body.strip() else ""
+
+
+def _window(value: str, at: int | None, matches: Callable[[str], bool]) -> str:
+    """EXTRACT_WORDS words of `value` from a few before position `at` (or from the start), matches marked."""
+    start = 0
+    if at is not None:
+        before = list(TERM.finditer(value, max(0, at - 300), at))[-3:]
+        start = before[0].start() if before else at
+    shown: list[re.Match[str]] = []
+    for token in TERM.finditer(value, start):
+        if len(shown) == EXTRACT_WORDS:
+            break
+        shown.append(token)
+    if not shown:
+        return ""
+    pieces, position = [], shown[0].start()
+    for token in shown:
+        pieces.append(value[position : token.start()])
+        word = token.group(0)
+        pieces.append(f"{SNIPPET_START}{word}{SNIPPET_END}" if at is not None and matches(word) else word)
+        position = token.end()
+    more = TERM.search(value, position) is not None
+    return ("…" if value[: shown[0].start()].strip() else "") + "".join(pieces) + ("…" if more else "")
+
+
+def extracts(connection: sa.Connection, documents: list[int], text: str) -> dict[int, str]:
+    """extract() for some search rows (their search_doc ids)."""
+    found: dict[int, str] = {}
+    for start in range(0, len(documents), 500):
+        chunk = documents[start : start + 500]
+        rows = connection.exec_driver_sql(
+            f"{document_sql()} WHERE d.id IN ({', '.join('?' for _ in chunk)})", tuple(chunk)
+        )
+        for row in rows:
+            fields = dict(zip((name for name, _weight in COLUMNS), row[2:], strict=True))
+            found[int(row[1])] = extract(fields, text)
+    return found
 
 
 # ---------------------------------------------------------------- stories sharing words with a text (the radar)

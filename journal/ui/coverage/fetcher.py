@@ -89,14 +89,20 @@ class LinkFetcher(QObject):
         )
 
     def _story_touched(self, story_id: str) -> None:
+        """A save: look for its new links on a pool thread (the save itself must not wait for it)."""
         if self._closed or self._announcing:  # our own announcement: nothing new to fetch
             return
-        ids = self.links.waiting(story_id)  # an indexed look-up of one story's links
-        self._enqueue([link_id for link_id in ids if link_id not in self._deferred])
+        links = self.links
+
+        def found(ids: list[str] | None, error: BaseException | None) -> None:
+            if error is None and ids:
+                self._enqueue([link_id for link_id in ids if link_id not in self._deferred])
+
+        run_in_background(self, lambda: links.waiting(story_id), found)  # an indexed look-up of one story's links
 
     def _enqueue(self, ids: list[str]) -> None:
-        known = self._in_flight | set(self._queue)
-        self._queue.extend(link_id for link_id in ids if link_id not in known)
+        queued = set(self._queue)  # small: the queue empties into the batch in flight (which may be big)
+        self._queue.extend(link_id for link_id in ids if link_id not in self._in_flight and link_id not in queued)
         self._start_next()
 
     def _start_next(self) -> None:
