@@ -199,9 +199,11 @@ class JournalApp(QObject):
         ReachFeature(window)
         window.start()
         indexer = SearchIndexer(services.stories, window)
+        indexer.start_checkpointing()
         indexer.progress.connect(window.say)
         window.when_closed(indexer.close)
         QTimer.singleShot(AFTER_FIRST_PAINT_MS, indexer.start)  # opened (or built) once the rows are painted
+        QTimer.singleShot(AFTER_FIRST_PAINT_MS, self._collector.settle)
         old = self.window
         self.window, self.journal, self._title = window, journal, title
         self.settings.setValue(journal_setting(journal.path, "path"), str(journal.path))

@@ -188,8 +188,25 @@ def record_health(link: Any, health: str | None, status: int | None, final_url: 
     link.checked_at = when
 
 
-def pending_ids(*, session: Session, story_id: str | None = None) -> list[str]:
-    """Links still to be fetched, oldest first (links of stories in the bin wait until restored)."""
+def count_pending(*, session: Session) -> int:
+    """How many links are still to be fetched (as pending_ids() finds them)."""
+    import sqlalchemy as sa
+    from sqlmodel import col, select
+
+    from journal.store.models import CoverageLink, Story
+
+    query = (
+        select(sa.func.count())
+        .select_from(CoverageLink)
+        .join(Story, col(Story.id) == col(CoverageLink.story_id))
+        .where(col(CoverageLink.fetch_state) == TO_FETCH, col(Story.deleted_at).is_(None))
+    )
+    return int(session.exec(query).one())
+
+
+def pending_ids(*, session: Session, story_id: str | None = None, limit: int | None = None) -> list[str]:
+    """Links still to be fetched, oldest first (links of stories in the bin wait until restored); the oldest
+    `limit` of them when given."""
     from sqlmodel import col, select
 
     from journal.store.models import CoverageLink, Story
@@ -202,6 +219,8 @@ def pending_ids(*, session: Session, story_id: str | None = None) -> list[str]:
     )
     if story_id is not None:
         query = query.where(col(CoverageLink.story_id) == story_id)
+    if limit is not None:
+        query = query.limit(limit)
     return list(session.exec(query).all())
 
 

@@ -178,6 +178,10 @@ class Journal:
         # The derived index for searching as you type (journal.store.search_index), once whoever opened the
         # journal has opened it: the window after its first paint, the command line before a search.
         self.search_index: SearchIndex | None = None
+        # Whether a commit may copy the WAL into the file when it has grown (SQLite's automatic checkpoint, which
+        # syncs the file: tens of milliseconds now and then, on the committing thread). The window turns it off
+        # and checkpoints on a pool thread after saves (checkpoint()); commands keep SQLite's own.
+        self.checkpoints_on_commit = True
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -200,7 +204,9 @@ class Journal:
             session = Session(self._writer, expire_on_commit=False)
             transaction = session.begin()
             try:
-                session.connection()
+                connection = session.connection()
+                if not self.checkpoints_on_commit:
+                    connection.exec_driver_sql("PRAGMA wal_autocheckpoint = 0")
                 return session, transaction
             except sa.exc.OperationalError as exc:
                 session.close()
@@ -208,6 +214,13 @@ class Journal:
                     raise
                 time.sleep(pause)
         raise AssertionError("unreachable")
+
+    def checkpoint(self) -> None:
+        """Copy what the WAL holds into the file, without waiting for readers or blocking writers (PASSIVE)."""
+        if self.read_only:
+            return
+        with self.engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
 
     def close(self) -> None:
         if self.search_index is not None:

@@ -23,6 +23,7 @@ from journal.ui.services.background import network_pool, run_in_background
 from journal.ui.services.links import LinkService
 
 RETRY_DELAYS_MS = (5_000, 15_000, 60_000, 300_000)
+BATCH = 200  # links fetched per batch: a journal with 300,000 waiting never holds them all in the window
 ANNOUNCE_MS = 150
 _settled = False
 _settling = threading.Lock()
@@ -84,8 +85,11 @@ class LinkFetcher(QObject):
             return
         self._retry.stop()
         self._deferred.clear()
+        links = self.links
         run_in_background(
-            self, self.links.waiting, lambda ids, error: self._enqueue(ids or [] if error is None else [])
+            self,
+            lambda: links.waiting(limit=BATCH),
+            lambda ids, error: self._enqueue(ids or [] if error is None else []),
         )
 
     def _story_touched(self, story_id: str) -> None:
@@ -116,7 +120,7 @@ class LinkFetcher(QObject):
         def work() -> tuple[batch.Run[Stored], int]:
             settle_long_lived_objects()
             run = links.fetch(settings, ids, relay.stored.emit, cancel)
-            return run, len(links.waiting())
+            return run, links.waiting_count()
 
         run_in_background(self, work, self._batch_done, pool=network_pool())
 
@@ -156,7 +160,9 @@ class LinkFetcher(QObject):
         self._offline = run.offline
         if run.skipped:
             self._deferred |= tried - {result.link_id for result in run.results}
-        if waiting:
+        if waiting and not self._offline and run.results and not run.cancelled:
+            self._retry.start(0)  # online, and more than this batch waits: the next batch
+        elif waiting:
             self._schedule_retry()
         else:
             self._retry_step = 0

@@ -71,6 +71,11 @@ class SearchIndexer(QObject):
         self._timer.stop()
         self._merge_timer.stop()
 
+    def start_checkpointing(self) -> None:
+        """Saves no longer checkpoint the WAL themselves; catching up does it afterwards (Journal.checkpoint)."""
+        if not self._journal.read_only:
+            self._journal.checkpoints_on_commit = False
+
     def _opened(self, index: SearchIndex | None) -> None:
         if index is not None and not self._closed:
             self._journal.search_index = index
@@ -83,14 +88,18 @@ class SearchIndexer(QObject):
             self._timer.start()
 
     def catch_up(self) -> None:
+        if self._closed:
+            return
         index = self._journal.search_index
-        if index is None or self._closed:
+        if index is None:  # not built yet, or cannot be: the checkpoint still comes after the saves
+            self._run(self._journal.checkpoint, lambda _none: None)
             return
         self._run(index.catch_up, lambda _done: self._caught_up())
 
     def _caught_up(self) -> None:
         self._merges_left = MERGE_STEPS
         self._merge_timer.start()
+        self._run(self._journal.checkpoint, lambda _none: None)  # the saves' WAL into the file, off the GUI thread
 
     def _merge(self) -> None:
         """One step of FTS5's merging, in its own short write; again later while there is more."""
