@@ -188,35 +188,34 @@ def record_health(link: Any, health: str | None, status: int | None, final_url: 
     link.checked_at = when
 
 
-def count_pending(*, session: Session) -> int:
-    """How many links are still to be fetched (as pending_ids() finds them)."""
-    import sqlalchemy as sa
+def _pending(*columns: Any) -> Any:
+    """SELECT columns of the links still to be fetched (links of stories in the bin wait until restored)."""
     from sqlmodel import col, select
 
     from journal.store.models import CoverageLink, Story
 
-    query = (
-        select(sa.func.count())
+    return (
+        select(*columns)
         .select_from(CoverageLink)
         .join(Story, col(Story.id) == col(CoverageLink.story_id))
         .where(col(CoverageLink.fetch_state) == TO_FETCH, col(Story.deleted_at).is_(None))
     )
-    return int(session.exec(query).one())
+
+
+def count_pending(*, session: Session) -> int:
+    """How many links are still to be fetched."""
+    import sqlalchemy as sa
+
+    return int(session.exec(_pending(sa.func.count())).one())
 
 
 def pending_ids(*, session: Session, story_id: str | None = None, limit: int | None = None) -> list[str]:
-    """Links still to be fetched, oldest first (links of stories in the bin wait until restored); the oldest
-    `limit` of them when given."""
-    from sqlmodel import col, select
+    """Links still to be fetched, oldest first; the oldest `limit` of them when given."""
+    from sqlmodel import col
 
-    from journal.store.models import CoverageLink, Story
+    from journal.store.models import CoverageLink
 
-    query = (
-        select(CoverageLink.id)
-        .join(Story, col(Story.id) == col(CoverageLink.story_id))
-        .where(col(CoverageLink.fetch_state) == TO_FETCH, col(Story.deleted_at).is_(None))
-        .order_by(col(CoverageLink.created_at))
-    )
+    query = _pending(col(CoverageLink.id)).order_by(col(CoverageLink.created_at))
     if story_id is not None:
         query = query.where(col(CoverageLink.story_id) == story_id)
     if limit is not None:

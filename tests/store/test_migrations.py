@@ -12,7 +12,6 @@ from sqlmodel import SQLModel
 
 from journal.store import listing, migrate, search, stories
 from journal.store.database import APPLICATION_ID, SCHEMA_HEAD, _make_engine, open_journal
-from journal.store.listing import StoryQuery
 from journal.store.stories import StoryCreate
 
 
@@ -96,36 +95,3 @@ def test_opening_a_journal_from_any_earlier_revision_brings_it_to_head_keeping_i
     journal.close()
     backups = journal_path.with_name(journal_path.name + ".backups")
     assert backups.exists() == (start is not None), "an upgrade of a journal with stories is backed up first"
-
-
-@pytest.mark.parametrize("start", revisions_oldest_first()[:-1], ids=lambda r: f"from-{r}")
-def test_search_finds_stories_added_after_upgrading_from_every_revision(journal_path: Path, start: str) -> None:
-    """Batch migrations drop triggers (DESIGN.md): after an upgrade from any revision, a new story and a story
-    changed afterwards reach both FTS5 and the search index's change log."""
-    from journal.store.search_index import SearchIndex
-
-    sqlite3.connect(journal_path).close()
-    engine = _make_engine(journal_path, read_only=False)
-    with engine.begin() as connection:
-        connection.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
-        migrate.upgrade(connection, start)
-        connection.exec_driver_sql(
-            "INSERT INTO story (id, title, created_at, updated_at)"
-            " VALUES ('a', 'Old story', '2020-01-01', '2020-01-01')"
-        )
-    engine.dispose()
-    journal = open_journal(journal_path)
-    index = SearchIndex(journal_path)
-    index.rebuild()
-    with journal.write() as session:
-        new = stories.create_story(StoryCreate(title="Walrus after the upgrade"), session=session).id
-        stories.update_story("a", {"situation": "A walrus wandered in."}, session=session)
-    with journal.session() as session:
-        found = listing.list_rows(session=session, query=StoryQuery(text="walrus"))
-        assert sorted(row.id for row in found) == sorted([new, "a"]), "FTS5's triggers are in place"
-    assert index.behind() == 2, "the change log's triggers are in place"
-    index.catch_up()
-    with journal.session() as session:
-        found = listing.list_rows(session=session, query=StoryQuery(text="walrus"), index=index)
-        assert sorted(row.id for row in found) == sorted([new, "a"])
-    journal.close()

@@ -12,6 +12,7 @@ from journal.store import listing, migrate, search, stories
 from journal.store.database import APPLICATION_ID, Journal, _make_engine, open_journal
 from journal.store.listing import CoverageFilter, Sort, StoryQuery, TagMode
 from journal.store.models import CoverageLinkBase
+from journal.store.search_index import SearchIndex
 from journal.store.stories import StoryCreate
 
 
@@ -239,6 +240,8 @@ def test_search_finds_stories_added_before_and_after_upgrading_from(journal_path
         )
     engine.dispose()
     journal = open_journal(journal_path)
+    index = SearchIndex(journal_path)  # the search index's change log gets its notes from the same triggers' events
+    index.rebuild()
     create(
         journal,
         "Written after",
@@ -252,6 +255,12 @@ def test_search_finds_stories_added_before_and_after_upgrading_from(journal_path
         session.connection().exec_driver_sql("UPDATE coverage_link SET title = 'Koala courier'")
     assert find(journal, "pouch") == ["Written after"] and find(journal, "marsupial") == []
     assert find(journal, "koala") == ["Written after"] and find(journal, "wombat") == []
+    assert index.behind() == 1, "the new story, its tag and link, the renamed tag, the changed link: one story"
+    index.catch_up()
+    for text in ("kangar", "pouch", "marsupial", "koala", "wombat"):
+        with journal.session() as session:
+            rows = listing.list_rows(session=session, query=StoryQuery(text=text), index=index)
+        assert sorted(row.title for row in rows) == sorted(find(journal, text)), text
     journal.close()
 
 

@@ -8,22 +8,8 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from journal.store.database import open_journal
-from journal.store.sample import fill_with_sample
 from journal.ui.shell.main_window import MainWindow
-from tests.ui.helpers import Launch, settle
-
-
-def sample_window(launch: Launch, journal_path: Path) -> MainWindow:
-    journal = open_journal(journal_path)
-    fill_with_sample(journal)
-    journal.close()
-    return launch(journal_path)
-
-
-def titles(window: MainWindow) -> list[str]:
-    settle(window)
-    return [window.model.index(row, 0).data() for row in range(window.model.rowCount())]
+from tests.ui.helpers import Launch, sample_window, settle, titles
 
 
 def search_for(qtbot: QtBot, window: MainWindow, text: str) -> None:
@@ -63,7 +49,8 @@ def test_the_index_opens_after_the_first_rows_and_follows_each_save(
     journal = window.services.stories.journal
     qtbot.waitUntil(lambda: journal.search_index is not None, timeout=20_000)
     index = journal.search_index
-    assert index is not None and index.behind() == 0
+    assert index is not None
+    qtbot.waitUntil(lambda: index.behind() == 0, timeout=10_000)  # the fetcher may have written links meanwhile
     story_id = window.services.stories.create_story("A walrus at the front desk")
     qtbot.waitUntil(lambda: index.behind() == 0, timeout=10_000)
     search_for(qtbot, window, "walrus")
