@@ -264,6 +264,8 @@ def _by_index(query: StoryQuery, index: SearchIndex | None, *, ranked: bool = Tr
 
 
 def count_stories(*, session: Session, query: StoryQuery = ALL, index: SearchIndex | None = None) -> int:
+    if not query.is_filtered():  # every story: the count the journal keeps
+        return search.live_stories(session.connection())
     if _by_index(query, index, ranked=False):
         assert index is not None
         return index.search(query.text, limit=0).total

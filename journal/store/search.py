@@ -24,9 +24,10 @@ import sqlalchemy as sa
 FTS_TABLE = "story_fts"
 DOC_TABLE = "search_doc"
 CHANGE_TABLE = "search_change"  # (story id, sequence number): what the derived index (search_index) must redo
+COUNT_TABLE = "story_count"  # one row: how many stories are not deleted (the list's count at start, at once)
 # (FTS column, weight in ranking): a word in the title counts ten times one in the body.
 COLUMNS = (("title", 10.0), ("tags", 6.0), ("people", 4.0), ("body", 1.0), ("coverage", 2.0))
-OWN_TABLES = (DOC_TABLE, FTS_TABLE, CHANGE_TABLE)
+OWN_TABLES = (DOC_TABLE, FTS_TABLE, CHANGE_TABLE, COUNT_TABLE)
 
 MIN_PREFIX = 2  # one-letter prefixes match half the journal and are slow to rank; they wait for a second letter
 MAX_WORDS = 16
@@ -107,7 +108,19 @@ _CHANGE_TRIGGERS = {
     "search_change_link_insert": f"AFTER INSERT ON coverage_link BEGIN {_changed('NEW.story_id')} END",
     "search_change_link_update": f"AFTER UPDATE ON coverage_link BEGIN {_changed('NEW.story_id')} END",
     "search_change_link_delete": f"AFTER DELETE ON coverage_link BEGIN {_changed('OLD.story_id')} END",
+    # The count of stories not deleted, kept with them, so that showing it never counts a million rows.
+    "story_count_insert": f"""AFTER INSERT ON story WHEN NEW.deleted_at IS NULL BEGIN
+        UPDATE {COUNT_TABLE} SET n = n + 1;
+    END""",
+    "story_count_delete": f"""AFTER DELETE ON story WHEN OLD.deleted_at IS NULL BEGIN
+        UPDATE {COUNT_TABLE} SET n = n - 1;
+    END""",
+    "story_count_bin": f"""AFTER UPDATE OF deleted_at ON story
+        WHEN (OLD.deleted_at IS NULL) != (NEW.deleted_at IS NULL) BEGIN
+        UPDATE {COUNT_TABLE} SET n = n + (CASE WHEN NEW.deleted_at IS NULL THEN 1 ELSE -1 END);
+    END""",
 }
+_RECOUNT = f"UPDATE {COUNT_TABLE} SET n = (SELECT count(*) FROM story WHERE deleted_at IS NULL)"
 
 
 def install_change_log(connection: sa.Connection) -> None:
@@ -116,6 +129,10 @@ def install_change_log(connection: sa.Connection) -> None:
         f"CREATE TABLE IF NOT EXISTS {CHANGE_TABLE} (story_id VARCHAR(36) PRIMARY KEY, seq INTEGER NOT NULL)"
     )
     connection.exec_driver_sql(f"CREATE INDEX IF NOT EXISTS ix_{CHANGE_TABLE}_seq ON {CHANGE_TABLE} (seq)")
+    connection.exec_driver_sql(
+        f"CREATE TABLE IF NOT EXISTS {COUNT_TABLE} (id INTEGER PRIMARY KEY CHECK (id = 1), n INTEGER NOT NULL)"
+    )
+    connection.exec_driver_sql(f"INSERT OR IGNORE INTO {COUNT_TABLE} (id, n) VALUES (1, 0)")
     install_triggers(connection)
 
 
@@ -130,6 +147,12 @@ def uninstall_change_log(connection: sa.Connection) -> None:
     for name in _CHANGE_TRIGGERS:
         connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
     connection.exec_driver_sql(f"DROP TABLE IF EXISTS {CHANGE_TABLE}")
+    connection.exec_driver_sql(f"DROP TABLE IF EXISTS {COUNT_TABLE}")
+
+
+def live_stories(connection: sa.Connection) -> int:
+    """How many stories are not deleted, from the count the triggers keep (no row is read)."""
+    return int(connection.exec_driver_sql(f"SELECT n FROM {COUNT_TABLE}").scalar() or 0)
 
 
 FTS5_DEFAULT_AUTOMERGE = 4
@@ -169,11 +192,14 @@ def install(connection: sa.Connection) -> None:
 def install_triggers(connection: sa.Connection) -> None:
     """(Re)create the sync triggers; idempotent. Call it after any batch migration of the story tables."""
     triggers = dict(_TRIGGERS)
-    if _has_change_log(connection):  # journals before migration 0009 have no change log yet
+    change_log = _has_change_log(connection)
+    if change_log:  # journals before migration 0009 have no change log yet
         triggers.update(_CHANGE_TRIGGERS)
     for name, body in triggers.items():
         connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
         connection.exec_driver_sql(f"CREATE TRIGGER {name} {body}")
+    if change_log:  # the stories may have been written with the triggers dropped (a migration, a bulk load)
+        connection.exec_driver_sql(_RECOUNT)
 
 
 def drop_triggers(connection: sa.Connection) -> None:
@@ -198,7 +224,7 @@ def refresh_stories(connection: sa.Connection, story_ids: list[str]) -> None:
     )
     statements = _refresh("SELECT id FROM temp.refresh_ids")
     if _has_change_log(connection):
-        statements += _changed_many("SELECT id AS story_id FROM temp.refresh_ids")
+        statements += _changed_many("SELECT id AS story_id FROM temp.refresh_ids") + _RECOUNT + ";"
     for statement in statements.split(";"):
         if statement.strip():
             connection.exec_driver_sql(statement)

@@ -336,3 +336,35 @@ def test_extracts_mark_the_matched_words_in_the_story_text(journal: Journal) -> 
         assert row.id == story.id
     (row,) = _rows(journal, index, "pickup")
     assert row.snippet.startswith("Her mother died") and search.SNIPPET_START not in row.snippet
+
+
+def test_the_count_of_stories_is_kept_with_them(journal: Journal) -> None:
+    """The list's count of every story comes from a row the triggers keep (no story is read at start-up)."""
+
+    def kept_and_counted() -> tuple[int, int]:
+        with journal.session() as session:
+            connection = session.connection()
+            counted = connection.exec_driver_sql("SELECT count(*) FROM story WHERE deleted_at IS NULL").scalar()
+            return search.live_stories(connection), int(counted or 0)
+
+    ids = fill(journal, 12)
+    assert kept_and_counted() == (12, 12)
+    with journal.write() as session:
+        stories.delete_story(ids[0], session=session)
+        stories.delete_story(ids[1], session=session)
+        stories.restore_story(ids[1], session=session)
+        stories.update_story(ids[2], {"title": "Still here"}, session=session)
+    assert kept_and_counted() == (11, 11)
+    with journal.write() as session:
+        stories.purge_deleted(session=session)
+        session.connection().exec_driver_sql("DELETE FROM story WHERE id = ?", (ids[3],))
+    assert kept_and_counted() == (10, 10)
+    with journal.write() as session:  # a bulk write with the triggers dropped, as a bundle import does
+        connection = session.connection()
+        search.drop_triggers(connection)
+        connection.exec_driver_sql("DELETE FROM story WHERE id = ?", (ids[4],))
+        search.refresh_stories(connection, [ids[5]])
+        search.install_triggers(connection)
+    assert kept_and_counted() == (9, 9)
+    with journal.session() as session:
+        assert listing.count_stories(session=session) == 9
