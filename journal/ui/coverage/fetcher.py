@@ -15,7 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from journal.coverage import batch, metadata
+from journal.coverage import batch
 from journal.coverage.capture import Stored
 from journal.coverage.fetch import FetchSettings
 from journal.coverage.health import Checked
@@ -215,14 +215,14 @@ class LinkFetcher(QObject):
 
 
 def settle_long_lived_objects() -> None:
-    """Load the page readers, then take everything the program holds so far (Qt, the store, the readers'
-    tables) out of the garbage collector's full passes. Reading pages makes many short-lived objects, so full
-    passes come often; over the whole heap one took ~100 ms, and the window's thread waited for it.
-    Once per process (benchmarks/fetch_responsiveness.py measures the difference)."""
+    """Take everything the program holds so far (Qt, the store) out of the garbage collector's full passes.
+    Reading pages makes many short-lived objects, so full passes come often; over the whole heap one took
+    ~100 ms, and the window's thread waited for it. Once per process (benchmarks/fetch_responsiveness.py
+    measures the difference). The page readers (trafilatura, extruct: 30 MB) are loaded by the first page read,
+    not here: offline, or with every link fetched, they are never needed."""
     global _settled
     with _settling:
         if not _settled:
-            metadata.warm_up()
             gc.freeze()
             _settled = True
 
