@@ -56,10 +56,16 @@ class SearchIndexer(QObject):
             index = SearchIndex(path)
             if read_only:  # nothing can be written beside the journal: use the index only if it agrees
                 return index if index.ready and not index.needs_rebuild() and index.behind() == 0 else None
-            if index.needs_rebuild():
-                relay.emit("Building the search index…")
-                index.rebuild(lambda done, total: relay.emit(f"Building the search index… {100 * done // total}%"))
-                relay.emit("The search index is built.")
+            if index.needs_rebuild():  # a big journal says how far it got (every 5,000 stories); a small one is quick
+                reported: list[int] = []
+
+                def progress(done: int, total: int) -> None:
+                    reported.append(done)
+                    relay.emit(f"Building the search index… {100 * done // max(total, 1)}%")
+
+                index.rebuild(progress)
+                if reported:
+                    relay.emit("The search index is built.")
             else:
                 index.catch_up()
             return index
