@@ -156,21 +156,13 @@ def live_stories(connection: sa.Connection) -> int:
 
 
 FTS5_DEFAULT_AUTOMERGE = 4
-MERGE_PAGES = 256  # FTS5 merge work per background step: a few milliseconds of holding the write lock
 
 
 def set_automerge(connection: sa.Connection, segments: int) -> None:
-    """FTS5 merges segments inside the writing transaction once a level holds this many (0: never; the crisis
-    merge at 16 still bounds them)."""
+    """FTS5 merges segments inside the writing transaction once a level holds this many. 0: a save adds its small
+    segment and merges nothing (the automatic merge of 4 was most of a save's time); FTS5's crisis merge still
+    merges a level once it holds 16, which keeps the segments few and each merge small."""
     connection.exec_driver_sql(f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}, rank) VALUES ('automerge', {int(segments)})")
-
-
-def merge_step(connection: sa.Connection) -> bool:
-    """Merge some of FTS5's segments (what automerge did inside every save); True while there is more to do."""
-    before = connection.exec_driver_sql("SELECT total_changes()").scalar() or 0
-    connection.exec_driver_sql(f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}, rank) VALUES ('merge', {MERGE_PAGES})")
-    after = connection.exec_driver_sql("SELECT total_changes()").scalar() or 0
-    return after - before >= 2
 
 
 def install(connection: sa.Connection) -> None:

@@ -3,8 +3,9 @@
 After the window has painted its first rows, the index is opened and brought up to date on a pool thread
 (built, with progress in the status bar, when it is missing or belongs to another file); until it is ready,
 FTS5 answers searches. Each save notes its stories in the journal's change log, and a short while after the
-last one the index catches up, then FTS5 merges a few of its segments (work it no longer does inside saves).
-A catch-up that fails (another process writing the index) is simply tried again after the next change.
+last one the index catches up, then the WAL is checkpointed into the journal file (which saves no longer do
+themselves). Neither takes the journal's write lock, so a save never waits for them. A catch-up that fails
+(another process writing the index) is simply tried again after the next change.
 """
 
 from __future__ import annotations
@@ -16,15 +17,12 @@ from typing import TypeVar
 import sqlalchemy as sa
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from journal.store import search
 from journal.store.search_index import IndexUnavailable, SearchIndex
 from journal.ui.services.background import run_in_background
 from journal.ui.services.stories import StoryService
 
 T = TypeVar("T")
 CATCH_UP_DELAY_MS = 400
-MERGE_DELAY_MS = 1500
-MERGE_STEPS = 64  # at most this many merge steps after a catch-up, each its own short write
 
 
 class SearchIndexer(QObject):
@@ -38,11 +36,8 @@ class SearchIndexer(QObject):
         self._running = False
         self._again = False
         self._closed = False
-        self._merges_left = 0
         self._timer = QTimer(self, singleShot=True, interval=CATCH_UP_DELAY_MS)
         self._timer.timeout.connect(self.catch_up)
-        self._merge_timer = QTimer(self, singleShot=True, interval=MERGE_DELAY_MS)
-        self._merge_timer.timeout.connect(self._merge)
         for signal in (stories.stories_changed, stories.library_changed):
             signal.connect(self._changed)
         stories.story_updated.connect(self._changed)
@@ -75,7 +70,6 @@ class SearchIndexer(QObject):
     def close(self) -> None:
         self._closed = True
         self._timer.stop()
-        self._merge_timer.stop()
 
     def start_checkpointing(self) -> None:
         """Saves no longer checkpoint the WAL themselves; catching up does it afterwards (Journal.checkpoint)."""
@@ -86,8 +80,6 @@ class SearchIndexer(QObject):
         if index is not None and not self._closed:
             self._journal.search_index = index
             self.ready.emit()
-            self._merges_left = MERGE_STEPS
-            self._merge_timer.start()
 
     def _changed(self, *_args: object) -> None:
         if not self._closed and not self._journal.read_only:
@@ -103,26 +95,7 @@ class SearchIndexer(QObject):
         self._run(index.catch_up, lambda _done: self._caught_up())
 
     def _caught_up(self) -> None:
-        self._merges_left = MERGE_STEPS
-        self._merge_timer.start()
         self._run(self._journal.checkpoint, lambda _none: None)  # the saves' WAL into the file, off the GUI thread
-
-    def _merge(self) -> None:
-        """One step of FTS5's merging, in its own short write; again later while there is more."""
-        if self._closed or self._running or self._merges_left <= 0 or self._journal.read_only:
-            return
-        self._merges_left -= 1
-        journal = self._journal
-
-        def work() -> bool:
-            with journal.write() as session:
-                return search.merge_step(session.connection())
-
-        def done(more: bool | None) -> None:
-            if more:
-                self._merge_timer.start()
-
-        self._run(work, done)
 
     def _run(self, work: Callable[[], T], then: Callable[[T], None]) -> None:
         """One piece of index work at a time; a change during it runs a catch-up after it."""

@@ -22,7 +22,7 @@ from journal.ui.stories.columns import COLUMNS, COVERAGE, DATE, PAGE_SIZE, STATU
 from journal.ui.stories.mime import STORY_IDS_MIME, story_ids_mime
 from journal.ui.widgets.table_model import FlatTableModel, Index
 
-FIRST_SNIPPETS = 40  # extracts read with a search's first page; the rest are fetched as rows are shown
+FIRST_SNIPPETS = 20  # extracts read with a search's first page (a screen of two-line rows); the rest as rows are shown
 MAX_PAGES = 50
 StoryIdRole = Qt.ItemDataRole.UserRole + 1
 SnippetRole = Qt.ItemDataRole.UserRole + 2  # the matched extract, marked with search.SNIPPET_START/END

@@ -1,8 +1,8 @@
 """The change log the search index catches up from: every change to what a story's search document holds
 notes the story and a sequence number, in the same transaction (journal.store.search_index explains the
-watermark). FTS5 stops merging its segments inside each save (automerge 0): merging is done in the
-background by the window (search.merge_step), and FTS5's crisis merge still bounds the segments a command-line
-only journal collects.
+watermark). FTS5 stops merging its segments inside each save (automerge 0; its crisis merge at 16 segments a
+level still keeps them few). A one-row count of the stories not deleted (story_count), kept by triggers, so the
+window shows the count without reading a million rows.
 
 New table and triggers only; no table is rebuilt, so the existing search and version triggers stay as they are
 (install_triggers() recreates the search ones, idempotently, with the change log's).
