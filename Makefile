@@ -6,11 +6,11 @@ STAMP  := $(VENV)/.installed
 PACKAGE_STAMP := $(VENV)/.installed-package
 BUNDLE := dist/story-journal
 
-.PHONY: run test lint check clean package package-test
+.PHONY: run test lint check clean package package-test team-server
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,server]'
 	touch $(STAMP)
 
 ## Open the window on your default journal (or JOURNAL=path make run).
@@ -28,6 +28,11 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 check: lint test
+
+## A team server on this machine: a PostgreSQL of its own in .team-server/ (made on first use), the schema
+## prepared (`journal-server init`), then `journal-server run` on http://127.0.0.1:8765. Ctrl+C stops both.
+team-server: $(STAMP)
+	$(BIN)/python -m journal.server.local --folder .team-server --port 8765
 
 ## Speed on a 100,000-story journal (built once, cached in benchmarks/.cache/) against raw baselines; JSON last.
 .PHONY: bench

@@ -15,16 +15,15 @@ import json
 import string
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from journal.bundles.automerge import auto_merge
+from journal.bundles.decide import Action, Held, decide_grave, decide_story, needs_record
 from journal.bundles.format import BundleError
 from journal.bundles.read import Bundle
-from journal.bundles.records import LINK_COLUMNS, READING_COLUMNS, SNAPSHOT_COLUMNS, column_kind, content, story_records
+from journal.bundles.records import LINK_COLUMNS, READING_COLUMNS, SNAPSHOT_COLUMNS, column_kind, story_records
 from journal.store import search, versioning
 from journal.store.database import Journal
 from journal.store.models import (
@@ -43,6 +42,8 @@ from journal.store.sync_models import StoryConflict, Tombstone
 from journal.store.versioning import Order, compare
 from journal.words import counted
 
+__all__ = ["Action", "Plan", "Step", "apply_import", "delete_story", "plan_import", "write_record"]
+
 STORY = table_of(Story)
 LINK = table_of(CoverageLink)
 SNAPSHOT = table_of(LinkSnapshot)
@@ -51,17 +52,6 @@ TAG = table_of(Tag)
 STORY_TAG = table_of(StoryTag)
 CONFLICT = table_of(StoryConflict)
 TOMBSTONE = table_of(Tombstone)
-
-
-class Action(StrEnum):
-    NEW = "new"
-    UPDATE = "updated"
-    UNCHANGED = "unchanged"
-    CONFLICT = "conflict"
-    DELETE = "deleted"
-    ABSORB = "same content"  # changed on both sides to the same thing: only the vectors are merged
-    AUTOMERGE = "merged"  # changed on both sides only in what the program fills in (journal/bundles/automerge.py)
-    FORGET = "deletion noted"  # a tombstone for a story this journal never had (kept so it travels on)
 
 
 @dataclass
@@ -119,7 +109,9 @@ def apply_import(journal: Journal, bundle: Bundle, progress: Callable[[int, int]
         others = [step for step in changes if step.action not in rewrites]
         connection = session.connection()
         tags = TagCache(session)
-        batch = _NewStories(session, tags)
+        batch = NewStories(session, tags)
+        # Versions are written as they come: a deletion that arrives is not one made here (no change of mine).
+        versioning.drop_triggers(connection)
         try:
             for done, step in enumerate([*others, *written], start=1):
                 if written and step is written[0]:
@@ -140,7 +132,7 @@ def apply_import(journal: Journal, bundle: Bundle, progress: Callable[[int, int]
         if written:
             search.refresh_stories(connection, [step.story_id for step in written])
             search.install_triggers(connection)
-            versioning.install_triggers(connection)
+        versioning.install_triggers(connection)
     return plan
 
 
@@ -169,7 +161,7 @@ class TagCache:
         return str(found[0])
 
 
-class _NewStories:
+class NewStories:
     """Stories this journal has never had, inserted many rows per statement."""
 
     SIZE = 500
@@ -225,60 +217,36 @@ def _plan(session: Session, bundle: Bundle) -> Plan:
     for row in _rows(session, CONFLICT, CONFLICT.c.story_id, ids, CONFLICT.c.story_id, CONFLICT.c.incoming):
         pending.setdefault(row.story_id, []).append(versioning.loads(json.dumps(json.loads(row.incoming)["version"])))
     plan = Plan(source=bundle.source)
-    concurrent: list[tuple[dict[str, Any], Any]] = []
-    for record in bundle.stories:
-        story_id, vector, title = record["id"], record["version"], record["fields"]["title"]
+
+    def held(story_id: str) -> Held:
         mine = local.get(story_id)
-        if mine is None:
-            grave = graves.get(story_id)
-            deleted_here = grave is not None and compare(vector, grave) in (Order.EQUAL, Order.BEFORE)
-            plan.steps.append(Step(Action.UNCHANGED if deleted_here else Action.NEW, story_id, title, record))
-            continue
-        order = compare(vector, versioning.loads(mine.version))
-        if order == Order.AFTER:
-            plan.steps.append(Step(Action.UPDATE, story_id, title, record))
-        elif order in (Order.CONCURRENT, Order.EQUAL):
-            # Equal vectors with different content only happen when a journal's counter went back (a copy
-            # or an old backup put in place): kept as a conflict rather than trusted.
-            concurrent.append((record, mine))
-        else:
-            plan.steps.append(Step(Action.UNCHANGED, story_id, mine.title, record))
-    if concurrent:
-        records, texts = story_records(session, [mine.id for _record, mine in concurrent])
-        by_id = {record["id"]: record for record in records}
-        for record, mine in concurrent:
-            same = content(by_id[mine.id], texts) == content(record, bundle.texts)
-            known = any(
-                compare(record["version"], seen) in (Order.EQUAL, Order.BEFORE) for seen in pending.get(mine.id, [])
-            )
-            equal = compare(record["version"], versioning.loads(mine.version)) == Order.EQUAL
-            merged_record = None if same or known or equal else auto_merge(by_id[mine.id], record, texts, bundle.texts)
-            if merged_record is not None:
-                merged_record["version"] = record["version"]  # the local one is merged in when it is written
-                plan.steps.append(Step(Action.AUTOMERGE, mine.id, mine.title, merged_record))
-                continue
-            action = (
-                (Action.UNCHANGED if equal else Action.ABSORB)
-                if same
-                else Action.UNCHANGED
-                if known
-                else Action.CONFLICT
-            )
-            plan.steps.append(Step(action, mine.id, mine.title, record))
+        return Held(
+            version=None if mine is None else versioning.loads(mine.version),
+            grave=graves.get(story_id),
+            pending=pending.get(story_id, []),
+        )
+
+    # The decision is made by vectors alone except for stories changed on both sides: their whole records
+    # are read (all at once) only for those.
+    wanted = [record["id"] for record in bundle.stories if needs_record(record["version"], held(record["id"]))]
+    mine_records, mine_texts = story_records(session, wanted) if wanted else ([], {})
+    by_id = {record["id"]: record for record in mine_records}
+    for record in bundle.stories:
+        story_id = record["id"]
+        mine = local.get(story_id)
+        state = held(story_id)
+        if story_id in by_id:
+            state = Held(state.version, state.grave, state.pending, by_id[story_id], mine_texts)
+        decision = decide_story(record, bundle.texts, state)
+        title = mine.title if mine is not None else record["fields"]["title"]
+        if decision.action == Action.UPDATE:
+            title = record["fields"]["title"]
+        plan.steps.append(Step(decision.action, story_id, title, decision.merged or record))
     for tomb in bundle.tombstones:
         grave_id: str = tomb["story_id"]
-        grave_vector: dict[str, int] = tomb["version"]
         mine = local.get(grave_id)
-        if mine is None:
-            known_grave = graves.get(grave_id)
-            covered = known_grave is not None and compare(grave_vector, known_grave) in (Order.EQUAL, Order.BEFORE)
-            plan.steps.append(Step(Action.UNCHANGED if covered else Action.FORGET, grave_id, "", grave=tomb))
-            continue
-        if compare(grave_vector, versioning.loads(mine.version)) in (Order.EQUAL, Order.AFTER):
-            plan.steps.append(Step(Action.DELETE, grave_id, mine.title, grave=tomb))
-            continue
-        known = any(compare(grave_vector, seen) in (Order.EQUAL, Order.BEFORE) for seen in pending.get(grave_id, []))
-        plan.steps.append(Step(Action.UNCHANGED if known else Action.CONFLICT, grave_id, mine.title, grave=tomb))
+        decision = decide_grave(tomb["version"], held(grave_id))
+        plan.steps.append(Step(decision.action, grave_id, "" if mine is None else mine.title, grave=tomb))
     return plan
 
 
@@ -307,14 +275,14 @@ def _apply(session: Session, step: Step, bundle: Bundle, tags: TagCache) -> None
         delete_story(session, step.story_id, step.grave["version"])
     elif step.action == Action.FORGET:
         assert step.grave is not None
-        _note_grave(session, step.story_id, step.grave["version"], _time(step.grave["deleted_at"]))
+        note_grave(session, step.story_id, step.grave["version"], _time(step.grave["deleted_at"]))
 
 
 def _time(text: str) -> dt.datetime:
     return dt.datetime.fromisoformat(text).astimezone(dt.UTC)
 
 
-def _note_grave(session: Session, story_id: str, vector: dict[str, int], deleted_at: dt.datetime) -> None:
+def note_grave(session: Session, story_id: str, vector: dict[str, int], deleted_at: dt.datetime) -> None:
     current = session.execute(sa.select(TOMBSTONE.c.version).where(TOMBSTONE.c.story_id == story_id)).scalar()
     if current is not None:
         vector = versioning.merged(versioning.loads(current), vector)
@@ -328,7 +296,7 @@ def delete_story(session: Session, story_id: str, vector: dict[str, int]) -> Non
     """Delete for good (the trigger writes a tombstone), keeping the larger of the two vectors on it."""
     current = session.execute(sa.select(STORY.c.version).where(STORY.c.id == story_id)).scalar_one()
     session.execute(STORY.delete().where(STORY.c.id == story_id))
-    _note_grave(session, story_id, versioning.merged(versioning.loads(current), vector), utcnow())
+    note_grave(session, story_id, versioning.merged(versioning.loads(current), vector), utcnow())
 
 
 def _store_conflict(session: Session, step: Step, bundle: Bundle) -> None:

@@ -226,11 +226,12 @@ def _check_strings(document: Any) -> None:
 class _Where:
     """Names the record being checked in error messages."""
 
-    def __init__(self, what: str) -> None:
+    def __init__(self, what: str, outcome: str = "The bundle was not imported.") -> None:
         self.what = what
+        self.outcome = outcome
 
     def fail(self, message: str) -> BundleError:
-        return BundleError(f"{self.what}: {message} The bundle was not imported.")
+        return BundleError(f"{self.what}: {message} {self.outcome}")
 
 
 def _validated(document: Any, texts: dict[str, str], file_name: str) -> Bundle:
@@ -266,11 +267,7 @@ def _validated(document: Any, texts: dict[str, str], file_name: str) -> Bundle:
         checked.append(story)
     graves = []
     for index, record in enumerate(tombstones):
-        grave_where = _Where(f"Deletion {index + 1} in the bundle")
-        grave = _record(record, grave_where, {"story_id", "deleted_at", "version"})
-        grave["story_id"] = _uuid(grave["story_id"], grave_where)
-        grave["deleted_at"] = _datetime(grave["deleted_at"], grave_where, "deleted_at")
-        grave["version"] = _vector(grave["version"], grave_where)
+        grave = _grave(record, _Where(f"Deletion {index + 1} in the bundle"))
         if grave["story_id"] in story_ids:
             raise BundleError(
                 f"The bundle holds the story {grave['story_id']} twice (also as deleted); it was not imported."
@@ -285,6 +282,14 @@ def _validated(document: Any, texts: dict[str, str], file_name: str) -> Bundle:
     if stray:
         raise BundleError(f"The bundle holds a snapshot for an unknown link ({sorted(stray)[0]}); it was not imported.")
     return Bundle(source=file_name, created_at=created_at, stories=checked, tombstones=graves, texts=texts)
+
+
+def _grave(record: Any, where: _Where) -> dict[str, Any]:
+    grave = _record(record, where, {"story_id", "deleted_at", "version"})
+    grave["story_id"] = _uuid(grave["story_id"], where)
+    grave["deleted_at"] = _datetime(grave["deleted_at"], where, "deleted_at")
+    grave["version"] = _vector(grave["version"], where)
+    return grave
 
 
 def _list(document: dict[str, Any], key: str, where: _Where) -> list[Any]:
@@ -468,3 +473,48 @@ def _column_value(column: Any, value: Any, where: _Where) -> None:
         _integer(value, where, name, low=-(2**62) if name == "value" else 0)
     else:
         _text(value, where, name)
+
+
+# ---------------------------------------------------------------- the same checks, for the team sync
+# A push reaching the team server and a page of changes reaching a laptop are as hostile as a bundle:
+# journal.sync.wire checks them with these, under the same limits.
+_REFUSED = "Nothing was changed."
+
+
+def parse_json(raw: bytes) -> Any:
+    """JSON under the bundle's limits (depth, digits, string length, duplicate keys, no NaN)."""
+    return _parse_document(raw)
+
+
+def checked_story(record: Any, what: str, link_ids: set[str], reading_ids: set[str]) -> dict[str, Any]:
+    """A story record checked as a bundle's story is; `link_ids` and `reading_ids` collect ids across records."""
+    return _story(record, _Where(what, _REFUSED), link_ids, reading_ids)
+
+
+def checked_grave(record: Any, what: str) -> dict[str, Any]:
+    return _grave(record, _Where(what, _REFUSED))
+
+
+def checked_fields(record: Any, what: str, keys: set[str]) -> dict[str, Any]:
+    """A record with exactly these keys."""
+    return _record(record, _Where(what, _REFUSED), keys)
+
+
+def checked_uuid(value: Any, what: str) -> str:
+    return _uuid(value, _Where(what, _REFUSED))
+
+
+def checked_time(value: Any, what: str, name: str) -> str:
+    return _datetime(value, _Where(what, _REFUSED), name)
+
+
+def checked_vector(value: Any, what: str) -> dict[str, int]:
+    return _vector(value, _Where(what, _REFUSED))
+
+
+def checked_text(value: Any, what: str, name: str) -> str:
+    return _text(value, _Where(what, _REFUSED), name)
+
+
+def checked_count(value: Any, what: str, name: str) -> int:
+    return int(_integer(value, _Where(what, _REFUSED), name))

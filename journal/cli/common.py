@@ -13,6 +13,8 @@ from journal.store.fields import FieldError, enum_value
 # How a command gets its journal (the `opens` default of its subparser): opened for reading, opened for
 # writing (created when missing), or given the path to open itself.
 READ, WRITE, ITSELF = "read", "write", "itself"
+# sysexits' EX_TEMPFAIL: nothing is wrong with the journal; the network could not be reached, run again later.
+EXIT_OFFLINE = 75
 
 # argparse's subparsers action: a command group's `register(commands)` adds its commands to it.
 if TYPE_CHECKING:

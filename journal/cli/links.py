@@ -12,13 +12,11 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any, TextIO
 
-from journal.cli.common import WRITE, Commands, checked
+from journal.cli.common import EXIT_OFFLINE, WRITE, Commands, checked
 
 if TYPE_CHECKING:
     from journal.coverage.fetch import FetchSettings
     from journal.store.database import Journal
-
-EXIT_OFFLINE = 75  # sysexits' EX_TEMPFAIL: nothing is wrong with the journal; run again with a network
 
 
 def register(commands: Commands) -> None:

@@ -1,5 +1,5 @@
 """The command line: parse the arguments, then run a command on the journal. The commands themselves are in
-one module per command group (stories, case studies, links, safety, bundles, reach, radar).
+one module per command group (stories, edit, case studies, links, safety, bundles, reach, radar, team).
 
 Bad arguments give one line on stderr and exit status 2; a journal that cannot be opened, or a story
 that does not exist, gives one line and exit status 1.
@@ -13,12 +13,13 @@ from pathlib import Path
 from typing import NoReturn, TextIO
 
 from journal import APP_NAME, __version__
-from journal.cli import bundles, case_studies, links, radar, reach, safety, stories
+from journal.cli import bundles, case_studies, edit, links, radar, reach, safety, stories, team
 from journal.cli.common import ITSELF, WRITE
 
 # Each has `register(commands)`, which adds its subparsers and sets their `run` (handler) and `opens`
 # defaults (and maybe a `check`). They import nothing heavy at module level (`--help` stays instant).
-COMMAND_GROUPS = (stories, case_studies, links, safety, bundles, reach, radar)
+# `edit` takes the options of `add`, so it comes after `stories`.
+COMMAND_GROUPS = (stories, case_studies, links, safety, bundles, reach, radar, edit, team)
 
 
 class _Parser(argparse.ArgumentParser):

@@ -261,7 +261,8 @@ def _exclude(args: argparse.Namespace, journal: Journal, out: TextIO) -> int:
 
 
 def _fetch(args: argparse.Namespace, journal: Journal, out: TextIO) -> int:
-    from journal.cli.links import EXIT_OFFLINE, ProgressLine
+    from journal.cli.common import EXIT_OFFLINE
+    from journal.cli.links import ProgressLine
 
     live = not args.json and sys.stderr.isatty()
     lines = {"reading": ProgressLine("Reading sources", live), "matching": ProgressLine("Matching entries", live)}
@@ -391,7 +392,7 @@ def _suggestion_id(radar: Radar, text: str) -> str:
 
 @_refusals
 def _link(args: argparse.Namespace, journal: Journal, out: TextIO) -> int:
-    from journal.cli.links import EXIT_OFFLINE
+    from journal.cli.common import EXIT_OFFLINE
     from journal.coverage.batch import fetch_pending
     from journal.store.stories import resolve_id
 

@@ -13,6 +13,7 @@ from sqlmodel import Field, Relationship, SQLModel
 # table on the metadata.
 from journal.store import radar_models as radar_models
 from journal.store import sync_models as sync_models
+from journal.store import team_models as team_models
 from journal.store.columns import UTCDateTime, new_id, utcnow
 from journal.store.fields import Consent, LinkKind, Status
 
@@ -248,3 +249,5 @@ class CaseStudy(SQLModel, table=True):
     show_costs: bool = Field(default=True, sa_column=sa.Column(sa.Boolean, nullable=False, server_default=sa.true()))
     created_at: dt.datetime = Field(default_factory=utcnow, sa_column=sa.Column(UTCDateTime, nullable=False))
     updated_at: dt.datetime = Field(default_factory=utcnow, sa_column=sa.Column(UTCDateTime, nullable=False))
+    # Version vector, as a story's (journal/store/case_study_versions.py keeps it); for the team sync.
+    version: str = Field(default="{}", sa_column=sa.Column(sa.Text, nullable=False, server_default="{}"))

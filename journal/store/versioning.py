@@ -5,8 +5,8 @@ changes made there} in `story.version`. SQLite triggers keep it, whoever writes 
 line, a script): a new story gets {me: 1}; an update that changes a field or `updated_at` (which the store
 moves for tag and link changes too) adds one to my entry, unless the statement sets `version` itself;
 so does a change of its tags made from the tag library (rename, merge, delete). Deleting a story for good
-writes a tombstone with the vector it had. An import writes versions as they come, with these triggers
-dropped for the length of its transaction.
+writes a tombstone with the vector it had plus one change of mine (a deletion is a change too). An import
+writes versions as they come, with these triggers dropped for the length of its transaction.
 
 Like the search triggers, these are dropped by a batch rebuild of `story`: such a migration calls
 drop_triggers() before and install_triggers() after.
@@ -31,6 +31,19 @@ _CHANGED = " OR ".join(f"NEW.{name} IS NOT OLD.{name}" for name in ("updated_at"
 _BUMP = f"""version = json_set(version, '$."' || {_REPLICA} || '"',
     coalesce(json_extract(version, '$."' || {_REPLICA} || '"'), 0) + 1)"""
 
+# For other tables that keep a vector in a `version` column (journal/store/case_study_versions.py).
+REPLICA_SQL = _REPLICA
+BUMP_SQL = _BUMP
+
+
+def tombstone_sql(table: str, key: str) -> str:
+    """The statement of a delete trigger: a tombstone with the row's vector plus one change of mine."""
+    return f"""INSERT OR REPLACE INTO {table} ({key}, deleted_at, version)
+            VALUES (OLD.id, strftime('%Y-%m-%d %H:%M:%f', 'now') || '000',  -- as SQLAlchemy writes
+                json_set(OLD.version, '$."' || {_REPLICA} || '"',
+                    coalesce(json_extract(OLD.version, '$."' || {_REPLICA} || '"'), 0) + 1));"""
+
+
 _TRIGGERS = {
     "version_story_insert": f"""AFTER INSERT ON story WHEN NEW.version = '{{}}' BEGIN
         UPDATE story SET version = json_object({_REPLICA}, 1) WHERE id = NEW.id;
@@ -48,21 +61,22 @@ _TRIGGERS = {
     "version_tag_rename": f"""AFTER UPDATE OF name ON tag WHEN NEW.name IS NOT OLD.name BEGIN
         UPDATE story SET {_BUMP} WHERE id IN (SELECT story_id FROM story_tag WHERE tag_id = NEW.id);
     END""",
-    "version_story_delete": """AFTER DELETE ON story BEGIN
-        INSERT OR REPLACE INTO tombstone (story_id, deleted_at, version)
-            VALUES (OLD.id, strftime('%Y-%m-%d %H:%M:%f', 'now') || '000', OLD.version);  -- as SQLAlchemy writes
+    # A deletion is a change of its own: the tombstone's vector is the story's plus one of mine, so an edit made
+    # elsewhere without seeing the deletion is concurrent with it (never taken as having seen it).
+    "version_story_delete": f"""AFTER DELETE ON story BEGIN
+        {tombstone_sql("tombstone", "story_id")}
     END""",
 }
 
 
-def install_triggers(connection: sa.Connection) -> None:
-    for name, body in _TRIGGERS.items():
+def install_triggers(connection: sa.Connection, triggers: dict[str, str] = _TRIGGERS) -> None:
+    for name, body in triggers.items():
         connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
         connection.exec_driver_sql(f"CREATE TRIGGER {name} {body}")
 
 
-def drop_triggers(connection: sa.Connection) -> None:
-    for name in _TRIGGERS:
+def drop_triggers(connection: sa.Connection, triggers: dict[str, str] = _TRIGGERS) -> None:
+    for name in triggers:
         connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
 
 

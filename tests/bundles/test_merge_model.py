@@ -44,6 +44,12 @@ class Model:
         self.writes[number] = (story, name, value)
         return number
 
+    def deletion(self, story: str) -> int:
+        """A person deleting a story is a change of its own (the tombstone's vector counts it), not a value."""
+        number = self.write(story, "deletion", "")
+        self.overwritten.add(number)
+        return number
+
     def replace(self, old: Version | None, new: Version) -> None:
         """`new` replaces `old` in a journal: a value it drops is overwritten if `new` knew its write."""
         if old is None:
@@ -168,7 +174,7 @@ def test_three_journals_merge_in_random_order_without_losing_an_edit(tmp_path: P
                     stories.delete_story(story, session=session)
                 with journal.write() as session:
                     stories.purge_deleted(session=session)
-                model.delete(replica, story, replica.stories[story].history)
+                model.delete(replica, story, replica.stories[story].history | {model.deletion(story)})
                 seen["deletions"] += 1
             elif roll < 0.86:
                 other = rng.choice([n for n in names if n != name])
@@ -186,7 +192,7 @@ def test_three_journals_merge_in_random_order_without_losing_an_edit(tmp_path: P
                     with journal.write() as session:
                         resolve(session, conflict_id, {"story": choice})
                     if choice == THEIRS:
-                        model.delete(replica, story, mine.history | theirs.history)
+                        model.delete(replica, story, mine.history | theirs.history | {model.deletion(story)})
                         continue
                     resolution = model.write(story, "resolution", "")
                     model.overwritten.add(resolution)  # a decision, not a value a person typed

@@ -8,7 +8,7 @@ New table and triggers only; no table is rebuilt, so the existing search and ver
 (install_triggers() recreates the search ones, idempotently, with the change log's).
 
 Revision ID: 0009
-Revises: 0010
+Revises: 0008
 Create Date: 2026-11-30
 """
 
@@ -19,7 +19,7 @@ from alembic import op
 from journal.store import search
 
 revision = "0009"
-down_revision = "0010"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 

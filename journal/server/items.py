@@ -1,0 +1,112 @@
+"""What the server holds of each story and case study (table `item`), read and written as one row each."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import psycopg
+from psycopg.types.json import Jsonb
+
+from journal.store import versioning
+
+_COLUMNS = "kind, id, seq, version, record, deleted_at, by, conflicts, author_id"
+
+
+@dataclass
+class Item:
+    kind: str
+    id: str
+    seq: int
+    version: dict[str, int]
+    record: dict[str, Any] | None  # wire record; None when deleted
+    deleted_at: str | None = None
+    by: str = ""
+    # Versions kept in conflicts with the current one: {"version", "record" | None, "deleted_at", "by"}.
+    conflicts: list[dict[str, Any]] = field(default_factory=list)
+    author_id: str | None = None
+
+    @property
+    def deleted(self) -> bool:
+        return self.record is None
+
+    def known(self) -> dict[str, int]:
+        """The merge of every version held: what a laptop's version must be covered by to be here already."""
+        vector = dict(self.version)
+        for conflict in self.conflicts:
+            vector = versioning.merged(vector, conflict["version"])
+        return vector
+
+
+def _item(row: tuple[Any, ...]) -> Item:
+    kind, item_id, seq, version, record, deleted_at, by, conflicts, author = row
+    return Item(
+        kind=kind,
+        id=str(item_id),
+        seq=int(seq),
+        version=dict(version),
+        record=record,
+        deleted_at=None if deleted_at is None else deleted_at.isoformat(),
+        by=by,
+        conflicts=list(conflicts),
+        author_id=None if author is None else str(author),
+    )
+
+
+def load(
+    connection: psycopg.Connection[Any], team_id: str, keys: Iterable[tuple[str, str]]
+) -> dict[tuple[str, str], Item]:
+    wanted = list(keys)
+    found: dict[tuple[str, str], Item] = {}
+    for kind in {kind for kind, _id in wanted}:
+        ids = [item_id for k, item_id in wanted if k == kind]
+        rows = connection.execute(
+            f"SELECT {_COLUMNS} FROM item WHERE team_id = %s AND kind = %s AND id = ANY(%s::uuid[])",
+            (team_id, kind, ids),
+        ).fetchall()
+        for row in rows:
+            item = _item(row)
+            found[(item.kind, item.id)] = item
+    return found
+
+
+def page(connection: psycopg.Connection[Any], team_id: str, after: int, limit: int) -> list[Item]:
+    rows = connection.execute(
+        f"SELECT {_COLUMNS} FROM item WHERE team_id = %s AND seq > %s ORDER BY seq LIMIT %s",
+        (team_id, after, limit),
+    ).fetchall()
+    return [_item(row) for row in rows]
+
+
+def save(connection: psycopg.Connection[Any], team_id: str, item: Item) -> None:
+    connection.execute(
+        """INSERT INTO item (team_id, kind, id, seq, version, record, deleted_at, by, conflicts, author_id, changed_at)
+           VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, now())
+           ON CONFLICT (team_id, kind, id) DO UPDATE SET
+             seq = EXCLUDED.seq, version = EXCLUDED.version, record = EXCLUDED.record,
+             deleted_at = EXCLUDED.deleted_at, by = EXCLUDED.by, conflicts = EXCLUDED.conflicts,
+             author_id = EXCLUDED.author_id, changed_at = now()""",
+        (
+            team_id,
+            item.kind,
+            item.id,
+            item.seq,
+            Jsonb(item.version),
+            None if item.record is None else Jsonb(item.record),
+            item.deleted_at,
+            item.by,
+            Jsonb(item.conflicts),
+            item.author_id,
+        ),
+    )
+
+
+def texts(connection: psycopg.Connection[Any], team_id: str, digests: Iterable[str]) -> dict[str, str]:
+    wanted = sorted(set(digests))
+    if not wanted:
+        return {}
+    rows = connection.execute(
+        "SELECT sha256, text FROM snapshot WHERE team_id = %s AND sha256 = ANY(%s)", (team_id, wanted)
+    ).fetchall()
+    return {row[0]: row[1] for row in rows}
