@@ -185,7 +185,11 @@ def run(journal_path: Path, tiered_path: Path | None, seed: int) -> dict[str, An
                 expression = search.match_expression(prefix)
                 fts5 = {row[0] for row in raw.execute(MATCHES, (expression,))}
                 app_total, app_ids = results["app"]
-                if app_total != results["raw"][0] or not set(app_ids) <= fts5 or len(app_ids) != min(PAGE, app_total):
+                if (
+                    app_total != results["raw"][0]
+                    or not set(app_ids) <= fts5
+                    or len(app_ids) != min(PAGE_SIZE, app_total)
+                ):
                     mismatched.append(prefix)
     finally:
         raw.close()

@@ -90,9 +90,9 @@ def words_digest() -> str:
 
 def migrations_digest() -> str:
     """The migration scripts there are: a merge can put a revision before the head without changing the head."""
-    import journal.store.migrations
+    import journal.store
 
-    folder = Path(journal.store.migrations.__file__).parent / "versions"
+    folder = Path(journal.store.__file__).parent / "migrations" / "versions"
     names = "\n".join(sorted(script.name for script in folder.glob("*.py")))
     return hashlib.sha256(names.encode()).hexdigest()[:6]
 
