@@ -160,8 +160,16 @@ def rows(stories: int) -> list[Row]:
             met=lambda f: _le(_get(f, "startup", "app_rss_mb"), _get(f, "derived", "memory_limit_mb")),
         ),
         Row("  peak memory (VmHWM)", lambda f: _get(f, "startup", "app_hwm_mb"), unit="MB"),
+        Row("  its own (RssAnon; bare window's)", _anon, unit=""),
+        Row("  files mapped in (RssFile)", lambda f: _get(f, "startup", "app_file_mb"), unit="MB"),
+        Row("    of which the search index", lambda f: _get(f, "startup", "app_index_mb"), unit="MB"),
     ]
     return table
+
+
+def _anon(figures: dict[str, Any]) -> str | None:
+    app, bare = _get(figures, "startup", "app_anon_mb"), _get(figures, "startup", "bare_anon_mb")
+    return None if app is None or bare is None else f"{app:.0f} MB ({bare:.0f})"
 
 
 def _count(values: Any) -> int | None:

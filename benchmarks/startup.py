@@ -18,8 +18,10 @@ Needs Xvfb and libX11 (Debian: xvfb). Prints a table and, last, JSON.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -71,13 +73,26 @@ def _free_display() -> str:
     raise RuntimeError("no free X display number")
 
 
+_MAPPING = re.compile(r"[0-9a-f]+-[0-9a-f]+ ")
+
+
 def _memory(pid: int) -> dict[str, float]:
-    """VmRSS and VmHWM (peak) of a process, in MB."""
+    """VmRSS and VmHWM (peak) of a process, in MB; and what the resident memory is: the process's own (RssAnon),
+    pages of files mapped in (RssFile: libraries, and the search index's files, which Tantivy maps rather than
+    reads), of which the search index's (`index`, from smaps)."""
     found: dict[str, float] = {}
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         key, _, value = line.partition(":")
-        if key in ("VmRSS", "VmHWM"):
+        if key in ("VmRSS", "VmHWM", "RssAnon", "RssFile"):
             found[key] = int(value.split()[0]) / 1024
+    index_kb, mapping = 0, ""
+    with contextlib.suppress(OSError):
+        for line in Path(f"/proc/{pid}/smaps").read_text().splitlines():
+            if _MAPPING.match(line):  # a mapping's header line: address range, permissions, ..., path
+                mapping = line
+            elif line.startswith("Rss:") and ".search/" in mapping:
+                index_kb += int(line.split()[1])
+    found["index"] = index_kb / 1024
     return found
 
 
@@ -136,6 +151,8 @@ def measure(command: list[str], env: dict[str, str], screen: Screen, *, rows: bo
             time.sleep(SETTLE_S)
             memory = _memory(process.pid)
             found["rss_mb"], found["hwm_mb"] = memory["VmRSS"], memory["VmHWM"]
+            found["anon_mb"], found["file_mb"] = memory["RssAnon"], memory["RssFile"]
+            found["index_mb"] = memory["index"]
         finally:
             process.terminate()  # the app closes its window the normal way and saves its settings
             try:
@@ -182,6 +199,11 @@ def run(journal: Path, runs: int) -> dict[str, Any]:
         "app_rss_mb": median("first", "rss_mb"),
         "app_hwm_mb": median("first", "hwm_mb"),
         "app_restart_rss_mb": median("restart", "rss_mb"),
+        # what the journal-open figure holds: the process's own memory, mapped files, the search index's files
+        "bare_anon_mb": median("bare", "anon_mb"),
+        "app_anon_mb": median("first", "anon_mb"),
+        "app_file_mb": median("first", "file_mb"),
+        "app_index_mb": median("first", "index_mb"),
         "samples": {
             kind: [{key: round(value, 3) for key, value in sample.items()} for sample in values]
             for kind, values in samples.items()
