@@ -11,12 +11,13 @@ from alembic.runtime.migration import MigrationContext
 from sqlmodel import SQLModel
 
 from journal.store import case_studies, listing, migrate, search, stories
-from journal.store.database import APPLICATION_ID, SCHEMA_HEAD, _make_engine, open_journal
+from journal.store.database import SCHEMA_HEAD, _make_engine, open_journal
 from journal.store.stories import StoryCreate
+from tests.store.old_journals import journal_at, revisions_oldest_first
 
-
-def revisions_oldest_first() -> list[str]:
-    return [script.revision for script in reversed(list(migrate.script_directory().walk_revisions()))]
+OLD_STORY = (
+    "INSERT INTO story (id, title, created_at, updated_at) VALUES ('a', 'Old story', '2020-01-01', '2020-01-01')"
+)
 
 
 def test_the_head_the_store_expects_is_the_newest_script() -> None:
@@ -66,24 +67,19 @@ def test_downgrade_to_nothing_and_up_again(journal_path: Path) -> None:
 def test_opening_a_journal_from_any_earlier_revision_brings_it_to_head_keeping_its_stories(
     journal_path: Path, start: str | None
 ) -> None:
-    sqlite3.connect(journal_path).close()
-    engine = _make_engine(journal_path, read_only=False)
-    titles: list[str] = []
-    with engine.begin() as connection:
-        connection.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
-        if start is not None:
-            migrate.upgrade(connection, start)
-            for statement in (
-                "INSERT INTO story (id, title, created_at, updated_at)"
-                " VALUES ('a', 'Old story', '2020-01-01', '2020-01-01')",
-                "INSERT INTO tag (id, name, created_at) VALUES ('t', 'kept-tag', '2020-01-01')",
-                "INSERT INTO story_tag (story_id, tag_id) VALUES ('a', 't')",
-                "INSERT INTO coverage_link (id, story_id, url, created_at, updated_at)"
-                " VALUES ('l', 'a', 'https://example.com', '2020-01-01', '2020-01-01')",
-            ):
-                connection.exec_driver_sql(statement)
-            titles = ["Old story"]
-    engine.dispose()
+    written = (
+        (
+            OLD_STORY,
+            "INSERT INTO tag (id, name, created_at) VALUES ('t', 'kept-tag', '2020-01-01')",
+            "INSERT INTO story_tag (story_id, tag_id) VALUES ('a', 't')",
+            "INSERT INTO coverage_link (id, story_id, url, created_at, updated_at)"
+            " VALUES ('l', 'a', 'https://example.com', '2020-01-01', '2020-01-01')",
+        )
+        if start is not None
+        else ()
+    )
+    journal_at(journal_path, start, *written)
+    titles = ["Old story"] if start is not None else []
     journal = open_journal(journal_path)
     with journal.session() as session:
         assert [row.title for row in listing.list_rows(session=session)] == titles
@@ -101,16 +97,7 @@ def test_opening_a_journal_from_any_earlier_revision_brings_it_to_head_keeping_i
 def test_after_upgrading_every_trigger_on_stories_still_fires(journal_path: Path, start: str) -> None:
     """Batch migrations drop triggers: after an upgrade from any revision, an edit still reaches the team sync's
     version vectors and tombstones, FTS5, the search index's change log and the count of stories."""
-    sqlite3.connect(journal_path).close()
-    engine = _make_engine(journal_path, read_only=False)
-    with engine.begin() as connection:
-        connection.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
-        migrate.upgrade(connection, start)
-        connection.exec_driver_sql(
-            "INSERT INTO story (id, title, created_at, updated_at)"
-            " VALUES ('a', 'Old story', '2020-01-01', '2020-01-01')"
-        )
-    engine.dispose()
+    journal_at(journal_path, start, OLD_STORY)
     journal = open_journal(journal_path)
 
     def one(sql: str) -> object:
