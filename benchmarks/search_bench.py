@@ -1,14 +1,20 @@
-"""Search as you type: the app's search call against raw sqlite3 FTS5 queries on the same file.
+"""Search as you type: the app's search against two ways past FTS5's bm25-ranks-everything bound, on one journal.
 
-For 3-, 5- and 8-letter prefixes of real words (benchmarks/words.txt), times
-  - app: what the window runs per search, StoryService.first_page(query, 200, FIRST_SNIPPETS) on a pool thread;
-  - raw: plain sqlite3, COUNT(*) plus the first 200 (id, title) ordered by rank, with the same MATCH expression
-    (journal.store.search.match_expression) and the same joins to search_doc and story, and the same order;
-  - fts5 direct (diagnostic, not a target): the count from the FTS5 table alone, and the top 200 ranked inside
-    FTS5 (ORDER BY rank LIMIT 200) before joining the stories: what the app could get down to.
-It checks that raw returns the same story ids, in the same order, as the app.
+For 3-, 5- and 8-letter prefixes of real words (benchmarks/words.txt), times per prefix
+  - app: what the window runs per search, StoryService.first_page(query, 200, FIRST_SNIPPETS) on a pool thread,
+    with the journal's search index open (journal.store.search_index: Tantivy), as the window has it after start;
+  - raw (the bound, the design before issue 15): plain sqlite3, COUNT(*) plus the first 200 (id, title) ordered by
+    FTS5's bm25 rank, with the same MATCH expression (journal.store.search.match_expression) and joins;
+  - direct (diagnostic): the count from the FTS5 table alone and the top 200 ranked inside FTS5 before any join;
+  - tantivy: the index's own search (count + top 200 story ids), no journal reads: the engine alone;
+  - fts5 tiered: the best FTS5 design we could make, in a file of its own beside the cached journal (built once):
+    titles, tags and people in a small table (detail=column) ranked by bm25 over those short fields, first; then
+    stories matching only in their bodies and coverage, found in a table of every field (detail=none, prefix
+    indexes of 2-8 letters, no positions), newest first; the count from that table.
+It checks that the app returns the same number of stories as FTS5 and only stories FTS5 matches (the order is
+the index's BM25, not FTS5's), and counts prefixes where they differ.
 
-    .venv/bin/python benchmarks/search_bench.py --journal PATH
+    .venv/bin/python benchmarks/search_bench.py --journal PATH [--tiered PATH]
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ import sqlite3
 import statistics
 import sys
 import time
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +35,7 @@ from synthetic import read_words
 from journal.store import search
 from journal.store.database import open_journal
 from journal.store.listing import StoryQuery
+from journal.store.search_index import SearchIndex
 from journal.ui.services.stories import StoryService
 from journal.ui.stories.list_model import FIRST_SNIPPETS, PAGE_SIZE
 
@@ -47,6 +55,45 @@ DIRECT_ROWS = f"""
     SELECT s.id, s.title FROM hits JOIN search_doc d ON d.id = hits.doc JOIN story s ON s.id = d.story_id
     WHERE s.deleted_at IS NULL ORDER BY hits.rank, s.id
 """
+MATCHES = f"SELECT d.story_id {_JOIN} WHERE story_fts MATCH ? AND s.deleted_at IS NULL"
+
+TIERED_SCHEMA = """
+    CREATE VIRTUAL TABLE head USING fts5(title, tags, people, detail = column, prefix = '2 3 4 5 6 7 8',
+        tokenize = 'unicode61 remove_diacritics 2');
+    INSERT INTO head (head, rank) VALUES ('rank', 'bm25(10.0, 6.0, 4.0)');
+    CREATE VIRTUAL TABLE every USING fts5(title, tags, people, body, coverage, detail = none,
+        prefix = '2 3 4 5 6 7 8', tokenize = 'unicode61 remove_diacritics 2');
+"""
+
+
+def build_tiered(journal: Path, out: Path) -> float:
+    """The tiered FTS5 design's tables, from the journal's stories, in a file of their own."""
+    started = time.perf_counter()
+    partial = out.with_name(out.name + ".building")
+    partial.unlink(missing_ok=True)
+    with closing(sqlite3.connect(partial, isolation_level=None)) as db:
+        db.execute("PRAGMA synchronous = OFF")
+        db.executescript(TIERED_SCHEMA)
+        db.execute("ATTACH DATABASE ? AS journal", (f"{journal.as_uri()}?mode=ro",))
+        db.execute("BEGIN")
+        rows = search.document_sql().replace("JOIN search_doc", "JOIN journal.search_doc")
+        rows = rows.replace("FROM story s JOIN", "FROM journal.story s JOIN")
+        rows = rows.replace("FROM story_tag st JOIN tag t", "FROM journal.story_tag st JOIN journal.tag t")
+        rows = rows.replace("FROM coverage_link c", "FROM journal.coverage_link c")
+        db.execute("CREATE TEMP TABLE docs AS " + rows + " WHERE s.deleted_at IS NULL")
+        columns = [row[1] for row in db.execute("PRAGMA temp.table_info(docs)")]
+        doc, title, tags, people, body, coverage = (f'"{name}"' for name in columns[1:])
+        db.execute(f"INSERT INTO head (rowid, title, tags, people) SELECT {doc}, {title}, {tags}, {people} FROM docs")
+        db.execute(
+            f"INSERT INTO every (rowid, title, tags, people, body, coverage) "
+            f"SELECT {doc}, {title}, {tags}, {people}, {body}, {coverage} FROM docs"
+        )
+        db.execute("COMMIT")
+        db.execute("DETACH DATABASE journal")
+        db.execute("INSERT INTO head (head) VALUES ('optimize')")
+        db.execute("INSERT INTO every (every) VALUES ('optimize')")
+    partial.rename(out)
+    return time.perf_counter() - started
 
 
 def prefixes(seed: int) -> dict[int, list[str]]:
@@ -63,25 +110,58 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))]
 
 
-def run(journal_path: Path, seed: int) -> dict[str, Any]:
+def run(journal_path: Path, tiered_path: Path | None, seed: int) -> dict[str, Any]:
     journal = open_journal(journal_path)
+    index = SearchIndex(journal_path)
+    if not index.ready or index.needs_rebuild():
+        raise SystemExit(f"{journal_path} has no search index beside it (benchmarks/synthetic.py builds it)")
+    journal.search_index = index
     service = StoryService(journal)
     raw = sqlite3.connect(f"{journal_path.as_uri()}?mode=ro", uri=True)
+    tiered = sqlite3.connect(f"{tiered_path.as_uri()}?mode=ro", uri=True) if tiered_path else None
 
     def app_search(prefix: str) -> tuple[int, list[str]]:
         # Exactly what the list model's background search runs for a new query.
-        total, rows = service.first_page(StoryQuery(text=prefix), PAGE_SIZE, FIRST_SNIPPETS)
-        return total, [row.id for row in rows]
+        first = service.first_page(StoryQuery(text=prefix), PAGE_SIZE, FIRST_SNIPPETS)
+        return first.count, [row.id for row in first.rows]
 
     def sql_search(prefix: str, count_sql: str, rows_sql: str) -> tuple[int, list[str]]:
         expression = search.match_expression(prefix)
         total = raw.execute(count_sql, (expression,)).fetchone()[0]
         return total, [row[0] for row in raw.execute(rows_sql, (expression,)).fetchall()]
 
+    def tantivy_search(prefix: str) -> tuple[int, list[str]]:
+        hits = index.search(prefix, limit=PAGE)
+        return hits.total, [story for story, _doc in hits.stories]
+
+    def tiered_search(prefix: str) -> tuple[int, list[str]]:
+        assert tiered is not None
+        expression = search.match_expression(prefix)
+        total = tiered.execute("SELECT count(*) FROM every WHERE every MATCH ?", (expression,)).fetchone()[0]
+        first = [
+            row[0]
+            for row in tiered.execute(
+                f"SELECT rowid FROM head WHERE head MATCH ? ORDER BY rank LIMIT {PAGE}", (expression,)
+            )
+        ]
+        if len(first) < PAGE:
+            marks = ", ".join("?" for _ in first) or "NULL"
+            first += [
+                row[0]
+                for row in tiered.execute(
+                    f"SELECT rowid FROM every WHERE every MATCH ? AND rowid NOT IN ({marks}) "
+                    "ORDER BY rowid DESC LIMIT ?",
+                    (expression, *first, PAGE - len(first)),
+                )
+            ]
+        return total, [str(doc) for doc in first]
+
     variants = {
         "app": app_search,
         "raw": lambda prefix: sql_search(prefix, RAW_COUNT, RAW_ROWS),
         "direct": lambda prefix: sql_search(prefix, DIRECT_COUNT, DIRECT_ROWS),
+        "tantivy": tantivy_search,
+        **({"tiered": tiered_search} if tiered else {}),
     }
     try:
         for warm in ("cus", "team", "deliver", "zap", "refund"):  # caches warm, statements compiled
@@ -102,10 +182,19 @@ def run(journal_path: Path, seed: int) -> dict[str, Any]:
                     results[name] = variants[name](prefix)
                     timings[length][name].append(time.perf_counter() - started)
                 matches[length].append(results["app"][0])
-                if results["raw"] != results["app"]:
+                expression = search.match_expression(prefix)
+                fts5 = {row[0] for row in raw.execute(MATCHES, (expression,))}
+                app_total, app_ids = results["app"]
+                if (
+                    app_total != results["raw"][0]
+                    or not set(app_ids) <= fts5
+                    or len(app_ids) != min(PAGE_SIZE, app_total)
+                ):
                     mismatched.append(prefix)
     finally:
         raw.close()
+        if tiered is not None:
+            tiered.close()
         journal.close()
 
     figures: dict[str, Any] = {"prefixes_per_length": PER_LENGTH, "mismatched_prefixes": mismatched}
@@ -123,9 +212,15 @@ def run(journal_path: Path, seed: int) -> dict[str, Any]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--journal", type=Path, required=True)
+    parser.add_argument("--tiered", type=Path, help="the tiered FTS5 tables (built there first when missing)")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
-    print(json.dumps(run(args.journal.absolute(), args.seed)))
+    figures: dict[str, Any] = {}
+    if args.tiered is not None and not args.tiered.exists():
+        print("Building the tiered FTS5 tables (once; cached)…", file=sys.stderr, flush=True)
+        figures["tiered_built_s"] = round(build_tiered(args.journal.absolute(), args.tiered), 1)
+    figures |= run(args.journal.absolute(), args.tiered.absolute() if args.tiered else None, args.seed)
+    print(json.dumps(figures))
     return 0
 
 

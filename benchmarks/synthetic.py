@@ -5,10 +5,11 @@ everyday and customer-service words) drawn with a Zipf distribution, so common w
 most stories and rare ones a few, as in a real journal. Field lengths: title 4-12 words; situation, action and
 outcome 40-200 words each; policy 10-40 words.
 
-The schema and the search triggers come from the app itself (`open_journal` on an empty file); the rows are
-bulk-inserted with plain sqlite3 in one transaction with the search triggers dropped, then the full-text index
-is rebuilt and the triggers reinstalled with the app's own `journal.store.search` functions. The built file is
-cached in benchmarks/.cache/ (ignored by git), keyed by BUILD_VERSION, the seed and a hash of the word list.
+The schema and its triggers come from the app itself (`open_journal` on an empty file); the rows are
+bulk-inserted with plain sqlite3 in one transaction with every trigger dropped, then the triggers are put back as
+they were and the full-text index rebuilt with the app's own `journal.store.search` functions. The built file is
+cached in benchmarks/.cache/ (ignored by git), keyed by BUILD_VERSION, the seed, a hash of the word list and the
+schema (its head and the migration scripts).
 
     .venv/bin/python benchmarks/synthetic.py [--seed N] [--stories N] [--out PATH]
 """
@@ -21,6 +22,7 @@ import hashlib
 import itertools
 import os
 import random
+import shutil
 import sqlite3
 import sys
 import time
@@ -73,6 +75,11 @@ class Size:
     tags: int = 2_000
 
 
+def size_for(stories: int) -> Size:
+    """A journal of this many stories: three coverage links each, up to 2,000 tags."""
+    return Size(stories=stories, links=stories * 3, tags=min(2000, max(10, stories // 50)))
+
+
 def read_words() -> list[str]:
     return [line.strip() for line in WORDS_FILE.read_text(encoding="utf-8").splitlines() if line.strip()]
 
@@ -81,12 +88,22 @@ def words_digest() -> str:
     return hashlib.sha256(WORDS_FILE.read_bytes()).hexdigest()[:8]
 
 
+def migrations_digest() -> str:
+    """The migration scripts there are: a merge can put a revision before the head without changing the head."""
+    import journal.store
+
+    folder = Path(journal.store.__file__).parent / "migrations" / "versions"
+    names = "\n".join(sorted(script.name for script in folder.glob("*.py")))
+    return hashlib.sha256(names.encode()).hexdigest()[:6]
+
+
 def cache_path(seed: int = DEFAULT_SEED, size: Size = Size()) -> Path:
-    """Keyed by the generator, the seed, the size, the words and the app's schema revision (a journal of an older
-    schema would be migrated, with a backup copy, on every run)."""
+    """Keyed by the generator, the seed, the size, the words and the app's schema: its revision and the migrations
+    leading to it (a journal of an older schema would be migrated, with a backup copy, on every run)."""
     from journal.store.database import SCHEMA_HEAD
 
-    key = f"v{BUILD_VERSION}-seed{seed}-{size.stories}-{words_digest()}-schema{SCHEMA_HEAD}"
+    schema = f"{SCHEMA_HEAD}-{migrations_digest()}"
+    key = f"v{BUILD_VERSION}-seed{seed}-{size.stories}-{words_digest()}-schema{schema}"
     return CACHE / f"journal-{key}.journal"
 
 
@@ -198,7 +215,7 @@ LINK_COLUMNS = (
 
 def build(path: Path, *, seed: int = DEFAULT_SEED, size: Size = Size(), log: bool = True) -> None:
     """Write a new synthetic journal at `path` (which must not exist)."""
-    from journal.store import search, versioning
+    from journal.store import search
     from journal.store.database import _make_engine, open_journal
 
     started = time.perf_counter()
@@ -213,9 +230,9 @@ def build(path: Path, *, seed: int = DEFAULT_SEED, size: Size = Size(), log: boo
     with closing(sqlite3.connect(path, isolation_level=None)) as db:
         db.execute("PRAGMA synchronous = OFF")
         db.execute("PRAGMA cache_size = -200000")
-        triggers = [row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")]
+        triggers = list(db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"))
         db.execute("BEGIN")
-        for name in triggers:  # reinstalled below with search.install_triggers
+        for name, _sql in triggers:  # each put back as it was, below
             db.execute(f"DROP TRIGGER {name}")
         tags = _tags(rng, text, size.tags)
         db.executemany("INSERT INTO tag (id, name, created_at) VALUES (?, ?, ?)", tags)
@@ -267,14 +284,16 @@ def build(path: Path, *, seed: int = DEFAULT_SEED, size: Size = Size(), log: boo
     try:
         with engine.begin() as connection:
             connection.exec_driver_sql("PRAGMA cache_size = -200000")
-            search.rebuild(connection)
-            search.install_triggers(connection)
-            # The bundle bookkeeping's version triggers were dropped with the rest: put them back, and give
-            # every bulk-loaded story the vector a story written here gets.
-            versioning.install_triggers(connection)
+            # Every trigger the migrations made (search, change log, story count, version vectors, team sync), as
+            # it was; then what they would have written: the vector a story written here gets, the FTS5 index,
+            # the count.
+            for _trigger, sql in triggers:
+                connection.exec_driver_sql(sql)
             connection.exec_driver_sql(
                 "UPDATE story SET version = json_object((SELECT value FROM journal_meta WHERE key = 'replica_id'), 1)"
             )
+            search.rebuild(connection)
+            search.install_triggers(connection)
         say("full-text index rebuilt, triggers installed")
     finally:
         engine.dispose()
@@ -284,25 +303,44 @@ def build(path: Path, *, seed: int = DEFAULT_SEED, size: Size = Size(), log: boo
 
 
 def cached_journal(*, seed: int = DEFAULT_SEED, size: Size = Size()) -> tuple[Path, float | None]:
-    """The cached journal, built first if missing. Returns (path, build seconds or None when it was cached)."""
+    """The cached journal and its search index, built first if missing. Returns (path, build seconds or None
+    when both were cached)."""
+    from journal.store.search_index import SearchIndex, folder_of
+
     path = cache_path(seed, size)
-    if path.exists():
-        return path, None
-    CACHE.mkdir(parents=True, exist_ok=True)
-    for old in [*CACHE.glob("journal-*.journal"), *CACHE.glob("*.building*")]:
-        old.unlink()  # another generator, seed or schema: 1.4 GB each, not worth keeping
-    partial = path.with_name(path.name + f".building-{os.getpid()}")
-    print(f"Building the synthetic journal (once; cached in {CACHE})…", file=sys.stderr, flush=True)
     started = time.perf_counter()
-    try:
-        build(partial, seed=seed, size=size)
-        for suffix in ("-wal", "-shm"):
-            Path(str(partial) + suffix).unlink(missing_ok=True)
-        partial.rename(path)
-    finally:
-        for leftover in (partial, Path(str(partial) + "-wal"), Path(str(partial) + "-shm")):
-            leftover.unlink(missing_ok=True)
-    return path, time.perf_counter() - started
+    built = not path.exists()
+    if built:
+        CACHE.mkdir(parents=True, exist_ok=True)
+        # Another generator, seed or schema of the same size: 1.4 GB each (14 GB at 1,000,000), not worth keeping.
+        for old in [*CACHE.glob(f"journal-*-{size.stories}-*.journal*"), *CACHE.glob("*.building*")]:
+            shutil.rmtree(old) if old.is_dir() else old.unlink()
+        partial = path.with_name(path.name + f".building-{os.getpid()}")
+        print(f"Building the synthetic journal (once; cached in {CACHE})…", file=sys.stderr, flush=True)
+        try:
+            build(partial, seed=seed, size=size)
+            for suffix in ("-wal", "-shm"):
+                Path(str(partial) + suffix).unlink(missing_ok=True)
+            partial.rename(path)
+        finally:
+            for leftover in (partial, Path(str(partial) + "-wal"), Path(str(partial) + "-shm")):
+                leftover.unlink(missing_ok=True)
+    index = SearchIndex(path)
+    if not index.ready or index.needs_rebuild():  # the app's own index, as the window builds it
+        print("Building its search index (once; cached beside it)…", file=sys.stderr, flush=True)
+        index.rebuild()
+        built = True
+    index.close()
+    assert folder_of(path).exists()
+    return path, (time.perf_counter() - started if built else None)
+
+
+def copy_journal(cached: Path, to: Path) -> None:
+    """A working copy of a cached journal with its search index (edits are saved into the copy)."""
+    from journal.store.search_index import folder_of
+
+    shutil.copyfile(cached, to)
+    shutil.copytree(folder_of(cached), folder_of(to))
 
 
 def main() -> int:
@@ -311,7 +349,7 @@ def main() -> int:
     parser.add_argument("--stories", type=int, default=Size.stories)
     parser.add_argument("--out", type=Path, help="write here instead of the cache")
     args = parser.parse_args()
-    size = Size(stories=args.stories, links=args.stories * 3, tags=min(2000, max(10, args.stories // 50)))
+    size = size_for(args.stories)
     if args.out:
         build(args.out, seed=args.seed, size=size)
         return 0

@@ -8,8 +8,19 @@ from __future__ import annotations
 import sys
 
 
+def _window_journal(arguments: list[str]) -> tuple[bool, str | None]:
+    """(True, the --journal value) when the arguments only open the window (`journal`, `journal --journal X`):
+    then the command line's parser (every command group's module) need not be imported before the first paint."""
+    if not arguments:
+        return True, None
+    if len(arguments) == 2 and arguments[0] == "--journal" and not arguments[1].startswith("-"):
+        return True, arguments[1]
+    if len(arguments) == 1 and arguments[0].startswith("--journal=") and len(arguments[0]) > len("--journal="):
+        return True, arguments[0].removeprefix("--journal=")
+    return False, None
+
+
 def main(argv: list[str] | None = None) -> int:
-    from journal.cli.main import build_parser, check_arguments, run_command
     from journal.locale_env import prefer_utf8_locale
     from journal.paths import default_journal_path, resolve_journal_path
 
@@ -19,17 +30,30 @@ def main(argv: list[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")
-    parser = build_parser()
-    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
-    check_arguments(parser, args)
-    path = resolve_journal_path(args.journal)
+    arguments = sys.argv[1:] if argv is None else argv
+    window, journal_option = _window_journal(arguments)
+    if not window:
+        from journal.cli.main import build_parser, check_arguments
+
+        parser = build_parser()
+        args = parser.parse_args(arguments)
+        check_arguments(parser, args)
+        window, journal_option = args.command is None, args.journal
+    path = resolve_journal_path(journal_option)
     is_default = path == default_journal_path()
     if is_default:
         path.parent.mkdir(parents=True, exist_ok=True)  # the user's data folder, made on first use
-    if args.command is None:
+    if window:
+        from journal.ui.shell.first_paint import paint_first
+
+        first = paint_first(path, is_default=is_default, argv=[sys.argv[0]])  # rows on screen, then the rest
+        if first is False:
+            return 0  # a window has this journal open already: it came to the front
         from journal.app import run_window
 
-        return run_window(path, is_default=is_default, argv=[sys.argv[0]])
+        return run_window(path, is_default=is_default, argv=[sys.argv[0]], first=first)
+    from journal.cli.main import run_command
+
     return run_command(args, path, create=is_default)
 
 

@@ -3,14 +3,13 @@
 
 from __future__ import annotations
 
-import os
 import signal
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
-from journal import APP_NAME, __version__
+from journal import APP_NAME
 from journal.instance import InstanceServer, ask_running_window
 from journal.paths import default_journal_path, settings_path
 from journal.store.backups import list_backups, newest_good_backup, restore
@@ -32,16 +31,17 @@ from journal.ui.services.conflicts import ConflictService
 from journal.ui.services.links import LinkService
 from journal.ui.services.radar import RadarService
 from journal.ui.services.reach import ReachService
+from journal.ui.services.search_index import SearchIndexer
 from journal.ui.services.stories import StoryService
 from journal.ui.services.team import TeamSyncService
 from journal.ui.shell.collector import MainThreadCollector
-from journal.ui.shell.icon import APP_ID, app_icon
+from journal.ui.shell.first_paint import FirstWindow, set_up_application
 from journal.ui.shell.main_window import MainWindow
 from journal.ui.shell.settings_keys import journal_setting
-from journal.ui.shell.theme import THEME_ENV, apply_theme
 from journal.ui.team.feature import TeamFeature
 
 SAMPLE_JOURNAL_NAME = "sample.journal"
+AFTER_FIRST_PAINT_MS = 200  # background work of the start waits this long, so the rows are painted first
 
 
 def sample_journal_path() -> Path:
@@ -51,9 +51,10 @@ def sample_journal_path() -> Path:
 class JournalApp(QObject):
     """Owns the open journal and its window; switching journals replaces both."""
 
-    def __init__(self, settings: QSettings) -> None:
+    def __init__(self, settings: QSettings, *, first: FirstWindow | None = None) -> None:
         super().__init__()
         self.settings = settings
+        self._first = first  # the first paint, until the full window has its rows
         self.window: MainWindow | None = None
         self.journal: Journal | None = None
         self._title = ""
@@ -203,16 +204,34 @@ class JournalApp(QObject):
         RadarFeature(window)
         TeamFeature(window)
         window.start()
+        indexer = SearchIndexer(services.stories, window)
+        indexer.start_checkpointing()
+        indexer.progress.connect(window.say)
+        window.when_closed(indexer.close)
+        QTimer.singleShot(AFTER_FIRST_PAINT_MS, indexer.start)  # opened (or built) once the rows are painted
+        QTimer.singleShot(AFTER_FIRST_PAINT_MS, self._collector.settle)
         old = self.window
         self.window, self.journal, self._title = window, journal, title
         self.settings.setValue(journal_setting(journal.path, "path"), str(journal.path))
         self._instance.listen(journal.path)
-        window.show()
+        self._show_window(window)
         if old is not None:
             old.deleteLater()
         return True
 
+    def _show_window(self, window: MainWindow) -> None:
+        """Show it, in place of the first paint (same place and size) when there was one."""
+        first, self._first = self._first, None
+        if first is not None:
+            window.restoreGeometry(first.saveGeometry())
+        window.show()
+        if first is not None:
+            first.close()
+            first.deleteLater()
+
     def close(self) -> None:
+        if self._first is not None:
+            self._first.close()
         if self.window is not None:
             self.window.close()
         if self.journal is not None:
@@ -250,18 +269,14 @@ def _close_on_terminate(qapp: QApplication) -> None:
     timer.start()
 
 
-def run_window(path: Path, *, is_default: bool, argv: list[str]) -> int:
-    qapp = QApplication.instance() or QApplication(argv)
-    assert isinstance(qapp, QApplication)
-    qapp.setApplicationName(APP_NAME)
-    qapp.setApplicationVersion(__version__)
-    qapp.setDesktopFileName(APP_ID)  # resources/<APP_ID>.desktop: the task bar finds its name and icon
-    qapp.setWindowIcon(app_icon())
-    apply_theme(qapp, os.environ.get(THEME_ENV, ""))
+def run_window(path: Path, *, is_default: bool, argv: list[str], first: FirstWindow | None = None) -> int:
+    """The full window. `first`: the window's first paint (journal.ui.shell.first_paint), which this one
+    replaces as soon as its list has its first page."""
+    qapp = set_up_application(argv)
     settings = QSettings(str(settings_path()), QSettings.Format.IniFormat)
-    if ask_running_window(path):
+    if first is None and ask_running_window(path):
         return 0  # a window has this journal open already: it came to the front
-    app = JournalApp(settings)
+    app = JournalApp(settings, first=first)
     opened = app.open_default() if is_default else app.open(path)
     if not opened:
         return 1

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from typing import TYPE_CHECKING, TextIO
 
 from journal.cli.common import READ, WRITE, Commands, checked, choice
@@ -128,12 +129,20 @@ def _add(args: argparse.Namespace, journal: Journal, out: TextIO) -> int:
 
 
 def _list(args: argparse.Namespace, journal: Journal, out: TextIO) -> int:
-    from journal.store.listing import list_rows
+    from journal.store.listing import corrected_query, list_rows
+    from journal.store.search_index import open_for_reading
 
     query = _query(args)
+    if query.text.strip():  # the window's index, brought up to date: the same results in the same order
+        journal.search_index = open_for_reading(journal.path, writable=not journal.read_only, say=_say_on_terminal)
     with journal.session() as session:
         # Extracts cost milliseconds each on long stories: the best 25 matches get one.
-        rows = list_rows(session=session, query=query, limit=-1, with_snippets=25)
+        rows = list_rows(session=session, query=query, limit=-1, with_snippets=25, index=journal.search_index)
+        fixed = None if rows else corrected_query(query, session=session)
+        if fixed is not None:
+            rows = list_rows(session=session, query=fixed, limit=-1, with_snippets=25, index=journal.search_index)
+    if fixed is not None and rows:
+        print(f"Showing results for “{fixed.text}” (nothing matches “{query.text.strip()}”).", file=sys.stderr)
     if args.json:
         records = [
             {
@@ -164,6 +173,12 @@ def _list(args: argparse.Namespace, journal: Journal, out: TextIO) -> int:
         if row.snippet:
             print(f"{'':10}{_marked(row.snippet)}", file=out)
     return 0
+
+
+def _say_on_terminal(line: str) -> None:
+    """A note for a person waiting at a terminal (building the search index takes a while on a big journal)."""
+    if sys.stderr.isatty():
+        print(line, file=sys.stderr)
 
 
 def _query(args: argparse.Namespace) -> StoryQuery:

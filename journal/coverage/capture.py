@@ -193,23 +193,43 @@ def record_health(link: Any, health: str | None, status: int | None, final_url: 
     link.checked_at = when
 
 
-def pending_ids(*, session: Session, story_id: str | None = None, received: bool = False) -> list[str]:
-    """Links still to be fetched, oldest first (links of stories in the bin wait until restored). Only links
+def _pending(*columns: Any, received: bool) -> Any:
+    """SELECT columns of the links still to be fetched (links of stories in the bin wait until restored). Only links
     added on this laptop, unless `received`: a link from someone else is fetched only when a person asks."""
     from sqlmodel import col, select
 
     from journal.store.models import CoverageLink, Story
 
     query = (
-        select(CoverageLink.id)
+        select(*columns)
+        .select_from(CoverageLink)
         .join(Story, col(Story.id) == col(CoverageLink.story_id))
         .where(col(CoverageLink.fetch_state) == TO_FETCH, col(Story.deleted_at).is_(None))
-        .order_by(col(CoverageLink.created_at))
     )
+    return query if received else query.where(col(CoverageLink.origin) == "")
+
+
+def count_pending(*, session: Session, received: bool = False) -> int:
+    """How many links are still to be fetched (see `_pending` for `received`)."""
+    import sqlalchemy as sa
+
+    return int(session.exec(_pending(sa.func.count(), received=received)).one())
+
+
+def pending_ids(
+    *, session: Session, story_id: str | None = None, received: bool = False, limit: int | None = None
+) -> list[str]:
+    """Links still to be fetched, oldest first; the oldest `limit` of them when given (see `_pending` for
+    `received`)."""
+    from sqlmodel import col
+
+    from journal.store.models import CoverageLink
+
+    query = _pending(col(CoverageLink.id), received=received).order_by(col(CoverageLink.created_at))
     if story_id is not None:
         query = query.where(col(CoverageLink.story_id) == story_id)
-    if not received:
-        query = query.where(col(CoverageLink.origin) == "")
+    if limit is not None:
+        query = query.limit(limit)
     return list(session.exec(query).all())
 
 

@@ -17,7 +17,7 @@ from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -32,15 +32,18 @@ from journal.store.errors import (
     JournalUnreadableError,
     NotAJournalError,
 )
+from journal.store.revision import SCHEMA_HEAD
+
+if TYPE_CHECKING:
+    from journal.store.search_index import SearchIndex
 
 # Written into the SQLite header (PRAGMA application_id) so a journal can be told from other databases.
 APPLICATION_ID = int.from_bytes(b"SJnl", "big")
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
 LOCK_RETRY_PAUSES = (0.5, 1.0, 2.0)  # seconds between further tries after a busy timeout, for writers
-# The newest schema revision. Kept here so that opening an up-to-date journal does not import Alembic
-# (a tenth of a second at start-up); tests/store/test_migrations.py checks it against the scripts.
-SCHEMA_HEAD = "0007"
+# The newest schema revision (journal/store/revision.py), so that opening an up-to-date journal does not import
+# Alembic (a tenth of a second at start-up); tests/store/test_migrations.py checks it against the scripts.
 
 
 @dataclass(frozen=True)
@@ -189,6 +192,13 @@ class Journal:
         self.engine = engine
         self.read_only = read_only
         self._writer = engine.execution_options(sqlite_begin="IMMEDIATE")
+        # The derived index for searching as you type (journal.store.search_index), once whoever opened the
+        # journal has opened it: the window after its first paint, the command line before a search.
+        self.search_index: SearchIndex | None = None
+        # Whether a commit may copy the WAL into the file when it has grown (SQLite's automatic checkpoint, which
+        # syncs the file: tens of milliseconds now and then, on the committing thread). The window turns it off
+        # and checkpoints on a pool thread after saves (checkpoint()); commands keep SQLite's own.
+        self.checkpoints_on_commit = True
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -211,7 +221,9 @@ class Journal:
             session = Session(self._writer, expire_on_commit=False)
             transaction = session.begin()
             try:
-                session.connection()
+                connection = session.connection()
+                if not self.checkpoints_on_commit:
+                    connection.exec_driver_sql("PRAGMA wal_autocheckpoint = 0")
                 return session, transaction
             except sa.exc.OperationalError as exc:
                 session.close()
@@ -220,7 +232,16 @@ class Journal:
                 time.sleep(pause)
         raise AssertionError("unreachable")
 
+    def checkpoint(self) -> None:
+        """Copy what the WAL holds into the file, without waiting for readers or blocking writers (PASSIVE)."""
+        if self.read_only:
+            return
+        with self.engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+
     def close(self) -> None:
+        if self.search_index is not None:
+            self.search_index.close()
         self.engine.dispose()
 
 

@@ -12,7 +12,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -20,6 +20,9 @@ from sqlmodel import Session, col, select
 from journal.store import search
 from journal.store.fields import SORT_ORDERS, Sort  # noqa: F401  (re-exported for callers)
 from journal.store.models import CoverageLink, Story, StoryTag, Tag, UTCDateTime
+
+if TYPE_CHECKING:
+    from journal.store.search_index import SearchIndex
 
 
 class TagMode(StrEnum):
@@ -218,17 +221,27 @@ def _before(keys: list[Any], values: Sequence[Any], descending: bool) -> Any:
     return condition
 
 
+_DETAILS = """
+    SELECT s.id, s.title, s.occurred, s.status,
+        (SELECT group_concat(t.name, ', ') FROM story_tag st JOIN tag t ON t.id = st.tag_id WHERE st.story_id = s.id),
+        (SELECT count(*) FROM coverage_link c WHERE c.story_id = s.id)
+    FROM story s"""
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
 def _details(ids: Sequence[str], *, session: Session) -> dict[str, Any]:
     """The columns a list row shows, for a page of story ids (the per-story subqueries run only for them)."""
-    tag_names = (
-        select(sa.func.group_concat(Tag.name, ", "))
-        .join(StoryTag, col(StoryTag.tag_id) == col(Tag.id))
-        .where(col(StoryTag.story_id) == col(Story.id))
-        .scalar_subquery()
-    )
-    columns = [col(Story.id), col(Story.title), col(Story.occurred), col(Story.status), tag_names, _coverage_count()]
-    statement: Any = sa.select(*columns).where(col(Story.id).in_(list(ids)))
-    return {row[0]: row for row in session.exec(statement)}
+    found: dict[str, Any] = {}
+    connection = session.connection()
+    for start in range(0, len(ids), 10_000):  # SQLite takes at most 32,766 parameters in a statement
+        chunk = tuple(ids[start : start + 10_000])
+        # Plain SQL: compiling the SQLAlchemy statement for each new number of ids cost more than running it.
+        rows = connection.exec_driver_sql(f"{_DETAILS} WHERE s.id IN ({', '.join('?' for _ in chunk)})", chunk)
+        found.update((row[0], (*row[:2], _date(row[2]), *row[3:])) for row in rows)
+    return found
 
 
 def _to_row(r: Any, snippet: str = "", document: int | None = None) -> StoryRow:
@@ -238,7 +251,24 @@ def _to_row(r: Any, snippet: str = "", document: int | None = None) -> StoryRow:
     )
 
 
-def count_stories(*, session: Session, query: StoryQuery = ALL) -> int:
+def _by_index(query: StoryQuery, index: SearchIndex | None, *, ranked: bool = True) -> bool:
+    """A plain search (no filters) in best-match order, and a built index to answer it: the derived index
+    (journal.store.search_index) answers. Filters, other orders and journals without an index use FTS5."""
+    return (
+        index is not None
+        and index.ready
+        and search.match_expression(query.text) is not None
+        and _only_text(query)
+        and (query.effective_sort == Sort.RELEVANCE or not ranked)
+    )
+
+
+def count_stories(*, session: Session, query: StoryQuery = ALL, index: SearchIndex | None = None) -> int:
+    if not query.is_filtered():  # every story: the count the journal keeps
+        return search.live_stories(session.connection())
+    if _by_index(query, index, ranked=False):
+        assert index is not None
+        return index.search(query.text, limit=0).total
     expression = search.match_expression(query.text)
     if expression is not None and _only_text(query):
         statement: Any = sa.select(sa.func.count()).select_from(_fts)
@@ -270,32 +300,64 @@ def _page(query: StoryQuery, limit: int, offset: int) -> Any:
 
 
 def snippets(document_ids: Sequence[int], query: StoryQuery, *, session: Session) -> dict[int, str]:
-    """The matched extracts of some search rows. snippet() is costly (milliseconds a row on long stories
-    with many matches), so the window asks only for the rows it shows."""
+    """The matched extracts of some search rows (search.extract); the window asks only for the rows it shows."""
     expression = search.match_expression(query.text)
     if expression is None or not document_ids:
         return {}
-    statement = (
-        sa.select(_fts.c.rowid, sa.literal_column(search.snippet_sql()))
-        .select_from(_fts)
-        .where(sa.literal_column(search.FTS_TABLE).op("MATCH")(expression), _fts.c.rowid.in_(list(document_ids)))
-    )
-    return {row[0]: row[1] for row in session.exec(statement)}  # type: ignore[call-overload]
+    return search.extracts(session.connection(), list(document_ids), query.text)
+
+
+def first_page(
+    *, session: Session, query: StoryQuery, limit: int, with_snippets: int, index: SearchIndex | None = None
+) -> tuple[int, list[StoryRow]]:
+    """How many stories the query selects, and its first page (one look-up in the index when it answers)."""
+    if _by_index(query, index):
+        assert index is not None
+        hits = index.search(query.text, limit=limit)
+        return hits.total, _rows_of(hits.stories, query, with_snippets, session=session)
+    total = count_stories(session=session, query=query)
+    return total, list_rows(session=session, query=query, limit=limit, with_snippets=with_snippets)
+
+
+def corrected_query(query: StoryQuery, *, session: Session) -> StoryQuery | None:
+    """The query with its mistyped words corrected (search.corrected_text), or None when none looks mistyped."""
+    if not query.text.strip():
+        return None
+    corrected = search.corrected_text(session.connection(), query.text)
+    return None if corrected is None else dataclasses.replace(query, text=corrected)
 
 
 def list_rows(
-    *, session: Session, query: StoryQuery = ALL, limit: int = 200, offset: int = 0, with_snippets: int | None = None
+    *,
+    session: Session,
+    query: StoryQuery = ALL,
+    limit: int = 200,
+    offset: int = 0,
+    with_snippets: int | None = None,
+    index: SearchIndex | None = None,
 ) -> list[StoryRow]:
     """A page of the story list; when searching, the first `with_snippets` rows (default: all) come with
     their matched extract, the others with what `snippets()` needs to fetch it later."""
+    if _by_index(query, index):
+        assert index is not None
+        stories = index.search(query.text, limit=limit, offset=offset).stories
+        return _rows_of(stories, query, with_snippets, session=session)
     page = [(row[0], row[1]) for row in session.exec(_page(query, limit, offset))]
+    return _rows_of(page, query, with_snippets, session=session)
+
+
+def _rows_of(
+    page: Sequence[tuple[str, int | None]], query: StoryQuery, with_snippets: int | None, *, session: Session
+) -> list[StoryRow]:
     if not page:
         return []
     details = _details([story_id for story_id, _document in page], session=session)
     wanted = [document for _story, document in page[:with_snippets] if document is not None]
     extracts = snippets(wanted, query, session=session)
     return [
-        _to_row(details[story], extracts.get(document, ""), document) for story, document in page if story in details
+        _to_row(details[story], extracts.get(document, "") if document is not None else "", document)
+        for story, document in page
+        if story in details
     ]
 
 
@@ -311,8 +373,11 @@ def get_row(story_id: str, *, session: Session, query: StoryQuery = ALL) -> Stor
     return _to_row(details[story_id], found[1] if searching else "") if story_id in details else None
 
 
-def row_of(story_id: str, *, session: Session, query: StoryQuery = ALL) -> int | None:
+def row_of(story_id: str, *, session: Session, query: StoryQuery = ALL, index: SearchIndex | None = None) -> int | None:
     """The row a story has in list_rows() order, counted in SQL without reading the rows before it."""
+    if _by_index(query, index):
+        assert index is not None
+        return index.position(query.text, story_id)
     keys, descending = _sort_keys(query)
     base, _ = _searched(sa.select(*keys).select_from(Story), query)
     values = session.exec(base.where(*_conditions(query), col(Story.id) == story_id)).first()

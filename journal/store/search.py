@@ -17,30 +17,36 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Callable
 
 import sqlalchemy as sa
 
 FTS_TABLE = "story_fts"
 DOC_TABLE = "search_doc"
+CHANGE_TABLE = "search_change"  # (story id, sequence number): what the derived index (search_index) must redo
+COUNT_TABLE = "story_count"  # one row: how many stories are not deleted (the list's count at start, at once)
 # (FTS column, weight in ranking): a word in the title counts ten times one in the body.
 COLUMNS = (("title", 10.0), ("tags", 6.0), ("people", 4.0), ("body", 1.0), ("coverage", 2.0))
-OWN_TABLES = (DOC_TABLE, FTS_TABLE)
+OWN_TABLES = (DOC_TABLE, FTS_TABLE, CHANGE_TABLE, COUNT_TABLE)
 
 MIN_PREFIX = 2  # one-letter prefixes match half the journal and are slow to rank; they wait for a second letter
 MAX_WORDS = 16
 MAX_WORD_LENGTH = 64
 SNIPPET_START, SNIPPET_END = "\ue000", "\ue001"  # private-use marks around matches; never in typed text
 
-_DOCUMENT = f"""
-    SELECT d.id, s.title,
+_FIELDS_SQL = """s.title,
         (SELECT group_concat(replace(t.name, '/', ' '), ' ') FROM story_tag st JOIN tag t ON t.id = st.tag_id
          WHERE st.story_id = s.id),
         s.organization || ' ' || s.employees,
         s.situation || ' ' || s.policy || ' ' || s.action || ' ' || s.outcome,
         (SELECT group_concat(c.title || ' ' || c.outlet || ' ' || c.author, ' ') FROM coverage_link c
-         WHERE c.story_id = s.id)
-    FROM story s JOIN {DOC_TABLE} d ON d.story_id = s.id
-"""
+         WHERE c.story_id = s.id)"""
+_DOCUMENT = f"SELECT d.id, {_FIELDS_SQL} FROM story s JOIN {DOC_TABLE} d ON d.story_id = s.id"
+
+
+def document_sql() -> str:
+    """SELECT (story id, search row id, title, tags, people, body, coverage) of the stories, to add WHERE to."""
+    return f"SELECT s.id, d.id, {_FIELDS_SQL} FROM story s JOIN {DOC_TABLE} d ON d.story_id = s.id"
 
 
 def _refresh(story_id_sql: str) -> str:
@@ -75,6 +81,90 @@ _TRIGGERS = {
 }
 
 
+def _changed_many(story_ids_sql: str) -> str:
+    """Note the stories picked by `story_ids_sql` (a SELECT of story_id) as changed, with the next sequence
+    number. An upsert, not INSERT OR REPLACE: a statement's own OR clause (INSERT OR IGNORE INTO story ...)
+    would override a trigger's conflict policy and silently skip the note."""
+    return f"""INSERT INTO {CHANGE_TABLE} (story_id, seq)
+        SELECT story_id, (SELECT coalesce(max(seq), 0) + 1 FROM {CHANGE_TABLE}) FROM ({story_ids_sql}) WHERE true
+        ON CONFLICT (story_id) DO UPDATE SET seq = excluded.seq;"""
+
+
+def _changed(story_id_sql: str) -> str:
+    return _changed_many(f"SELECT {story_id_sql} AS story_id")
+
+
+# The change log of the derived index (migration 0009 makes its table). Same events as the FTS5 triggers.
+_CHANGE_TRIGGERS = {
+    "search_change_story_insert": f"AFTER INSERT ON story BEGIN {_changed('NEW.id')} END",
+    "search_change_story_update": f"""AFTER UPDATE OF title, situation, policy, action, outcome, organization,
+        employees, deleted_at ON story BEGIN {_changed("NEW.id")} END""",
+    "search_change_story_delete": f"AFTER DELETE ON story BEGIN {_changed('OLD.id')} END",
+    "search_change_tag_link_insert": f"AFTER INSERT ON story_tag BEGIN {_changed('NEW.story_id')} END",
+    "search_change_tag_link_delete": f"AFTER DELETE ON story_tag BEGIN {_changed('OLD.story_id')} END",
+    "search_change_tag_rename": f"""AFTER UPDATE OF name ON tag BEGIN
+        {_changed_many("SELECT story_id FROM story_tag WHERE tag_id = NEW.id")}
+    END""",
+    "search_change_link_insert": f"AFTER INSERT ON coverage_link BEGIN {_changed('NEW.story_id')} END",
+    "search_change_link_update": f"AFTER UPDATE ON coverage_link BEGIN {_changed('NEW.story_id')} END",
+    "search_change_link_delete": f"AFTER DELETE ON coverage_link BEGIN {_changed('OLD.story_id')} END",
+    # The count of stories not deleted, kept with them, so that showing it never counts a million rows.
+    "story_count_insert": f"""AFTER INSERT ON story WHEN NEW.deleted_at IS NULL BEGIN
+        UPDATE {COUNT_TABLE} SET n = n + 1;
+    END""",
+    "story_count_delete": f"""AFTER DELETE ON story WHEN OLD.deleted_at IS NULL BEGIN
+        UPDATE {COUNT_TABLE} SET n = n - 1;
+    END""",
+    "story_count_bin": f"""AFTER UPDATE OF deleted_at ON story
+        WHEN (OLD.deleted_at IS NULL) != (NEW.deleted_at IS NULL) BEGIN
+        UPDATE {COUNT_TABLE} SET n = n + (CASE WHEN NEW.deleted_at IS NULL THEN 1 ELSE -1 END);
+    END""",
+}
+_RECOUNT = f"UPDATE {COUNT_TABLE} SET n = (SELECT count(*) FROM story WHERE deleted_at IS NULL)"
+
+
+def install_change_log(connection: sa.Connection) -> None:
+    """The table the derived index catches up from, and its triggers (migration 0009)."""
+    connection.exec_driver_sql(
+        f"CREATE TABLE IF NOT EXISTS {CHANGE_TABLE} (story_id VARCHAR(36) PRIMARY KEY, seq INTEGER NOT NULL)"
+    )
+    connection.exec_driver_sql(f"CREATE INDEX IF NOT EXISTS ix_{CHANGE_TABLE}_seq ON {CHANGE_TABLE} (seq)")
+    connection.exec_driver_sql(
+        f"CREATE TABLE IF NOT EXISTS {COUNT_TABLE} (id INTEGER PRIMARY KEY CHECK (id = 1), n INTEGER NOT NULL)"
+    )
+    connection.exec_driver_sql(f"INSERT OR IGNORE INTO {COUNT_TABLE} (id, n) VALUES (1, 0)")
+    install_triggers(connection)
+
+
+def _has_change_log(connection: sa.Connection) -> bool:
+    found = connection.exec_driver_sql(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (CHANGE_TABLE,)
+    ).first()
+    return found is not None
+
+
+def uninstall_change_log(connection: sa.Connection) -> None:
+    for name in _CHANGE_TRIGGERS:
+        connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
+    connection.exec_driver_sql(f"DROP TABLE IF EXISTS {CHANGE_TABLE}")
+    connection.exec_driver_sql(f"DROP TABLE IF EXISTS {COUNT_TABLE}")
+
+
+def live_stories(connection: sa.Connection) -> int:
+    """How many stories are not deleted, from the count the triggers keep (no row is read)."""
+    return int(connection.exec_driver_sql(f"SELECT n FROM {COUNT_TABLE}").scalar() or 0)
+
+
+FTS5_DEFAULT_AUTOMERGE = 4
+
+
+def set_automerge(connection: sa.Connection, segments: int) -> None:
+    """FTS5 merges segments inside the writing transaction once a level holds this many. 0: a save adds its small
+    segment and merges nothing (the automatic merge of 4 was most of a save's time); FTS5's crisis merge still
+    merges a level once it holds 16, which keeps the segments few and each merge small."""
+    connection.exec_driver_sql(f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}, rank) VALUES ('automerge', {int(segments)})")
+
+
 def install(connection: sa.Connection) -> None:
     """Create the search tables and triggers and index every story (a migration calls this)."""
     columns = ", ".join(name for name, _weight in COLUMNS)
@@ -93,15 +183,21 @@ def install(connection: sa.Connection) -> None:
 
 def install_triggers(connection: sa.Connection) -> None:
     """(Re)create the sync triggers; idempotent. Call it after any batch migration of the story tables."""
-    for name, body in _TRIGGERS.items():
+    triggers = dict(_TRIGGERS)
+    change_log = _has_change_log(connection)
+    if change_log:  # journals before migration 0009 have no change log yet
+        triggers.update(_CHANGE_TRIGGERS)
+    for name, body in triggers.items():
         connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
         connection.exec_driver_sql(f"CREATE TRIGGER {name} {body}")
+    if change_log:  # the stories may have been written with the triggers dropped (a migration, a bulk load)
+        connection.exec_driver_sql(_RECOUNT)
 
 
 def drop_triggers(connection: sa.Connection) -> None:
     """Before a batch migration rebuilds a story table: SQLite refuses to rename a rebuilt table into place
     while triggers elsewhere name it. install_triggers() afterwards puts them back."""
-    for name in _TRIGGERS:
+    for name in [*_TRIGGERS, *_CHANGE_TRIGGERS]:
         connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
 
 
@@ -118,7 +214,10 @@ def refresh_stories(connection: sa.Connection, story_ids: list[str]) -> None:
         f"INSERT OR IGNORE INTO {DOC_TABLE} (story_id) "
         "SELECT id FROM temp.refresh_ids WHERE id IN (SELECT id FROM story)"
     )
-    for statement in _refresh("SELECT id FROM temp.refresh_ids").split(";"):
+    statements = _refresh("SELECT id FROM temp.refresh_ids")
+    if _has_change_log(connection):
+        statements += _changed_many("SELECT id AS story_id FROM temp.refresh_ids") + _RECOUNT + ";"
+    for statement in statements.split(";"):
         if statement.strip():
             connection.exec_driver_sql(statement)
     connection.exec_driver_sql("DELETE FROM temp.refresh_ids")
@@ -180,6 +279,95 @@ def snippet_sql() -> str:
     preferred = [names.index(name) for name in ("body", "coverage", "tags", "people")]
     cases = " ".join(f"WHEN instr({extract(c)}, '{SNIPPET_START}') THEN {extract(c)}" for c in preferred)
     return f"CASE {cases} ELSE {extract(names.index('body'))} END"
+
+
+EXTRACT_WORDS = 14  # as snippet(..., 14) did
+_EXTRACT_FIELDS = ("body", "coverage", "tags", "people")  # the preferred order: the story's text first
+
+
+def _terms_of(text: str) -> list[tuple[str, bool]]:
+    """The (folded term, is a prefix) pairs a search for `text` looks for, as match_expression() asks."""
+    found = []
+    for word in words(text):
+        if len(word) >= MIN_PREFIX:
+            found += [(term, True) for term in folded_terms(word)]
+        elif word.isdigit() or not word.isascii():
+            found += [(term, False) for term in folded_terms(word)]
+    return found
+
+
+def _matcher(terms: list[tuple[str, bool]]) -> re.Pattern[str]:
+    """A token (letters and digits, as unicode61 cuts them) that one of the terms finds, in plain ASCII text."""
+    either = "|".join(re.escape(term) + (r"[^\W_]*" if prefix else "") for term, prefix in terms)
+    return re.compile(rf"(?<![^\W_])(?:{either})(?![^\W_])", re.IGNORECASE)
+
+
+def extract(fields: dict[str, str], text: str) -> str:
+    """A short extract around the first match of `text` in a story's fields, matched words wrapped in
+    SNIPPET_START/SNIPPET_END: from the story's text, coverage, tags or people, whichever matched (in that
+    order); when only the title matched, the start of the story's text. Python, not FTS5's snippet(): a regular
+    expression finds the first match, where snippet() tokenized every field of every row, twice."""
+    terms = _terms_of(text)
+    if not terms:
+        return ""
+    pattern = _matcher(terms)
+
+    def matches(token: str) -> bool:
+        if token.isascii():
+            return pattern.fullmatch(token) is not None
+        folded = fold_term(token)
+        return any(folded.startswith(term) if prefix else folded == term for term, prefix in terms)
+
+    def first_match(value: str) -> int | None:
+        if value.isascii():
+            found = pattern.search(value)
+            return None if found is None else found.start()
+        return next((token.start() for token in TERM.finditer(value) if matches(token.group(0))), None)
+
+    for name in _EXTRACT_FIELDS:
+        value = fields.get(name) or ""
+        at = first_match(value)
+        if at is not None:
+            return _window(value, at, matches)
+    body = fields.get("body") or ""
+    return _window(body, None, matches) if body.strip() else ""
+
+
+def _window(value: str, at: int | None, matches: Callable[[str], bool]) -> str:
+    """EXTRACT_WORDS words of `value` from a few before position `at` (or from the start), matches marked."""
+    start = 0
+    if at is not None:
+        before = list(TERM.finditer(value, max(0, at - 300), at))[-3:]
+        start = before[0].start() if before else at
+    shown: list[re.Match[str]] = []
+    for token in TERM.finditer(value, start):
+        if len(shown) == EXTRACT_WORDS:
+            break
+        shown.append(token)
+    if not shown:
+        return ""
+    pieces, position = [], shown[0].start()
+    for token in shown:
+        pieces.append(value[position : token.start()])
+        word = token.group(0)
+        pieces.append(f"{SNIPPET_START}{word}{SNIPPET_END}" if at is not None and matches(word) else word)
+        position = token.end()
+    more = TERM.search(value, position) is not None
+    return ("…" if value[: shown[0].start()].strip() else "") + "".join(pieces) + ("…" if more else "")
+
+
+def extracts(connection: sa.Connection, documents: list[int], text: str) -> dict[int, str]:
+    """extract() for some search rows (their search_doc ids)."""
+    found: dict[int, str] = {}
+    for start in range(0, len(documents), 500):
+        chunk = documents[start : start + 500]
+        rows = connection.exec_driver_sql(
+            f"{document_sql()} WHERE d.id IN ({', '.join('?' for _ in chunk)})", tuple(chunk)
+        )
+        for row in rows:
+            fields = dict(zip((name for name, _weight in COLUMNS), row[2:], strict=True))
+            found[int(row[1])] = extract(fields, text)
+    return found
 
 
 # ---------------------------------------------------------------- stories sharing words with a text (the radar)
@@ -244,3 +432,50 @@ def stories_sharing(connection: sa.Connection, weighted: dict[str, float], limit
         (*arguments, limit),
     )
     return [(str(story_id), float(total), int(held)) for story_id, total, held in rows]
+
+
+# ---------------------------------------------------------------- one typo forgiven
+
+TYPO_MIN_LENGTH = 5  # shorter words have too many neighbours one letter away to guess which was meant
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def one_edit_away(word: str) -> set[str]:
+    """Every string one deletion, transposition, replacement or insertion away from `word`."""
+    letters = sorted(set(_LETTERS) | set(word))
+    splits = [(word[:cut], word[cut:]) for cut in range(len(word) + 1)]
+    found = {left + right[1:] for left, right in splits if right}
+    found |= {left + right[1] + right[0] + right[2:] for left, right in splits if len(right) > 1}
+    found |= {left + letter + right[1:] for left, right in splits if right for letter in letters}
+    found |= {left + letter + right for left, right in splits for letter in letters}
+    found.discard(word)
+    return found
+
+
+def _starts_a_term(connection: sa.Connection, prefix: str) -> bool:
+    connection.exec_driver_sql(
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {VOCABULARY} USING fts5vocab(main, {FTS_TABLE}, 'row')"
+    )
+    found = connection.exec_driver_sql(
+        f"SELECT 1 FROM {VOCABULARY} WHERE term >= ? AND term < ? LIMIT 1", (prefix, prefix + "\U0010ffff")
+    ).first()
+    return found is not None
+
+
+def corrected_text(connection: sa.Connection, text: str) -> str | None:
+    """`text` with each word of TYPO_MIN_LENGTH letters or more that starts no word in the journal replaced by
+    the journal's most common word one edit away ("Zapos" -> "zappos", "recieve" -> "receive"); None when no
+    word needed it or none could be corrected. For when the words as typed find nothing."""
+    typed = words(text)
+    fixed: list[str] = []
+    changed = False
+    for word in typed:
+        term = fold_term(word)
+        if len(term) >= TYPO_MIN_LENGTH and term.isalpha() and not _starts_a_term(connection, term):
+            counts = document_frequencies(connection, sorted(one_edit_away(term)))
+            if counts:
+                fixed.append(max(sorted(counts), key=lambda candidate: counts[candidate]))
+                changed = True
+                continue
+        fixed.append(word)
+    return " ".join(fixed) if changed else None

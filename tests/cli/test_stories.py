@@ -306,3 +306,17 @@ def test_list_searches_and_filters_like_the_window(populated: Populated) -> None
     assert none.strip() == "No story matches."
     oldest = json.loads(succeeded(populated.run("list", "--sort", "oldest", "--from", "2000-01-01", "--json")))
     assert [story["title"] for story in oldest] == [FULL_STORY["title"], "Newer story"]
+
+
+def test_list_search_forgives_one_typo_and_says_so(tmp_path: Path) -> None:
+    env = user_env(tmp_path)
+    journal = tmp_path / "typos.journal"
+    for title, organization in (("Courier pickup and flowers", "Zappos"), ("Open seating kept", "Southwest")):
+        run(["--journal", str(journal), "add", "--title", title, "--organization", organization], env=env, cwd=tmp_path)
+    result = run(["--journal", str(journal), "list", "--search", "Zapos"], env=env, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Courier pickup and flowers" in result.stdout and "Open seating" not in result.stdout
+    assert result.stderr.strip() == "Showing results for “zappos” (nothing matches “Zapos”)."
+    exact = run(["--journal", str(journal), "list", "--search", "Zappos", "--json"], env=env, cwd=tmp_path)
+    assert [story["title"] for story in json.loads(succeeded(exact))] == ["Courier pickup and flowers"]
+    assert (tmp_path / "typos.journal.search").is_dir(), "the command line keeps the index the window uses"

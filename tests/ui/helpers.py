@@ -12,6 +12,8 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
+from journal.store.database import open_journal
+from journal.store.sample import fill_with_sample
 from journal.ui.shell.main_window import MainWindow
 
 Launch = Callable[[Path], MainWindow]  # the `launch` fixture: the real window on a journal file
@@ -47,3 +49,17 @@ def feature(window: MainWindow, kind: type[F]) -> F:
     found = window.findChild(kind)
     assert isinstance(found, kind), f"no {kind.__name__} on the window"
     return found
+
+
+def sample_window(launch: Launch, journal_path: Path) -> MainWindow:
+    """The real window on a journal filled with the sample stories."""
+    journal = open_journal(journal_path)
+    fill_with_sample(journal)
+    journal.close()
+    return launch(journal_path)
+
+
+def titles(window: MainWindow) -> list[str]:
+    """The titles the story list shows, once its search has delivered."""
+    settle(window)
+    return [window.model.index(row, 0).data() for row in range(window.model.rowCount())]

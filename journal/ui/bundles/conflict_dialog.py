@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from journal.bundles.conflicts import MINE, THEIRS, Conflict, value_of
+from journal.ui.services.background import run_in_background
 from journal.ui.shell.seam import Shell
 
 LABELS = {
@@ -153,7 +154,20 @@ class ConflictBanner(QFrame):
         self.setVisible(False)
 
     def show_story(self, story_id: str | None) -> None:
-        self.conflicts = self.shell.services.conflicts.of_story(story_id) if story_id else []
+        self._show(self.shell.services.conflicts.of_story(story_id) if story_id else [])
+
+    def refresh(self, story_id: str) -> None:
+        """The story was saved: look for its conflicts again on a pool thread (a save must not wait for it)."""
+        conflicts, shell = self.shell.services.conflicts, self.shell
+
+        def found(result: list[Conflict] | None, error: BaseException | None) -> None:
+            if error is None and result is not None and shell.current_story() == story_id:
+                self._show(result)
+
+        run_in_background(self, lambda: conflicts.of_story(story_id), found)
+
+    def _show(self, conflicts: list[Conflict]) -> None:
+        self.conflicts = conflicts
         if self.conflicts:
             first = self.conflicts[0]
             what = "deleted in" if first.theirs is None else "also changed in"

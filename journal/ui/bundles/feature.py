@@ -62,6 +62,6 @@ class BundlesFeature(QObject):
         shell.add_editor_banner(self.banner)
         shell.when_story_shown(self.banner.show_story)
         shell.services.stories.story_updated.connect(
-            lambda story_id: self.banner.show_story(story_id) if story_id == shell.current_story() else None
+            lambda story_id: self.banner.refresh(story_id) if story_id == shell.current_story() else None
         )
         self.banner.show_story(shell.current_story())

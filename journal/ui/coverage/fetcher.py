@@ -15,7 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from journal.coverage import batch, metadata
+from journal.coverage import batch
 from journal.coverage.capture import Stored
 from journal.coverage.fetch import FetchSettings
 from journal.coverage.health import Checked
@@ -23,6 +23,7 @@ from journal.ui.services.background import network_pool, run_in_background
 from journal.ui.services.links import LinkService
 
 RETRY_DELAYS_MS = (5_000, 15_000, 60_000, 300_000)
+BATCH = 200  # links fetched per batch: a journal with 300,000 waiting never holds them all in the window
 ANNOUNCE_MS = 150
 _settled = False
 _settling = threading.Lock()
@@ -86,8 +87,11 @@ class LinkFetcher(QObject):
             return
         self._retry.stop()
         self._deferred.clear()
+        links = self.links
         run_in_background(
-            self, self.links.waiting, lambda ids, error: self._enqueue(ids or [] if error is None else [])
+            self,
+            lambda: links.waiting(limit=BATCH),
+            lambda ids, error: self._enqueue(ids or [] if error is None else []),
         )
 
     def fetch_received(self) -> None:
@@ -103,10 +107,16 @@ class LinkFetcher(QObject):
         )
 
     def _story_touched(self, story_id: str) -> None:
+        """A save: look for its new links on a pool thread (the save itself must not wait for it)."""
         if self._closed or self._announcing:  # our own announcement: nothing new to fetch
             return
-        ids = self.links.waiting(story_id)  # an indexed look-up of one story's links
-        self._enqueue([link_id for link_id in ids if link_id not in self._deferred])
+        links = self.links
+
+        def found(ids: list[str] | None, error: BaseException | None) -> None:
+            if error is None and ids:
+                self._enqueue([link_id for link_id in ids if link_id not in self._deferred])
+
+        run_in_background(self, lambda: links.waiting(story_id), found)  # an indexed look-up of one story's links
 
     def fetch_again(self, link_id: str) -> None:
         """Fetch this link (again) as soon as possible: the person just allowed it."""
@@ -116,8 +126,8 @@ class LinkFetcher(QObject):
             self._enqueue([link_id])
 
     def _enqueue(self, ids: list[str]) -> None:
-        known = self._in_flight | set(self._queue)
-        self._queue.extend(link_id for link_id in ids if link_id not in known)
+        queued = set(self._queue)  # small: the queue empties into the batch in flight (which may be big)
+        self._queue.extend(link_id for link_id in ids if link_id not in self._in_flight and link_id not in queued)
         self._start_next()
 
     def _start_next(self) -> None:
@@ -131,7 +141,7 @@ class LinkFetcher(QObject):
         def work() -> tuple[batch.Run[Stored], int]:
             settle_long_lived_objects()
             run = links.fetch(settings, ids, relay.stored.emit, cancel)
-            return run, len(links.waiting())
+            return run, links.waiting_count()
 
         run_in_background(self, work, self._batch_done, pool=network_pool())
 
@@ -175,7 +185,9 @@ class LinkFetcher(QObject):
         self._offline = run.offline
         if run.skipped:
             self._deferred |= tried - {result.link_id for result in run.results}
-        if waiting:
+        if waiting and not self._offline and run.results and not run.cancelled:
+            self._retry.start(0)  # online, and more than this batch waits: the next batch
+        elif waiting:
             self._schedule_retry()
         else:
             self._retry_step = 0
@@ -228,14 +240,14 @@ class LinkFetcher(QObject):
 
 
 def settle_long_lived_objects() -> None:
-    """Load the page readers, then take everything the program holds so far (Qt, the store, the readers'
-    tables) out of the garbage collector's full passes. Reading pages makes many short-lived objects, so full
-    passes come often; over the whole heap one took ~100 ms, and the window's thread waited for it.
-    Once per process (benchmarks/fetch_responsiveness.py measures the difference)."""
+    """Take everything the program holds so far (Qt, the store) out of the garbage collector's full passes.
+    Reading pages makes many short-lived objects, so full passes come often; over the whole heap one took
+    ~100 ms, and the window's thread waited for it. Once per process (benchmarks/fetch_responsiveness.py
+    measures the difference). The page readers (trafilatura, extruct: 30 MB) are loaded by the first page read,
+    not here: offline, or with every link fetched, they are never needed."""
     global _settled
     with _settling:
         if not _settled:
-            metadata.warm_up()
             gc.freeze()
             _settled = True
 

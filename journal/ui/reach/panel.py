@@ -22,9 +22,11 @@ from PySide6.QtWidgets import (
 )
 
 from journal.store.fields import FieldError
+from journal.store.impact import Impact
 from journal.store.readings import METRICS, ReadingRead, check, glance, parse_day, parse_value
 from journal.store.stories import LinkRead, StoryRead
 from journal.ui.reach.model import ReadingsModel
+from journal.ui.services.background import run_in_background
 from journal.ui.services.reach import ReachService
 from journal.ui.services.stories import StoryService
 from journal.ui.widgets.inline_message import InlineMessage
@@ -219,11 +221,12 @@ class ReachPanel(QWidget):
             self.glance.setText(NO_READINGS)
             self.impact.clear()
             return
-        history = self.reach.history(self._story_id)
+        self._show(self.reach.history(self._story_id), self.reach.impact(self._story_id))
+
+    def _show(self, history: list[ReadingRead], found: Impact | None) -> None:
         if history != self.model.readings() or self._link_titles != self.model.link_titles():
             self.model.set_readings(history, self._link_titles)  # else the selection stays as it is
         self.glance.setText(glance(history) or NO_READINGS)
-        found = self.reach.impact(self._story_id)
         self.impact.setText(found.sentence() if found else "")
 
     def _links_changed(self, story_id: str) -> None:
@@ -232,9 +235,17 @@ class ReachPanel(QWidget):
             self.refresh()
 
     def _story_updated(self, story_id: str) -> None:
-        """The cost may have changed, or readings may have come in from fetching the story's links."""
-        if story_id == self._story_id:
-            self.refresh()
+        """The cost may have changed, or readings may have come in from fetching the story's links: read them
+        again on a pool thread (a save must not wait for the impact sums)."""
+        if story_id != self._story_id:
+            return
+        reach = self.reach
+
+        def shown(found: tuple[list[ReadingRead], Impact | None] | None, error: BaseException | None) -> None:
+            if error is None and found is not None and story_id == self._story_id:
+                self._show(*found)
+
+        run_in_background(self, lambda: (reach.history(story_id), reach.impact(story_id)), shown)
 
     # ------------------------------------------------------------ adding, editing, removing
     def _metric_chosen(self) -> None:

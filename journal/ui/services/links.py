@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from journal.coverage import batch
-from journal.coverage.capture import Stored, pending_ids, snapshot_of
+from journal.coverage.capture import Stored, count_pending, pending_ids, snapshot_of
 from journal.coverage.fetch import FetchSettings
 from journal.coverage.health import Checked
 from journal.ui.services.stories import StoryService
@@ -39,11 +39,16 @@ class LinkService:
         self.stories = stories
         self._journal = stories.journal
 
-    def waiting(self, story_id: str | None = None, *, received: bool = False) -> list[str]:
-        """The links still to be fetched (of one story: an indexed look-up), oldest first; with `received`, also
-        those that came from elsewhere (bundles, the team), which wait until a person asks. Any thread."""
+    def waiting(self, story_id: str | None = None, *, received: bool = False, limit: int | None = None) -> list[str]:
+        """The links still to be fetched (of one story: an indexed look-up), oldest first, at most `limit`; with
+        `received`, also those that came from elsewhere (bundles, the team), which wait until a person asks.
+        Any thread."""
         with self._journal.session() as session:
-            return pending_ids(session=session, story_id=story_id, received=received)
+            return pending_ids(session=session, story_id=story_id, received=received, limit=limit)
+
+    def waiting_count(self) -> int:
+        with self._journal.session() as session:
+            return count_pending(session=session)
 
     def fetch(
         self, settings: FetchSettings, link_ids: list[str], progress: Progress, cancel: threading.Event

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +29,14 @@ if TYPE_CHECKING:
 
 NEW_STORY_TITLE = "Untitled story"
 MANY_PULLED = 10  # more stories than this in a pulled page: announced all at once, not one by one
+
+
+@dataclass(frozen=True)
+class FirstPage:
+    count: int
+    rows: list[StoryRow]
+    shown: StoryQuery  # the query the rows answer: the one asked, or it with a typo corrected
+    corrected: str | None = None  # the corrected words, when the rows are for them
 
 
 class StoryService(QObject):
@@ -52,21 +61,36 @@ class StoryService(QObject):
     # ------------------------------------------------------------ reading
     def count(self, query: StoryQuery = ALL) -> int:
         with self.journal.session() as session:
-            return listing.count_stories(session=session, query=query)
+            return listing.count_stories(session=session, query=query, index=self.journal.search_index)
 
     def rows(
         self, offset: int, limit: int, query: StoryQuery = ALL, with_snippets: int | None = None
     ) -> list[StoryRow]:
         with self.journal.session() as session:
             return listing.list_rows(
-                session=session, query=query, offset=offset, limit=limit, with_snippets=with_snippets
+                session=session,
+                query=query,
+                offset=offset,
+                limit=limit,
+                with_snippets=with_snippets,
+                index=self.journal.search_index,
             )
 
-    def first_page(self, query: StoryQuery, size: int, with_snippets: int) -> tuple[int, list[StoryRow]]:
-        """What the list needs to show a new search: how many stories match, and the first page."""
+    def first_page(self, query: StoryQuery, size: int, with_snippets: int) -> FirstPage:
+        """What the list needs to show a new search: how many stories match, and the first page. When the words
+        as typed find nothing and one of them looks mistyped, the results for the corrected words."""
+        index = self.journal.search_index
         with self.journal.session() as session:
-            count = listing.count_stories(session=session, query=query)
-            return count, listing.list_rows(session=session, query=query, limit=size, with_snippets=with_snippets)
+            count, rows = listing.first_page(
+                session=session, query=query, limit=size, with_snippets=with_snippets, index=index
+            )
+            fixed = None if count else listing.corrected_query(query, session=session)
+            if fixed is None:
+                return FirstPage(count, rows, query)
+            count, rows = listing.first_page(
+                session=session, query=fixed, limit=size, with_snippets=with_snippets, index=index
+            )
+            return FirstPage(count, rows, fixed, fixed.text) if count else FirstPage(0, [], query)
 
     def snippets(self, documents: Sequence[int], query: StoryQuery) -> dict[int, str]:
         with self.journal.session() as session:
@@ -78,7 +102,7 @@ class StoryService(QObject):
 
     def row_of(self, story_id: str, query: StoryQuery = ALL) -> int | None:
         with self.journal.session() as session:
-            return listing.row_of(story_id, session=session, query=query)
+            return listing.row_of(story_id, session=session, query=query, index=self.journal.search_index)
 
     def story(self, story_id: str) -> StoryRead:
         with self.journal.session() as session:

@@ -17,16 +17,13 @@ from PySide6.QtCore import QMimeData, QModelIndex, Qt, QTimer, Signal
 from journal.store.fields import status_label
 from journal.store.listing import ALL, StoryQuery, StoryRow
 from journal.ui.services.background import run_in_background
-from journal.ui.services.stories import StoryService
+from journal.ui.services.stories import FirstPage, StoryService
+from journal.ui.stories.columns import COLUMNS, COVERAGE, DATE, PAGE_SIZE, STATUS, TAGS, TITLE
 from journal.ui.stories.mime import STORY_IDS_MIME, story_ids_mime
 from journal.ui.widgets.table_model import FlatTableModel, Index
 
-PAGE_SIZE = 200
-FIRST_SNIPPETS = 40  # extracts read with a search's first page; the rest are fetched as rows are shown
+FIRST_SNIPPETS = 20  # extracts read with a search's first page (a screen of two-line rows); the rest as rows are shown
 MAX_PAGES = 50
-
-COLUMNS = ("Title", "Date", "Status", "Coverage", "Tags")
-TITLE, DATE, STATUS, COVERAGE, TAGS = range(len(COLUMNS))
 StoryIdRole = Qt.ItemDataRole.UserRole + 1
 SnippetRole = Qt.ItemDataRole.UserRole + 2  # the matched extract, marked with search.SNIPPET_START/END
 
@@ -39,7 +36,9 @@ class StoryListModel(FlatTableModel):
     def __init__(self, service: StoryService, parent: Any = None) -> None:
         super().__init__(parent)
         self._service = service
-        self._query = ALL
+        self._query = ALL  # what was asked for
+        self._shown = ALL  # what the rows answer: the query, or it with a mistyped word corrected
+        self.corrected: str | None = None  # the corrected words, while the rows are for them
         self._pending: StoryQuery | None = None
         self._asked_snippets: set[int] = set()  # full-text rows whose extract was asked for
         self._snippet_batch: set[int] = set()
@@ -108,7 +107,7 @@ class StoryListModel(FlatTableModel):
         page = self._pages.get(page_number)
         if page is None:
             try:
-                page = self._service.rows(page_number * PAGE_SIZE, PAGE_SIZE, self._query, with_snippets=0)
+                page = self._service.rows(page_number * PAGE_SIZE, PAGE_SIZE, self._shown, with_snippets=0)
             except sa.exc.DBAPIError as error:  # a damaged page: said once (the window offers a backup)
                 page = []
                 self.search_failed.emit(str(error.orig))
@@ -132,7 +131,7 @@ class StoryListModel(FlatTableModel):
             for offset, row in enumerate(page):
                 if row.id == story_id:
                     return page_number * PAGE_SIZE + offset
-        return self._service.row_of(story_id, self._query)
+        return self._service.row_of(story_id, self._shown)
 
     @property
     def query(self) -> StoryQuery:
@@ -153,10 +152,10 @@ class StoryListModel(FlatTableModel):
         self._pending = query
         service = self._service
 
-        def work() -> tuple[int, list[StoryRow]]:
+        def work() -> FirstPage:
             return service.first_page(query, PAGE_SIZE, FIRST_SNIPPETS)
 
-        def done(result: tuple[int, list[StoryRow]] | None, error: BaseException | None) -> None:
+        def done(result: FirstPage | None, error: BaseException | None) -> None:
             if query != self._pending:
                 return  # a newer query is on its way
             self._pending = None
@@ -164,10 +163,10 @@ class StoryListModel(FlatTableModel):
                 self.search_failed.emit(str(error))
                 return
             self.beginResetModel()
-            self._query = query
-            self._count, first_page = result
+            self._query, self._shown, self.corrected = query, result.shown, result.corrected
+            self._count = result.count
             self._pages.clear()
-            self._pages[0] = first_page
+            self._pages[0] = result.rows
             self._asked_snippets.clear()
             self.endResetModel()
             self.query_applied.emit()
@@ -183,10 +182,10 @@ class StoryListModel(FlatTableModel):
 
     def _fetch_snippets(self) -> None:
         documents, self._snippet_batch = sorted(self._snippet_batch), set()
-        query, service = self._query, self._service
+        query, service = self._shown, self._service
 
         def done(found: dict[int, str] | None, error: BaseException | None) -> None:
-            if error is not None or not found or query != self._query:
+            if error is not None or not found or query != self._shown:
                 return
             for page_number, page in self._pages.items():
                 for offset, row in enumerate(page):
@@ -201,7 +200,7 @@ class StoryListModel(FlatTableModel):
         """Stories were added or removed, or the query changed: count again and forget the cached pages."""
         self.beginResetModel()
         self._pages.clear()
-        self._count = self._service.count(self._query)
+        self._count = self._service.count(self._shown)
         self.endResetModel()
 
     def refresh_story(self, story_id: str) -> None:
@@ -211,7 +210,7 @@ class StoryListModel(FlatTableModel):
                 if row.id == story_id:
                     # A story edited so that it no longer matches stays in place until the next reload:
                     # it must not vanish from under the person typing into it.
-                    fresh = self._service.row(story_id, self._query) or self._service.row(story_id)
+                    fresh = self._service.row(story_id, self._shown) or self._service.row(story_id)
                     if fresh is None:
                         self.reload()
                         return

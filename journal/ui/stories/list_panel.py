@@ -26,12 +26,12 @@ from PySide6.QtWidgets import (
 
 from journal.store.listing import SORT_ORDERS, StoryQuery
 from journal.store.search import match_expression
+from journal.ui.stories.columns import COLUMN_WIDTHS, TITLE
 from journal.ui.stories.filter_panel import FilterPanel
-from journal.ui.stories.list_model import TITLE, StoryListModel
+from journal.ui.stories.list_model import StoryListModel
 from journal.ui.stories.snippet_delegate import SnippetDelegate
 
 SEARCH_DELAY_MS = 120
-COLUMN_WIDTHS = (200, 80, 70, 70, 100)  # title (stretches), date, status, coverage, tags
 SORTS = tuple(SORT_ORDERS.values())
 
 
@@ -74,6 +74,10 @@ class StoryListPanel(QWidget):
         self.no_results.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.no_results.setWordWrap(True)
         self.no_results.setEnabled(False)
+        self.corrected = QLabel()  # "Showing results for “zappos”": the words as typed found nothing
+        self.corrected.setObjectName("correctedSearch")
+        self.corrected.setWordWrap(True)
+        self.corrected.setVisible(False)
         self.results = QStackedWidget()
         self.results.addWidget(self.list_view)
         self.results.addWidget(self.no_results)
@@ -90,6 +94,7 @@ class StoryListPanel(QWidget):
         layout.setSpacing(4)
         layout.addLayout(top)
         layout.addWidget(self.filters)
+        layout.addWidget(self.corrected)
         layout.addWidget(self.results, 1)
 
         self.search_field.textChanged.connect(lambda _text: self._timer.start())
@@ -158,6 +163,11 @@ class StoryListPanel(QWidget):
         self.apply()
 
     def _update_results(self) -> None:
+        corrected = self.model.corrected
+        if corrected:
+            typed = self.model.query.text.strip()
+            self.corrected.setText(f"Showing results for “{corrected}”: nothing matches “{typed}”.")
+        self.corrected.setVisible(bool(corrected))
         empty = self.model.rowCount() == 0 and self.model.query.is_filtered()
         if empty:
             what = f"“{self.model.query.text.strip()}”" if self.model.query.text.strip() else "these filters"

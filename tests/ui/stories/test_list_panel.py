@@ -8,25 +8,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from journal.store.database import open_journal
-from journal.store.sample import fill_with_sample
 from journal.store.search import SNIPPET_START
-from journal.ui.shell.main_window import MainWindow
 from journal.ui.stories.list_model import SnippetRole
 from journal.ui.stories.snippet_delegate import extract_runs
-from tests.ui.helpers import Launch, settle
-
-
-def sample_window(launch: Launch, journal_path: Path) -> MainWindow:
-    journal = open_journal(journal_path)
-    fill_with_sample(journal)
-    journal.close()
-    return launch(journal_path)
-
-
-def titles(window: MainWindow) -> list[str]:
-    settle(window)
-    return [window.model.index(row, 0).data() for row in range(window.model.rowCount())]
+from tests.ui.helpers import Launch, sample_window, titles
 
 
 def test_ctrl_f_then_typing_narrows_the_list_as_you_type(qtbot: QtBot, launch: Launch, journal_path: Path) -> None:
