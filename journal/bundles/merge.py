@@ -5,7 +5,8 @@ transaction (any error rolls everything back). New stories are added; a story ch
 side is updated; unchanged ones are skipped; a story changed on both sides is kept as it is here and the
 bundle's version is stored whole in `story_conflict` for a person to resolve. A story is deleted only by an
 explicit tombstone whose vector covers the local one; a story edited after that deletion becomes a
-conflict instead.
+conflict instead. Taking a version that has not seen this journal's own last change to a story (one deleted
+here comes back) gives the journal a new replica id, so its next change is plainly new (decide.breaks_line).
 """
 
 from __future__ import annotations
