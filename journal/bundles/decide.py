@@ -61,6 +61,14 @@ def covered(vector: Vector, by: Vector | None) -> bool:
     return by is not None and compare(vector, by) in (Order.EQUAL, Order.BEFORE)
 
 
+def breaks_line(own: Vector | None, taken: Vector, replica: str) -> bool:
+    """Taking `taken` in place of `own` (the story held here, or its tombstone): has this journal (`replica`)
+    changed the story more times than `taken` has seen? Then its next change, counted from `taken`, would repeat
+    a number it already used (a vector needs each replica's line unbroken) and claim to have seen changes it
+    never had: the journal takes a new replica id (versioning.renew_replica_id) before that next change."""
+    return own is not None and own.get(replica, 0) > taken.get(replica, 0)
+
+
 def needs_record(incoming: Vector, held: Held) -> bool:
     """Does deciding on this incoming story need the held story's whole record (the vectors alone cannot say)?"""
     return held.version is not None and compare(incoming, held.version) in (Order.CONCURRENT, Order.EQUAL)

@@ -5,7 +5,8 @@ transaction (any error rolls everything back). New stories are added; a story ch
 side is updated; unchanged ones are skipped; a story changed on both sides is kept as it is here and the
 bundle's version is stored whole in `story_conflict` for a person to resolve. A story is deleted only by an
 explicit tombstone whose vector covers the local one; a story edited after that deletion becomes a
-conflict instead.
+conflict instead. Taking a version that has not seen this journal's own last change to a story (one deleted
+here comes back) gives the journal a new replica id, so its next change is plainly new (decide.breaks_line).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from journal.bundles.decide import Action, Held, decide_grave, decide_story, needs_record
+from journal.bundles.decide import Action, Held, breaks_line, decide_grave, decide_story, needs_record
 from journal.bundles.format import BundleError
 from journal.bundles.read import Bundle
 from journal.bundles.records import LINK_COLUMNS, READING_COLUMNS, SNAPSHOT_COLUMNS, column_kind, story_records
@@ -67,6 +68,9 @@ class Step:
 class Plan:
     source: str
     steps: list[Step] = field(default_factory=list)
+    # A story comes back (or is updated) with a version that has not seen this journal's own last change to it
+    # (a deletion made here, say): the journal takes a new replica id, as the team sync does (decide.breaks_line).
+    renew_replica: bool = False
 
     def count(self, action: Action) -> int:
         return sum(1 for step in self.steps if step.action == action)
@@ -125,6 +129,8 @@ def apply_import(journal: Journal, bundle: Bundle, progress: Callable[[int, int]
                 if progress is not None:
                     progress(done, len(changes))
             batch.flush()
+            if plan.renew_replica:
+                versioning.renew_replica_id(connection)
         except sa.exc.IntegrityError:
             raise BundleError(
                 "The bundle gives an id that already belongs to another story, link or reading in this journal."
@@ -218,6 +224,7 @@ def _plan(session: Session, bundle: Bundle) -> Plan:
     for row in _rows(session, CONFLICT, CONFLICT.c.story_id, ids, CONFLICT.c.story_id, CONFLICT.c.incoming):
         pending.setdefault(row.story_id, []).append(versioning.loads(json.dumps(json.loads(row.incoming)["version"])))
     plan = Plan(source=bundle.source)
+    replica = versioning.replica_id(session.connection())
 
     def held(story_id: str) -> Held:
         mine = local.get(story_id)
@@ -242,6 +249,9 @@ def _plan(session: Session, bundle: Bundle) -> Plan:
         title = mine.title if mine is not None else record["fields"]["title"]
         if decision.action == Action.UPDATE:
             title = record["fields"]["title"]
+        if decision.action in (Action.NEW, Action.UPDATE):
+            own = state.version if state.version is not None else state.grave
+            plan.renew_replica |= breaks_line(own, record["version"], replica)
         plan.steps.append(Step(decision.action, story_id, title, decision.merged or record))
     for tomb in bundle.tombstones:
         grave_id: str = tomb["story_id"]

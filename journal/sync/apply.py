@@ -21,7 +21,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from journal.bundles.decide import Action, Held, covered, decide_grave, decide_story, needs_record
+from journal.bundles.decide import Action, Held, breaks_line, covered, decide_grave, decide_story, needs_record
 from journal.bundles.merge import (
     CONFLICT,
     STORY,
@@ -144,11 +144,6 @@ def _grave(connection: sa.Connection, story_id: str) -> dict[str, int] | None:
     return None if found is None else versioning.loads(found)
 
 
-def _breaks_line(own: dict[str, int] | None, taken: dict[str, int], replica: str) -> bool:
-    """Has this journal changed the story more times than the version it takes has seen?"""
-    return own is not None and own.get(replica, 0) > taken.get(replica, 0)
-
-
 def _exists(connection: sa.Connection, story_id: str) -> bool:
     return connection.execute(sa.select(STORY.c.id).where(STORY.c.id == story_id)).first() is not None
 
@@ -246,7 +241,7 @@ def _take(
     if chosen is not None:
         assert chosen.record is not None
         own = local if local is not None else _grave(connection, change.id)
-        applied.renew_replica |= _breaks_line(own, chosen.version, replica)
+        applied.renew_replica |= breaks_line(own, chosen.version, replica)
         record, texts = bundle_form(chosen.record), texts_of(chosen.record, by_hash)
         applied.written.append(change.id)
         if not exists and own is None and not change.conflicts and applied.new is not None:
@@ -291,7 +286,7 @@ def _merge(
         held = Held(local, grave, pending, records[0], mine_texts)
     decision = decide_story(record, texts, held)
     if decision.action in (Action.NEW, Action.UPDATE):
-        applied.renew_replica |= _breaks_line(local if local is not None else grave, current.version, replica)
+        applied.renew_replica |= breaks_line(local if local is not None else grave, current.version, replica)
         write_record(session, record, texts, tags, origin=SYNC_ORIGIN)
         applied.written.append(change.id)
         _drop_covered(connection, change.id, current.version)

@@ -289,3 +289,32 @@ def test_a_large_bundle_keeps_its_stories_in_parts(
                 target.writestr(name, source.read(name) if name in names else b"[]")
         with pytest.raises(BundleError, match="story parts do not match"):
             read_bundle(broken)
+
+
+def test_an_edit_made_after_a_story_came_back_is_not_lost_to_a_later_deletion(tmp_path: Path) -> None:
+    """Chloe deletes a story anna then edits; anna's edit brings it back in chloe's journal and chloe edits
+    it; anna, asked about chloe's deletion, deletes it. Chloe's edit came after anna's deletion knew anything
+    of chloe: it must come back to anna, not be taken as already seen (the model test found this, with three
+    journals: tests/bundles/test_merge_model.py; two are enough to show it)."""
+    anna, chloe = open_journal(tmp_path / "anna.journal"), open_journal(tmp_path / "chloe.journal")
+    try:
+        story = add(anna, "Umbrella lent in the storm")
+        transfer(anna, chloe, tmp_path, "1-anna-to-chloe.sjbundle")
+        purge(chloe, story)
+        with anna.write() as session:
+            stories.update_story(story, {"situation": "Edited by anna"}, session=session)
+        assert transfer(chloe, anna, tmp_path, "2-chloe-to-anna.sjbundle").counts()["conflicts"] == 1
+        assert transfer(anna, chloe, tmp_path, "3-anna-to-chloe.sjbundle").counts()["new"] == 1  # back in chloe's
+        with chloe.write() as session:
+            stories.update_story(story, {"title": "Edited by chloe after it came back"}, session=session)
+        with anna.write() as session:
+            (conflict,) = conflicts_of(session, story)
+            resolve(session, conflict.id, {"story": THEIRS})  # anna deletes, knowing chloe's deletion only
+        plan = transfer(chloe, anna, tmp_path, "4-chloe-to-anna.sjbundle")
+        assert plan.counts()["new"] == 1
+        with anna.session() as session:
+            found = stories.get_story(story, session=session)
+        assert (found.title, found.situation) == ("Edited by chloe after it came back", "Edited by anna")
+    finally:
+        anna.close()
+        chloe.close()
