@@ -558,9 +558,9 @@ def checked_grave(record: Any, what: str) -> dict[str, Any]:
     return _grave(record, _Where(what, _REFUSED))
 
 
-def checked_fields(record: Any, what: str, keys: set[str]) -> dict[str, Any]:
-    """A record with exactly these keys."""
-    return _record(record, _Where(what, _REFUSED), keys)
+def checked_fields(record: Any, what: str, keys: set[str], optional: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """A record with exactly these keys, and perhaps the optional ones."""
+    return _record(record, _Where(what, _REFUSED), keys, optional)
 
 
 def checked_uuid(value: Any, what: str) -> str:

@@ -69,6 +69,7 @@ def _change(item: Item, caller: Caller, text_of: privacy.TextOf) -> dict[str, An
         "kind": item.kind,
         "id": item.id,
         "seq": item.seq,
+        "view": view.value,  # what the versions below leave out (journal/sync/views.py)
         "current": _version(shown(item.record), item.version, item.deleted_at or _EPOCH, item.by),
         "conflicts": [
             _version(shown(c.get("record")), c["version"], c.get("deleted_at") or _EPOCH, c.get("by", ""))

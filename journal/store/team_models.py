@@ -27,6 +27,9 @@ class SyncBase(SQLModel, table=True):
     id: str = Field(sa_column=sa.Column(sa.String(36), primary_key=True))
     version: str = Field(default="{}", sa_column=sa.Column(sa.Text, nullable=False, server_default="{}"))
     deleted: bool = Field(default=False, sa_column=sa.Column(sa.Boolean, nullable=False, server_default=sa.false()))
+    # A story's view the server last sent (full | rep | marketer: journal/server/privacy.py); None when it has
+    # not said (an older server, or sent from here and not pulled since).
+    server_view: str | None = Field(default=None, sa_column=sa.Column(sa.String(16), nullable=True))
 
 
 class CaseStudyTombstone(SQLModel, table=True):

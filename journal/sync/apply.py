@@ -75,7 +75,7 @@ def apply_page(journal: Journal, page: Page, by_hash: Mapping[str, str]) -> Appl
         applied.new = NewStories(session, tags, SYNC_ORIGIN)
         replica = versioning.replica_id(connection)
         unknown = _unknown_here(connection, page)
-        bases: list[tuple[str, str, str, int]] = []
+        bases: list[tuple[str, str, str, int, str | None]] = []
         for change in page.changes:
             if change.kind == CASE_STUDY:
                 _case_study(connection, change)
@@ -85,16 +85,14 @@ def apply_page(journal: Journal, page: Page, by_hash: Mapping[str, str]) -> Appl
                 record = change.current.record
                 applied.new.add(bundle_form(record), texts_of(record, by_hash))
                 applied.written.append(change.id)
-                bases.append(("story", change.id, versioning.dumps(change.current.version), 0))
+                bases.append(("story", change.id, versioning.dumps(change.current.version), 0, change.view))
                 applied.stories += 1
             else:
                 _story(session, change, by_hash, tags, replica, applied)
                 applied.stories += 1
         applied.new.flush()
         if bases:
-            connection.exec_driver_sql(
-                "INSERT OR REPLACE INTO sync_base (kind, id, version, deleted) VALUES (?, ?, ?, ?)", bases
-            )
+            connection.exec_driver_sql(state.SET_BASE, bases)
         case_studies.fill_waiting(connection)
         if applied.renew_replica:
             versioning.renew_replica_id(connection)
@@ -190,7 +188,7 @@ def _story(
         applied.unchanged += 1  # what this laptop sent, coming back
     else:
         _take(session, change, by_hash, tags, replica, applied, exists=local is not None)
-    state.set_base(connection, "story", story_id, known, _deleted)
+    state.set_base(connection, "story", story_id, known, _deleted, change.view)
 
 
 def _already_here(connection: sa.Connection, change: Change, local: dict[str, int] | None) -> bool:

@@ -80,6 +80,7 @@ def forget_base(connection: sa.Connection) -> None:
 class Base:
     version: dict[str, int]
     deleted: bool
+    view: str | None = None  # a story's view the server last sent (journal/sync/wire.py VIEWS), if it said
 
 
 def bases(connection: sa.Connection, kind: str, ids: Iterable[str]) -> dict[str, Base]:
@@ -89,15 +90,28 @@ def bases(connection: sa.Connection, kind: str, ids: Iterable[str]) -> dict[str,
         chunk = wanted[start : start + 500]
         marks = ", ".join("?" for _ in chunk)
         rows = connection.exec_driver_sql(
-            f"SELECT id, version, deleted FROM sync_base WHERE kind = ? AND id IN ({marks})", (kind, *chunk)
+            f"SELECT id, version, deleted, server_view FROM sync_base WHERE kind = ? AND id IN ({marks})",
+            (kind, *chunk),
         ).all()
-        for item_id, version, deleted in rows:
-            found[item_id] = Base(versioning.loads(version), bool(deleted))
+        for item_id, version, deleted, view in rows:
+            found[item_id] = Base(versioning.loads(version), bool(deleted), view)
     return found
 
 
-def set_base(connection: sa.Connection, kind: str, item_id: str, known: Mapping[str, int], deleted: bool) -> None:
-    connection.exec_driver_sql(
-        "INSERT OR REPLACE INTO sync_base (kind, id, version, deleted) VALUES (?, ?, ?, ?)",
-        (kind, item_id, versioning.dumps(known), int(deleted)),
-    )
+def set_base(
+    connection: sa.Connection,
+    kind: str,
+    item_id: str,
+    known: Mapping[str, int],
+    deleted: bool,
+    view: str | None = None,
+) -> None:
+    """What the server holds of it; `view`: the view it was last sent in (None keeps the one known, if any)."""
+    connection.exec_driver_sql(SET_BASE, (kind, item_id, versioning.dumps(known), int(deleted), view))
+
+
+SET_BASE = """
+    INSERT INTO sync_base (kind, id, version, deleted, server_view) VALUES (?, ?, ?, ?, ?)
+    ON CONFLICT (kind, id) DO UPDATE SET version = excluded.version, deleted = excluded.deleted,
+        server_view = coalesce(excluded.server_view, sync_base.server_view)
+"""

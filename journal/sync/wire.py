@@ -295,6 +295,12 @@ class Change:
     seq: int
     current: Version
     conflicts: list[Version] = field(default_factory=list)
+    view: str | None = None  # one of VIEWS: what the server left out of these versions; None if it did not say
+
+
+# The views of a story the team server sends (journal/server/privacy.py View): whole, as another rep sees it
+# (no contact, internal notes or links' notes), as a marketer sees it (nor the name, unless named).
+VIEWS = ("full", "rep", "marketer")
 
 
 @dataclass
@@ -335,7 +341,12 @@ def check_page(raw: bytes, after: int) -> Page:
     last = after
     for index, raw_change in enumerate(page["changes"]):
         where = f"Change {index + 1} from the team server"
-        item = read.checked_fields(raw_change, where, {"kind", "id", "seq", "current", "conflicts"})
+        item = read.checked_fields(
+            raw_change, where, {"kind", "id", "seq", "current", "conflicts"}, frozenset({"view"})
+        )
+        view = item.get("view")
+        if view is not None and view not in VIEWS:
+            raise WireError(f"{where}: {str(view)[:40]!r} is not a view of a story. Nothing was changed.")
         kind = item["kind"]
         if kind not in (STORY, CASE_STUDY):
             raise WireError(f"{where}: {str(kind)[:40]!r} is not a kind of change. Nothing was changed.")
@@ -350,7 +361,7 @@ def check_page(raw: bytes, after: int) -> Page:
         current = _version(item["current"], kind, item_id, where, set(), set())
         # Every version is a whole story of its own: ids repeat across them, never within one.
         conflicts = [_version(c, kind, item_id, where, set(), set()) for c in item["conflicts"]]
-        changes.append(Change(kind, item_id, seq, current, conflicts))
+        changes.append(Change(kind, item_id, seq, current, conflicts, view))
     if nxt < last:
         raise WireError(f"{what} names a cursor before its own changes. Nothing was changed.")
     return Page(changes=changes, next=nxt, more=page["more"])

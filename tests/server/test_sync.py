@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import httpx
 from sqlmodel import select
 
 from journal.bundles.conflicts import MINE, conflicts_of, resolve
@@ -12,6 +13,7 @@ from journal.store import case_studies, stories, tags
 from journal.store.models import CoverageLink, LinkSnapshot
 from journal.sync import engine
 from tests.server.conftest import Laptop, Server, add_user, sql
+from tests.server.test_protocol import token_of
 
 
 def team(server: Server, laptops: dict[str, Laptop]) -> tuple[Laptop, Laptop, Laptop]:
@@ -201,6 +203,33 @@ def test_private_fields_reach_only_the_author_and_admins(
     ]
     with anna.journal.session() as session:
         assert conflicts_of(session, story_id) == []
+
+
+def test_each_pulled_story_says_the_view_it_was_sent_in_and_the_laptop_keeps_it(
+    server: Server, laptops: dict[str, Laptop]
+) -> None:
+    anna, ben, _mark = team(server, laptops)
+    add_user(server.db_url, "boss@example.com", role="admin")
+    boss = laptops["boss"]
+    boss.join(server.url, "boss@example.com")
+    story_id = add(anna, "Boots for Jane Doe", **PRIVATE)
+    anna.sync()
+    expected = {"anna": "full", "ben": "rep", "mark": "marketer", "boss": "full"}
+    for name, view in expected.items():
+        changes = httpx.get(f"{server.url}/v1/changes", headers=token_of(server, f"{name}@example.com"), timeout=60)
+        assert [(c["id"], c["view"]) for c in changes.json()["changes"]] == [(story_id, view)]
+        laptop = laptops[name]
+        laptop.sync()
+        with laptop.journal.session() as session:
+            kept = session.connection().exec_driver_sql("SELECT server_view FROM sync_base WHERE id = ?", (story_id,))
+            assert kept.scalar() == view, name
+    # The rep edits it: pushed (the answer does not say the view, the one known stays) and pulled back.
+    with ben.journal.write() as session:
+        stories.update_story(story_id, {"outcome": "A blog post"}, session=session)
+    assert ben.sync().pushed == 1
+    with ben.journal.session() as session:
+        kept = session.connection().exec_driver_sql("SELECT server_view FROM sync_base WHERE id = ?", (story_id,))
+        assert kept.scalar() == "rep"
 
 
 def test_case_studies_and_tag_renames_travel(server: Server, laptops: dict[str, Laptop]) -> None:

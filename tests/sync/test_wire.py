@@ -37,6 +37,13 @@ def test_a_good_page_is_read(journal: Journal) -> None:
     change = a_change(journal)
     read = check_page(page(change), 0)
     assert [c.id for c in read.changes] == [change["id"]] and read.next == 1
+    assert read.changes[0].view is None  # an older server does not say the view
+
+
+@pytest.mark.parametrize("view", ["full", "rep", "marketer"])
+def test_the_view_a_change_was_sent_in_is_read(journal: Journal, view: str) -> None:
+    change = {**a_change(journal), "view": view}
+    assert check_page(page(change), 0).changes[0].view == view
 
 
 @pytest.mark.parametrize(
@@ -48,6 +55,8 @@ def test_a_good_page_is_read(journal: Journal) -> None:
         (lambda c: c["current"].update(version={str(uuid.uuid4()): 1}), "does not match"),
         (lambda c: c["current"]["record"].update(extra=1), "does not know"),
         (lambda c: c.update(conflicts="all"), "not a list"),
+        (lambda c: c.update(view="god"), "not a view of a story"),
+        (lambda c: c.update(view=["rep"]), "not a view of a story"),
     ],
 )
 def test_a_spoiled_page_is_refused_whole(journal: Journal, spoil: Any, expected: str) -> None:

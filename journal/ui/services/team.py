@@ -103,7 +103,7 @@ class TeamSyncService(QObject):
         from journal.sync.wire import STORY
 
         status = self._state.status
-        if status is None or not status.joined or status.role != "marketer":
+        if status is None or not status.joined or status.role == "admin":
             return ()
         with self._journal.session() as session:
             connection = session.connection()
@@ -112,12 +112,12 @@ class TeamSyncService(QObject):
             ).one_or_none()
             if row is None:
                 return ()
-            held = story_id in state.bases(connection, STORY, [story_id])
+            base = state.bases(connection, STORY, [story_id]).get(story_id)
             link_notes = connection.exec_driver_sql(
                 "SELECT EXISTS (SELECT 1 FROM coverage_link WHERE story_id = ? AND notes != '')", (story_id,)
             ).scalar()
         fields = dict(zip(("consent", views.NAME, *views.PRIVATE), row, strict=True))
-        return views.withheld(status.role, fields, held, bool(link_notes))
+        return views.withheld(status.role, fields, base is not None, bool(link_notes), base.view if base else None)
 
     def read_status(self) -> None:
         """Read the membership, the last sync and the changes waiting from the journal (no network)."""

@@ -63,7 +63,7 @@ class TeamFeature(QObject):
             self._show_withheld(self.shell.current_story())
 
     def _show_withheld(self, story_id: str | None) -> None:
-        """What of the story in the editor the team server does not send this laptop (a marketer's): shown so."""
+        """What of the story in the editor the team server does not send this laptop (sync/views.py): shown so."""
         from journal.sync.views import WHY
 
         self.shell.withhold_fields(self.service.withheld(story_id) if story_id else (), WHY)

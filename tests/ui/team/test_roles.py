@@ -92,3 +92,72 @@ def test_a_marketer_sees_what_the_server_withholds_as_such_and_keeps_their_own(
     # Back on the colleague's story, after that sync: still withheld.
     assert window.select_story(boots)
     qtbot.waitUntil(lambda: all(read_only(window).values()))
+
+
+def test_a_rep_sees_a_colleagues_private_fields_as_withheld_and_keeps_their_own(
+    qtbot: QtBot, launch: Launch, journal_path: Path, server: Server, ben: Journal
+) -> None:
+    boots = add_story(
+        ben,
+        "Boots for Jane Doe",
+        customer_name="Jane Doe",
+        customer_contact="jane@example.com",
+        internal_notes="Refund code 4471",
+        consent=Consent.ANONYMOUS.value,
+        links=[CoverageLinkBase(url="https://blog.example/boots", notes="She asked us not to reply")],
+    )
+    engine.sync_once(ben)
+    anna_joins(journal_path, server)  # a rep, like Ben
+    window = launch(journal_path)
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=SYNC_WITHIN_MS)
+    idle(qtbot, window)
+    editor = window.editor
+
+    # Ben's story: its contact, internal notes and links' notes were not sent; read-only, saying why.
+    assert window.select_story(boots)
+    private = ("customer_contact", "internal_notes")
+    qtbot.waitUntil(lambda: all(read_only(window, private).values()))
+    assert editor.customer_name.text() == "Jane Doe" and not editor.customer_name.isReadOnly()
+    assert editor.customer_contact.placeholderText() == WITHHELD_HINT
+    assert editor.customer_contact.toolTip() == WHY and editor.internal_notes.toolTip() == WHY
+    type_into(qtbot, editor.internal_notes, "Call her back")
+    assert editor.internal_notes.toPlainText() == "" and not editor.has_unsaved_changes()
+    links = editor.coverage.model
+    assert not links.flags(links.index(0, NOTES_COLUMN)) & Qt.ItemFlag.ItemIsEditable
+    assert links.index(0, NOTES_COLUMN).data(Qt.ItemDataRole.ToolTipRole) == WHY
+
+    # Anna's own story, its private fields empty: hers to fill in, before and after it reaches the team.
+    write_story(qtbot, window, "Met at the fair")
+    assert not any(read_only(window).values())
+    sync_now(qtbot, window)
+    assert not any(read_only(window).values())
+    type_into(qtbot, editor.internal_notes, "Sam prefers e-mail")
+    saved(qtbot, window)
+    sync_now(qtbot, window)
+    held = sql(server.db_url, "SELECT record->'fields'->>'internal_notes' FROM item WHERE id = %s", editor.story_id)
+    assert held == [("Sam prefers e-mail",)]
+
+    # Restarted: Ben's story is still shown as withheld (the view is kept in the journal file).
+    window.close()
+    again = launch(journal_path)
+    idle(qtbot, again)
+    assert again.select_story(boots)
+    qtbot.waitUntil(lambda: all(read_only(again, private).values()))
+
+
+def test_a_marketers_own_story_with_empty_private_fields_stays_theirs_once_sent(
+    qtbot: QtBot, launch: Launch, journal_path: Path, server: Server
+) -> None:
+    anna_joins(journal_path, server, "mark@example.com", role="marketer")
+    window = launch(journal_path)
+    idle(qtbot, window)
+    write_story(qtbot, window, "Met at the fair")
+    mine = window.editor.story_id
+    sync_now(qtbot, window)
+    assert sql(server.db_url, "SELECT count(*) FROM item WHERE id = %s", mine) == [(1,)]
+    assert not any(read_only(window).values())
+    type_into(qtbot, window.editor.customer_contact, "sam@example.com")
+    saved(qtbot, window)
+    sync_now(qtbot, window)
+    held = sql(server.db_url, "SELECT record->'fields'->>'customer_contact' FROM item WHERE id = %s", mine)
+    assert held == [("sam@example.com",)]

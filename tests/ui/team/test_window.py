@@ -159,7 +159,7 @@ def test_a_change_made_elsewhere_reaches_the_list_and_the_open_editor(
 ) -> None:
     window, boots = boots_open(qtbot, launch, journal_path, server, ben)
     assert window.editor.situation.toPlainText() == "Jane asked for more time."
-    assert not window.editor.customer_contact.isReadOnly()  # a rep's window withholds nothing
+    assert window.editor.customer_contact.isReadOnly()  # Ben's story: not sent to another rep (test_roles.py)
     window.editor.policy.setFocus()
 
     # Ben changes the story and adds another; Anna's window shows both.
