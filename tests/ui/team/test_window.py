@@ -286,7 +286,8 @@ def test_a_conflict_arrives_with_the_banner_and_resolve(
     saved(qtbot, window)
     sync_now(qtbot, window)
     banner = window.findChild(ConflictBanner)
-    assert banner is not None and banner.isVisible()
+    assert banner is not None
+    qtbot.waitUntil(banner.isVisible, timeout=10_000)  # the editor reads the story's conflicts after the sync ends
     assert "also changed in the team (ben@example.com)" in banner.label.text()
     assert shown_state(window).endswith("· 1 conflict")
     assert "a conflict to resolve" in window.statusBar().currentMessage()
