@@ -342,9 +342,7 @@ def _pull(
     report: Callable[[Progress], None],
     stop: Callable[[], bool],
 ) -> None:
-    # How many changes there are to read at most (the team's sequence counts every change ever numbered;
-    # a story changed twice is read once): enough for a progress bar, corrected if it falls short.
-    total = max(int(client.status().get("seq", 0)) - cursor, 0)
+    total: int | None = None  # asked for only when there is more than one page (a sync with nothing new asks none)
     pages = _pages(client, cursor)
     try:
         for page in pages:
@@ -365,7 +363,11 @@ def _pull(
                     f"A page from the team server could not be applied ({reason}); nothing was changed."
                 ) from None
             result.pulled += len(page.changes) - applied.unchanged
-            total = max(total, result.pulled + (1 if page.more else 0))
+            if total is None and page.more:
+                # How many changes there are to read at most (the team's sequence counts every change ever
+                # numbered; a story changed twice is read once): enough for a progress bar.
+                total = max(int(client.status().get("seq", 0)) - cursor, 0)
+            total = max(total or 0, result.pulled + (1 if page.more else 0))
             came_or_went = bool(applied.deleted) or any(story_id not in before for story_id in applied.written)
             message = f"Received {result.pulled} of about {total} changes"
             report(Progress("pull", result.pulled, total, message, story_ids, study_ids, came_or_went))

@@ -196,3 +196,36 @@ def test_a_lost_laptop_is_revoked_and_its_password_changed_with_the_commands(
     with new.journal.session() as session:
         ids = [row[0] for row in session.connection().exec_driver_sql("SELECT id FROM story")]
     assert ids == [kept]
+
+
+def test_a_sync_with_nothing_new_asks_only_for_changes_and_a_long_pull_says_about_how_many(
+    server: Server, laptops: dict[str, Laptop]
+) -> None:
+    """The team's sequence (`/v1/status`) is asked for only when a pull has more than one page: a sync with
+    nothing new costs the server one request per page of changes, and a long first sync shows a total."""
+    add_user(server.db_url, "anna@example.com")
+    add_user(server.db_url, "ben@example.com")
+    anna, ben = laptops["anna"], laptops["ben"]
+    anna.join(server.url, "anna@example.com")
+    with anna.journal.write() as session:
+        for n in range(engine.PULL_PAGE + 20):
+            stories.create_story(stories.StoryCreate(title=f"Story {n}"), session=session)
+    assert anna.sync().pushed == engine.PULL_PAGE + 20
+
+    def asked_status() -> int:
+        lines = [json.loads(line) for line in server.log.read_text().splitlines() if line.startswith("{")]
+        return sum(1 for line in lines if line.get("event") == "request" and line.get("route") == "/v1/status")
+
+    before = asked_status()
+    nothing = anna.sync()
+    assert (nothing.pushed, nothing.pulled) == (0, 0)
+    assert asked_status() == before
+
+    ben.join(server.url, "ben@example.com")
+    steps: list[engine.Progress] = []
+    pulled = engine.sync_once(ben.journal, progress=steps.append)
+    assert pulled.pulled == engine.PULL_PAGE + 20
+    pulls = [step for step in steps if step.stage == "pull"]
+    assert len(pulls) == 2 and asked_status() == before + 1
+    assert all(step.total is not None and step.total >= step.done for step in pulls)
+    assert pulls[-1].done == engine.PULL_PAGE + 20
