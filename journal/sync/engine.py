@@ -263,6 +263,8 @@ def _push(
         waiting = outbox.waiting(session.connection())
     total = waiting.count()
     if total == 0:
+        with journal.write() as session:
+            outbox.mark_clean(session.connection(), waiting)  # the next sync with nothing new reads no story
         return
     sent = 0
     queue: list[tuple[str, Any]] = [

@@ -3,6 +3,10 @@ seen. Nothing keeps a queue that could fall out of step: a thing is waiting exac
 vector (or its deletion) is not covered by what the server is known to hold of it (`sync_base`), whoever
 changed it (the window, the command line, an import). Stories in the bin (deleted in the window, kept for
 Undo) wait until they are deleted for good; a story merely missing here is never sent as deleted.
+
+Comparing reads every story, so a sync with nothing new would cost more as the journal grows: the journal's
+change mark (journal/store/change_mark.py) counts every change that could make something wait, and once a
+comparison has found nothing (mark_clean), nothing is read again until the count moves.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from journal.bundles.decide import covered
-from journal.store import versioning
+from journal.store import change_mark, versioning
 
 
 @dataclass
@@ -23,6 +27,7 @@ class Waiting:
     graves: list[dict[str, Any]] = field(default_factory=list)  # {"story_id", "deleted_at", "version"}
     case_studies: list[str] = field(default_factory=list)
     case_study_graves: list[dict[str, Any]] = field(default_factory=list)  # {"id", "deleted_at", "version"}
+    at: int = 0  # the change mark's count read before comparing (journal/store/change_mark.py)
 
     def count(self) -> int:
         return len(self.stories) + len(self.graves) + len(self.case_studies) + len(self.case_study_graves)
@@ -52,7 +57,12 @@ _GRAVES = {
 
 
 def waiting(connection: sa.Connection) -> Waiting:
-    found = Waiting()
+    # The count is read before the versions: a change committed in between is then either seen by the
+    # comparison or moves the count past `at`, so mark_clean(at) never hides it.
+    at, clean = change_mark.changes(connection)
+    found = Waiting(at=at)
+    if clean:
+        return found
     replica = versioning.replica_id(connection)
     for kind, live, graves, key in (
         ("story", found.stories, found.graves, "story_id"),
@@ -66,3 +76,9 @@ def waiting(connection: sa.Connection) -> Waiting:
             if base is None or not deleted or not covered(vector, versioning.loads(base)):
                 graves.append({key: item_id, "deleted_at": _time(deleted_at), "version": vector})
     return found
+
+
+def mark_clean(connection: sa.Connection, found: Waiting) -> None:
+    """`found` (nothing waiting) is still true while the change mark stays where it was read."""
+    if found.count() == 0:
+        change_mark.mark_clean(connection, found.at)
