@@ -92,12 +92,19 @@ def save_typed(
         return _revive(session, story_id, seen, changes, tags)
     if story.deleted_at is not None:
         raise StoryNotFoundError(f"No story has the id {story_id}.")
-    held_fields = {name: getattr(story, name) for name in EDITABLE_FIELDS}
-    held_tags = _tags([tag.name for tag in story.tags])
     typed = {name: value for name, value in changes.items() if value != seen.fields.get(name)}
     typed_tags = None if tags is None or _tags(tags) == seen.tags else _tags(tags)
-    if not typed and typed_tags is None:
-        return Saved(False, False, read_shown(story_id, session=session)[1])  # what the journal holds stays
+    if story.version == seen.version:
+        # Every change moves the vector (journal/store/versioning.py), so the journal still holds exactly what
+        # the editor was shown: nothing to compare, and its tags need not be read.
+        if not typed and typed_tags is None:
+            return Saved(False, False, seen)
+        held_fields, held_tags = seen.fields, seen.tags
+    else:
+        held_fields = {name: getattr(story, name) for name in EDITABLE_FIELDS}
+        held_tags = _tags([tag.name for tag in story.tags])
+        if not typed and typed_tags is None:
+            return Saved(False, False, read_shown(story_id, session=session)[1])  # what the journal holds stays
     mine_fields = {**seen.fields, **typed}
     mine_tags = seen.tags if typed_tags is None else typed_tags
     elsewhere = (held_fields, held_tags) != (seen.fields, seen.tags)
@@ -111,7 +118,12 @@ def save_typed(
     if typed_tags is not None:
         changed = stories.set_story_tags(story_id, typed_tags, session=session) or changed
     session.flush()
-    return Saved(changed, False, read_shown(story_id, session=session)[1])
+    if typed_tags is not None:
+        return Saved(changed, False, read_shown(story_id, session=session)[1])  # tags as the library names them
+    # What is stored now: the fields as just written on the row this session holds, the tags as they were,
+    # and the vector the triggers moved (read, as the statement's triggers set it).
+    version = session.execute(sa.select(STORY.c.version).where(STORY.c.id == story_id)).scalar_one()
+    return Saved(changed, False, Shown(version, {name: getattr(story, name) for name in EDITABLE_FIELDS}, held_tags))
 
 
 def _revive(session: Session, story_id: str, seen: Shown, changes: dict[str, Any], tags: Sequence[str] | None) -> Saved:

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from journal.bundles.conflicts import MINE, THEIRS, Conflict, value_of
-from journal.ui.services.background import run_in_background
+from journal.ui.services.background import once_back, run_in_background
 from journal.ui.shell.seam import Shell
 
 LABELS = {
@@ -151,14 +151,22 @@ class ConflictBanner(QFrame):
         row.addWidget(self.label, 1)
         row.addWidget(self.resolve_button)
         self.conflicts: list[Conflict] = []
+        self._look = once_back(self, self._look_again)
         self.setVisible(False)
 
     def show_story(self, story_id: str | None) -> None:
         self._show(self.shell.services.conflicts.of_story(story_id) if story_id else [])
 
     def refresh(self, story_id: str) -> None:
-        """The story was saved: look for its conflicts again on a pool thread (a save must not wait for it)."""
-        conflicts, shell = self.shell.services.conflicts, self.shell
+        """The story was saved: look for its conflicts again on a pool thread once the save has returned (a save
+        must not wait for it)."""
+        if story_id == self.shell.current_story():
+            self._look.start()
+
+    def _look_again(self) -> None:
+        conflicts, shell, story_id = self.shell.services.conflicts, self.shell, self.shell.current_story()
+        if story_id is None:
+            return
 
         def found(result: list[Conflict] | None, error: BaseException | None) -> None:
             if error is None and result is not None and shell.current_story() == story_id:

@@ -19,7 +19,7 @@ from journal.coverage import batch
 from journal.coverage.capture import Stored
 from journal.coverage.fetch import FetchSettings
 from journal.coverage.health import Checked
-from journal.ui.services.background import network_pool, run_in_background
+from journal.ui.services.background import network_pool, once_back, run_in_background
 from journal.ui.services.links import LinkService
 
 RETRY_DELAYS_MS = (5_000, 15_000, 60_000, 300_000)
@@ -69,6 +69,8 @@ class LinkFetcher(QObject):
         self._announce = QTimer(self, singleShot=True, interval=ANNOUNCE_MS)
         self._announce.timeout.connect(self._announce_changes)
         self._announcing = False
+        self._touched: set[str] = set()  # stories saved since their links were last looked at
+        self._look = once_back(self, self._look_up_touched)
         links.stories.links_changed.connect(self._story_touched)
         links.stories.story_updated.connect(self._story_touched)
 
@@ -107,8 +109,16 @@ class LinkFetcher(QObject):
         )
 
     def _story_touched(self, story_id: str) -> None:
-        """A save: look for its new links on a pool thread (the save itself must not wait for it)."""
+        """A save: look for its new links on a pool thread once the save has returned (the save itself must not
+        wait for it; the stories a sync or an import touches at once are looked up together)."""
         if self._closed or self._announcing:  # our own announcement: nothing new to fetch
+            return
+        self._touched.add(story_id)
+        self._look.start()
+
+    def _look_up_touched(self) -> None:
+        touched, self._touched = sorted(self._touched), set()
+        if self._closed or not touched:
             return
         links = self.links
 
@@ -116,7 +126,8 @@ class LinkFetcher(QObject):
             if error is None and ids:
                 self._enqueue([link_id for link_id in ids if link_id not in self._deferred])
 
-        run_in_background(self, lambda: links.waiting(story_id), found)  # an indexed look-up of one story's links
+        # An indexed look-up of each story's links.
+        run_in_background(self, lambda: [link for story_id in touched for link in links.waiting(story_id)], found)
 
     def fetch_again(self, link_id: str) -> None:
         """Fetch this link (again) as soon as possible: the person just allowed it."""

@@ -26,7 +26,7 @@ from journal.store.impact import Impact
 from journal.store.readings import METRICS, ReadingRead, check, glance, parse_day, parse_value
 from journal.store.stories import LinkRead, StoryRead
 from journal.ui.reach.model import ReadingsModel
-from journal.ui.services.background import run_in_background
+from journal.ui.services.background import once_back, run_in_background
 from journal.ui.services.reach import ReachService
 from journal.ui.services.stories import StoryService
 from journal.ui.widgets.inline_message import InlineMessage
@@ -184,6 +184,7 @@ class ReachPanel(QWidget):
         self.model.modelReset.connect(self._update_remove_button)
         service.links_changed.connect(self._links_changed)
         service.story_updated.connect(self._story_updated)
+        self._reread = once_back(self, self._read_again)
         # After the write, not inside it: an edit comes from the table's editor, which is still committing.
         self.reach.readings_changed.connect(
             lambda story_id: QTimer.singleShot(0, self.refresh) if story_id == self._story_id else None
@@ -236,8 +237,14 @@ class ReachPanel(QWidget):
 
     def _story_updated(self, story_id: str) -> None:
         """The cost may have changed, or readings may have come in from fetching the story's links: read them
-        again on a pool thread (a save must not wait for the impact sums)."""
-        if story_id != self._story_id:
+        again on a pool thread once the save has returned (a save must not wait for the impact sums, and a
+        run of saves reads them once)."""
+        if story_id == self._story_id:
+            self._reread.start()
+
+    def _read_again(self) -> None:
+        story_id = self._story_id
+        if story_id is None:
             return
         reach = self.reach
 

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
 Done = Callable[[Any, BaseException | None], None]
 
@@ -61,6 +61,14 @@ def run_in_background(owner: QObject, work: Callable[[], Any], done: Done, pool:
 
     relay.done.connect(deliver)
     (pool or QThreadPool.globalInstance()).start(_Task(work, relay))
+
+
+def once_back(owner: QObject, slot: Callable[[], None]) -> QTimer:
+    """A timer whose start() calls `slot` once control is back in the event loop: what a save sets off runs after
+    the save has returned, and once for a run of saves (a sync or an import announces many at a time)."""
+    timer = QTimer(owner, singleShot=True, interval=0)
+    timer.timeout.connect(slot)
+    return timer
 
 
 def wait_for_background_work(timeout_ms: int = 10_000) -> bool:

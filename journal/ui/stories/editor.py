@@ -199,6 +199,7 @@ class StoryEditor(QScrollArea):
             "internal_notes": self.internal_notes,
         }
         self._placeholders = {name: field.placeholderText() for name, field in self._withholdable.items()}
+        self._withheld_as: tuple[frozenset[str], str, bool] | None = None  # what withhold() last applied
         self._build_layout()
         self._watch_changes()
         # Completion lists are read when a field that completes gets the focus, and only if something
@@ -310,6 +311,10 @@ class StoryEditor(QScrollArea):
     def withhold(self, names: Collection[str], why: str) -> None:
         """Of the customer's fields (and "link_notes", the coverage links' notes), these were not sent to this
         laptop (a team role): read-only, saying `why`; the others are as usual."""
+        applied = (frozenset(names), why, self._read_only)
+        if applied == self._withheld_as:
+            return  # every save asks again; the fields are already so
+        self._withheld_as = applied
         for name, field in self._withholdable.items():
             hidden = name in names
             field.setReadOnly(hidden or self._read_only)

@@ -204,7 +204,8 @@ def test_what_is_being_typed_when_a_change_arrives_is_kept_beside_it(
     assert window.editor.policy.toPlainText() == "30 days. We made one."  # the typing is still there
     assert not window.editor.has_unsaved_changes()  # and saved
     banner = window.findChild(ConflictBanner)
-    assert banner is not None and banner.isVisible()
+    assert banner is not None
+    qtbot.waitUntil(banner.isVisible, timeout=10_000)  # read once the sync's save has returned
     assert "also changed in another copy, while you were typing" in banner.label.text()
     conflicts = window.services.conflicts.of_story(boots)
     assert [c.theirs["fields"]["policy"] for c in conflicts if c.theirs] == ["30 days, no exceptions."]
@@ -240,7 +241,9 @@ def test_a_story_deleted_elsewhere_while_typing_comes_back_with_the_typing(
     assert not window.editor.has_unsaved_changes()
     assert window.services.stories.story(boots).policy == "30 days. We made one."
     banner = window.findChild(ConflictBanner)
-    assert banner is not None and banner.isVisible() and "was deleted in" in banner.label.text()
+    assert banner is not None
+    qtbot.waitUntil(banner.isVisible, timeout=10_000)  # read once the sync's save has returned
+    assert "was deleted in" in banner.label.text()
     assert no_pop_up()
 
     # Sent at the next sync: the team keeps Anna's version, with Ben's deletion to resolve, on Ben's laptop too.
