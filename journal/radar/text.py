@@ -13,8 +13,6 @@ import html
 import re
 from collections.abc import Iterable
 
-import nh3
-
 from journal.store.search import folded_terms
 
 SAFE_TAGS = frozenset({"p", "br", "a", "em", "strong", "b", "i", "ul", "ol", "li", "blockquote", "q", "code", "pre"})
@@ -30,6 +28,8 @@ _BLOCK = re.compile(r"<\s*/?\s*(?:p|div|br|li|ul|ol|h[1-6]|tr|td|th|blockquote|p
 
 def safe_html(markup: str) -> str:
     """`markup` with only harmless tags and links left (nh3), at most SUMMARY_MAX characters of input."""
+    import nh3  # imported when an entry is read, not with the window
+
     return nh3.clean(
         markup[:SUMMARY_MAX],
         tags=set(SAFE_TAGS),
@@ -41,6 +41,8 @@ def safe_html(markup: str) -> str:
 
 def plain_text(markup: str, limit: int = TEXT_MAX) -> str:
     """The words of some HTML (or text), without any tag, script or style, whitespace made single."""
+    import nh3
+
     spaced = _BLOCK.sub(" ", markup[:READ_AT_MOST])
     text = html.unescape(nh3.clean(spaced, tags=set()))
     return bounded(" ".join(text.split()), limit)

@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import json
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
-
-import httpx
 
 from journal import __version__
 from journal.sync import wire
 
-TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+if TYPE_CHECKING:  # httpx is imported with the first client: a window that is not syncing starts without it
+    import httpx
+
+TIMEOUT_S, CONNECT_TIMEOUT_S = 30.0, 10.0
 RETRY_PAUSES = (0.5, 1.0, 2.0)
 SNAPSHOT_BATCH_CHARS = 8 * 1024 * 1024  # a push whose answer was lost is sent again, with the same push id
 
@@ -79,7 +80,10 @@ class TeamClient:
         headers = {wire.PROTOCOL_HEADER: str(wire.PROTOCOL), "User-Agent": f"StoryJournal/{__version__}"}
         if token:
             headers["Authorization"] = f"Bearer {token}"
-        self._http = httpx.Client(base_url=self.server, headers=headers, timeout=TIMEOUT, transport=transport)
+        import httpx
+
+        timeout = httpx.Timeout(TIMEOUT_S, connect=CONNECT_TIMEOUT_S)
+        self._http = httpx.Client(base_url=self.server, headers=headers, timeout=timeout, transport=transport)
         # The highest change number the server has told this client of (its pushes' answers): a server that
         # reads pages from a replica reads them there only once the replica has replayed that far.
         self.seen = 0
@@ -96,6 +100,8 @@ class TeamClient:
     # ------------------------------------------------------------ plumbing
 
     def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        import httpx
+
         try:
             response = self._http.request(method, path, **kwargs)
         except httpx.TransportError as error:

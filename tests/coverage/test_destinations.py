@@ -15,7 +15,8 @@ import httpx
 import pytest
 
 from journal.coverage.destinations import LOOPBACK_ONLY_ENV, not_public
-from journal.coverage.fetch import FetchError, FetchSettings, _GuardedTransport, get, make_client
+from journal.coverage.fetch import FetchError, FetchSettings, get, make_client
+from journal.coverage.http import _GuardedTransport
 from tests.cli.helpers import run, succeeded, user_env
 from tests.coverage.hostile_servers import client_trusting_test_ca, echo, tls_echo, trickle
 

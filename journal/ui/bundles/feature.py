@@ -4,19 +4,24 @@ conflict to resolve; and the conflict banner over the editor."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QFileDialog
 
 from journal.ui.bundles.conflict_dialog import ConflictBanner
-from journal.ui.bundles.csv_dialog import CsvImportDialog
 from journal.ui.bundles.dialogs import ask_export, ask_import
 from journal.ui.shell.actions import Act
 from journal.ui.shell.seam import Shell
+
+if TYPE_CHECKING:  # the spreadsheet import is read when first asked for
+    from journal.ui.bundles.csv_dialog import CsvImportDialog
 from journal.words import counted
 
 
 def ask_csv(shell: Shell) -> CsvImportDialog | None:
+    from journal.ui.bundles.csv_dialog import CsvImportDialog
+
     name, _filter = QFileDialog.getOpenFileName(
         shell.widget, "Import spreadsheet", str(Path.home()), "Spreadsheets saved as CSV (*.csv *.txt);;All files (*)"
     )

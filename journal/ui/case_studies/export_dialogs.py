@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from PySide6.QtCore import QObject, QSettings
@@ -19,13 +19,15 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from journal import APP_NAME
-from journal.export.files import SitePlan, SiteReport, atomic_write, slug
-from journal.export.markdown import Export, NothingToExportError
 from journal.export.privacy import Finding, LeftOut
 from journal.store.errors import JournalError
 from journal.ui.services.background import run_in_background
 from journal.ui.services.case_studies import CaseStudyService
 from journal.words import counted
+
+if TYPE_CHECKING:  # the exporters (Markdown, YAML, HTML cleaning) are imported on the first export
+    from journal.export.files import SitePlan, SiteReport
+    from journal.export.markdown import Export
 
 MAX_LISTED = 12  # findings or left-out stories named in a dialog or message; the rest are counted
 
@@ -133,6 +135,8 @@ class Exporter(QObject):
 
         def done(result: Any, error: BaseException | None) -> None:
             try:
+                from journal.export.markdown import NothingToExportError
+
                 if isinstance(error, NothingToExportError):
                     QMessageBox.information(self._parent, f"Export — {APP_NAME}", str(error))
                 elif isinstance(error, JournalError | sa.exc.OperationalError):
@@ -166,6 +170,8 @@ class Exporter(QObject):
     def _write(
         self, export: Export, text: str, suffix: str, kind: str, findings: Sequence[Finding] | None = None
     ) -> None:
+        from journal.export.files import atomic_write, slug
+
         if not confirm_findings(self._parent, export.findings if findings is None else findings):
             self._say("Nothing was exported.")
             return

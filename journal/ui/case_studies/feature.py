@@ -3,15 +3,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QInputDialog
 
 from journal.store.errors import JournalError
 from journal.ui.case_studies.export_dialogs import Exporter, show_error
-from journal.ui.case_studies.window import CaseStudyWindow
 from journal.ui.shell.actions import Act
 from journal.ui.shell.menus import Menu
 from journal.ui.shell.seam import Shell
+
+if TYPE_CHECKING:  # the window (its editor, preview and Markdown) is built when first opened
+    from journal.ui.case_studies.window import CaseStudyWindow
 
 
 class CaseStudiesFeature(QObject):
@@ -36,6 +40,8 @@ class CaseStudiesFeature(QObject):
     # ------------------------------------------------------------ the window
     def show_window(self) -> CaseStudyWindow:
         if self.window is None:
+            from journal.ui.case_studies.window import CaseStudyWindow
+
             self.window = CaseStudyWindow(self.service, self.shell.settings, self.shell.widget)
             self.shell.services.team.arriving.connect(self.window.editor.flush)  # before a sync's changes show
         self.window.show()

@@ -6,16 +6,18 @@ Every write is one transaction; the signals tell the list, the editor and the pr
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from journal.export.files import SitePlan, SiteReport, plan_site, write_site
-from journal.export.markdown import Export, NothingToExportError, case_study_export, story_export
 from journal.store import case_studies
 from journal.store.case_studies import CaseStudySummary, EntryRead
 from journal.store.models import CaseStudy
 from journal.ui.services.stories import StoryService
+
+if TYPE_CHECKING:  # the exporters (Markdown, YAML, HTML cleaning) are imported on the first export
+    from journal.export.files import SitePlan, SiteReport
+    from journal.export.markdown import Export
 
 
 class CaseStudyService(QObject):
@@ -44,20 +46,28 @@ class CaseStudyService(QObject):
             return case_studies.entries(case_study_id, session=session)
 
     def export(self, case_study_id: str) -> Export:
+        from journal.export.markdown import case_study_export
+
         with self.journal.session() as session:
             return case_study_export(case_study_id, session=session)
 
     def story_export(self, story_id: str) -> Export:
         """Raises NothingToExportError (its message says why) when the story may not be published."""
+        from journal.export.markdown import story_export
+
         with self.journal.session() as session:
             return story_export(story_id, session=session)
 
     def plan_site(self) -> SitePlan:
         """Every file of a site export, made (not written) with its findings."""
+        from journal.export.files import plan_site
+
         with self.journal.session() as session:
             return plan_site(session=session)
 
     def write_site(self, plan: SitePlan, folder: Any) -> SiteReport:
+        from journal.export.files import write_site
+
         return write_site(plan, folder)
 
     # ------------------------------------------------------------ writing
@@ -135,4 +145,4 @@ class CaseStudyService(QObject):
             self.studies_changed.emit()
 
 
-__all__ = ["CaseStudyService", "NothingToExportError"]
+__all__ = ["CaseStudyService"]
