@@ -207,3 +207,29 @@ def test_a_case_study_deleted_for_good_while_typing_comes_back_as_a_later_change
 def stories_of(journal: Journal, story_id: str) -> stories.StoryRead:
     with journal.session() as session:
         return stories.get_story(story_id, session=session)
+
+
+def test_what_a_save_says_is_stored_is_what_the_journal_holds(journal: Journal, story_id: str) -> None:
+    """The editor's next save compares with what the last one returned (read back only when tags changed, else
+    made from the row just written): it must be exactly what reading the story again gives, or a later save
+    would see a change that never happened, or miss one."""
+    seen = shown(journal, story_id)
+    edits: list[tuple[dict[str, object], list[str] | None]] = [
+        ({"outcome": "  She blogged about it.  ", "cost_cents": 4500}, None),
+        ({}, ["Retail", "gifts"]),  # "Retail": the tag the journal already has is named "retail"
+        ({"title": "Boots for Jane", "occurred": None}, ["gifts"]),
+        ({"policy": "30 days."}, None),  # nothing new: nothing written
+    ]
+    for typed, tags in edits:
+        with journal.write() as session:
+            saved = save_typed(
+                story_id, seen, {**seen.fields, **typed}, list(seen.tags) if tags is None else tags, session=session
+            )
+        assert saved.shown == shown(journal, story_id)
+        seen = saved.shown
+    elsewhere(journal, story_id, channel="phone")  # then a save over a version taken meanwhile: both kept
+    with journal.write() as session:
+        saved = save_typed(
+            story_id, seen, {**seen.fields, "outcome": "Flowers sent."}, list(seen.tags), session=session
+        )
+    assert saved.kept_conflict and saved.shown == shown(journal, story_id)
