@@ -45,6 +45,7 @@ from journal import __version__
 from journal.bundles.format import BundleError
 from journal.server import accounts, database, pull, push
 from journal.server.accounts import Caller
+from journal.server.encoding import Json
 from journal.server.frontdoor import FrontDoor
 from journal.server.observe import Metrics, log
 from journal.sync import wire
@@ -59,7 +60,7 @@ class HTTPProblem(Exception):
 
 
 def problem(status: int, error: str, message: str, headers: dict[str, str] | None = None, **extra: Any) -> Response:
-    return JSONResponse({"error": error, "message": message, **extra}, status_code=status, headers=headers)
+    return Json({"error": error, "message": message, **extra}, status_code=status, headers=headers)
 
 
 def create_app(url: str, *, pool_size: int = 8, replica: str | None = None) -> FastAPI:
@@ -321,7 +322,7 @@ def create_app(url: str, *, pool_size: int = 8, replica: str | None = None) -> F
                 batch = wire.check_push(raw)
                 answer = push.apply_push(connection, caller, batch)
                 metrics.pushed.inc(batch.size())
-                return JSONResponse(answer)
+                return Json(answer)
             except push.MissingSnapshots as missing:
                 return problem(
                     409, "missing_snapshots", "Send these coverage snapshots first.", missing=missing.digests
@@ -359,7 +360,7 @@ def create_app(url: str, *, pool_size: int = 8, replica: str | None = None) -> F
                 if page is None:
                     page = pull.changes(connection, caller, after, limit)
                 metrics.pulled.inc(len(page["changes"]))
-                return JSONResponse(page)
+                return Json(page)
             except pull.ResyncNeeded:
                 return problem(
                     410,
