@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import json
 import logging
-import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
@@ -46,6 +45,8 @@ from journal import __version__
 from journal.bundles.format import BundleError
 from journal.server import accounts, database, pull, push
 from journal.server.accounts import Caller
+from journal.server.encoding import Json
+from journal.server.frontdoor import FrontDoor
 from journal.server.observe import Metrics, log
 from journal.sync import wire
 
@@ -59,7 +60,7 @@ class HTTPProblem(Exception):
 
 
 def problem(status: int, error: str, message: str, headers: dict[str, str] | None = None, **extra: Any) -> Response:
-    return JSONResponse({"error": error, "message": message, **extra}, status_code=status, headers=headers)
+    return Json({"error": error, "message": message, **extra}, status_code=status, headers=headers)
 
 
 def create_app(url: str, *, pool_size: int = 8, replica: str | None = None) -> FastAPI:
@@ -84,57 +85,7 @@ def create_app(url: str, *, pool_size: int = 8, replica: str | None = None) -> F
     )
     app.state.metrics = metrics
 
-    @app.middleware("http")
-    async def protocol(request: Request, call_next: Callable[[Request], Any]) -> Response:
-        if request.url.path.startswith("/v1/") and request.url.path != "/v1/hello":
-            spoken = request.headers.get(wire.PROTOCOL_HEADER, "")
-            number = int(spoken) if spoken.isdigit() and len(spoken) < 6 else 0
-            if number < wire.PROTOCOL:
-                return problem(
-                    426,
-                    "protocol",
-                    f"This Story Journal is too old for the team server (it speaks sync protocol {number}, the "
-                    f"server needs {wire.PROTOCOL}). Update Story Journal, then sync again; nothing was lost.",
-                )
-            if number > wire.PROTOCOL:
-                return problem(
-                    426,
-                    "protocol",
-                    f"The team server is older than this Story Journal (it speaks sync protocol {wire.PROTOCOL}, "
-                    f"this laptop {number}). Ask your admin to update the server; nothing was lost.",
-                )
-        response: Response = await call_next(request)
-        response.headers["Cache-Control"] = "no-store"
-        return response
-
-    @app.middleware("http")
-    async def observed(request: Request, call_next: Callable[[Request], Any]) -> Response:
-        """One log line and the metrics of every request (added last, so it wraps the protocol check too)."""
-        start = time.perf_counter()
-        metrics.in_flight.inc()
-        status = 500
-        try:
-            response: Response = await call_next(request)
-            status = response.status_code
-            return response
-        finally:
-            metrics.in_flight.dec()
-            seconds = time.perf_counter() - start
-            found = request.scope.get("route")
-            route = getattr(found, "path", "unknown")
-            metrics.requests.labels(route, str(status)).inc()
-            metrics.latency.labels(route).observe(seconds)
-            if route not in ("/health", "/metrics"):
-                log(
-                    "request",
-                    level=logging.WARNING if status >= 500 else logging.INFO,
-                    method=request.method,
-                    route=route,
-                    status=status,
-                    ms=round(seconds * 1000, 1),
-                    device=getattr(request.state, "device", None),
-                    protocol=request.headers.get(wire.PROTOCOL_HEADER),
-                )
+    app.add_middleware(FrontDoor, metrics=metrics)
 
     @app.exception_handler(HTTPProblem)
     async def on_problem(_request: Request, exc: HTTPProblem) -> Response:
@@ -371,7 +322,7 @@ def create_app(url: str, *, pool_size: int = 8, replica: str | None = None) -> F
                 batch = wire.check_push(raw)
                 answer = push.apply_push(connection, caller, batch)
                 metrics.pushed.inc(batch.size())
-                return JSONResponse(answer)
+                return Json(answer)
             except push.MissingSnapshots as missing:
                 return problem(
                     409, "missing_snapshots", "Send these coverage snapshots first.", missing=missing.digests
@@ -409,7 +360,7 @@ def create_app(url: str, *, pool_size: int = 8, replica: str | None = None) -> F
                 if page is None:
                     page = pull.changes(connection, caller, after, limit)
                 metrics.pulled.inc(len(page["changes"]))
-                return JSONResponse(page)
+                return Json(page)
             except pull.ResyncNeeded:
                 return problem(
                     410,

@@ -148,6 +148,8 @@ def shown(url: str) -> str:
 
 
 def open_pool(url: str, *, size: int = 8, wait: bool = True) -> ConnectionPool:
+    from journal.server import encoding  # orjson, only where a server runs
+
     pool = ConnectionPool(
         libpq_url(url),
         min_size=1,
@@ -158,6 +160,7 @@ def open_pool(url: str, *, size: int = 8, wait: bool = True) -> ConnectionPool:
         timeout=10,
         kwargs={"connect_timeout": 10, "autocommit": True},
         check=ConnectionPool.check_connection,  # a connection broken by a database restart is replaced
+        configure=encoding.configure,
     )
     pool.open(wait=wait, timeout=30)
     return pool

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -54,21 +54,22 @@ def _item(row: tuple[Any, ...]) -> Item:
     )
 
 
-def load(
+def ask(
     connection: psycopg.Connection[Any], team_id: str, keys: Iterable[tuple[str, str]]
-) -> dict[tuple[str, str], Item]:
-    wanted = list(keys)
-    found: dict[tuple[str, str], Item] = {}
-    for kind in {kind for kind, _id in wanted}:
-        ids = [item_id for k, item_id in wanted if k == kind]
-        rows = connection.execute(
-            f"SELECT {_COLUMNS} FROM item WHERE team_id = %s AND kind = %s AND id = ANY(%s::uuid[])",
-            (team_id, kind, ids),
-        ).fetchall()
-        for row in rows:
-            item = _item(row)
-            found[(item.kind, item.id)] = item
-    return found
+) -> Callable[[], dict[tuple[str, str], Item]]:
+    """Sends the query for these items now and reads its answer when called: in a pipeline, the query travels
+    with the statements around it (journal/server/push.py)."""
+    wanted = set(keys)
+    cursor = connection.execute(
+        f"SELECT {_COLUMNS} FROM item WHERE team_id = %s AND kind = ANY(%s) AND id = ANY(%s::uuid[])",
+        (team_id, sorted({kind for kind, _id in wanted}), sorted({item_id for _kind, item_id in wanted})),
+    )
+
+    def answer() -> dict[tuple[str, str], Item]:
+        found = (_item(row) for row in cursor.fetchall())
+        return {(item.kind, item.id): item for item in found if (item.kind, item.id) in wanted}
+
+    return answer
 
 
 def page(connection: psycopg.Connection[Any], team_id: str, after: int, limit: int) -> list[Item]:

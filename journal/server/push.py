@@ -70,25 +70,46 @@ class _Batch:
 
 
 def apply_push(connection: psycopg.Connection[Any], caller: Caller, push: Push) -> dict[str, Any]:
-    with connection.transaction():
-        team = connection.execute(
-            "SELECT seq, replica FROM team WHERE id = %s FOR NO KEY UPDATE", (caller.team_id,)
-        ).fetchone()
+    """The push decided and stored in one transaction, in two round trips to PostgreSQL when no story pushed is
+    already held with coverage texts (three then): the statements that only read are sent together behind the
+    lock (PostgreSQL runs them in order, each after the one before, so each sees what the lock's previous
+    holder committed), then every write together with the commit."""
+    team_id = caller.team_id
+    keys = [(STORY, r["id"]) for r in push.stories] + [(STORY, g["story_id"]) for g in push.graves]
+    keys += [(CASE_STUDY, r["id"]) for r in push.case_studies] + [(CASE_STUDY, g["id"]) for g in push.case_study_graves]
+    named = sorted(
+        {
+            link["snapshot"]["sha256"]
+            for record in push.stories
+            for link in record["links"]
+            if "sha256" in link.get("snapshot", {})
+        }
+    )
+    with connection.pipeline(), connection.transaction():
+        locked = connection.execute("SELECT seq, replica FROM team WHERE id = %s FOR NO KEY UPDATE", (team_id,))
+        device = connection.execute("SELECT revoked_at FROM device WHERE id = %s", (caller.device_id,))
+        answered = connection.execute(
+            "SELECT response FROM push WHERE device_id = %s AND push_id = %s", (caller.device_id, push.push_id)
+        )
+        present = (
+            connection.execute("SELECT sha256 FROM snapshot WHERE team_id = %s AND sha256 = ANY(%s)", (team_id, named))
+            if named
+            else None
+        )
+        found_items = items.ask(connection, team_id, keys)
+        team = locked.fetchone()  # the one round trip of everything above
         assert team is not None
-        revoked = connection.execute("SELECT revoked_at FROM device WHERE id = %s", (caller.device_id,)).fetchone()
+        revoked = device.fetchone()
         if revoked is None or revoked[0] is not None:
             raise Revoked("An admin signed this laptop out of the team; nothing was sent.")
-        stored = connection.execute(
-            "SELECT response FROM push WHERE device_id = %s AND push_id = %s", (caller.device_id, push.push_id)
-        ).fetchone()
+        stored = answered.fetchone()
         if stored is not None:
             return dict(stored[0])
-        _check_snapshots(connection, caller.team_id, push)
-        keys = [(STORY, r["id"]) for r in push.stories] + [(STORY, g["story_id"]) for g in push.graves]
-        keys += [(CASE_STUDY, r["id"]) for r in push.case_studies] + [
-            (CASE_STUDY, g["id"]) for g in push.case_study_graves
-        ]
-        found = items.load(connection, caller.team_id, keys)
+        if present is not None:
+            missing = sorted(set(named) - {row[0] for row in present.fetchall()})
+            if missing:
+                raise MissingSnapshots(missing)
+        found = found_items()
         digests = [
             link["snapshot"]["sha256"]
             for item in found.values()
@@ -97,8 +118,8 @@ def apply_push(connection: psycopg.Connection[Any], caller: Caller, push: Push) 
             for link in record["links"]
             if "sha256" in link.get("snapshot", {})
         ]
-        texts = items.texts(connection, caller.team_id, digests)
-        batch = _Batch(caller, caller.team_id, str(team[1]), int(team[0]), found, lambda digest: texts.get(digest, ""))
+        texts = items.texts(connection, team_id, digests)
+        batch = _Batch(caller, team_id, str(team[1]), int(team[0]), found, lambda digest: texts.get(digest, ""))
         for record in push.stories:
             _story(batch, record)
         for grave in push.graves:
@@ -111,10 +132,10 @@ def apply_push(connection: psycopg.Connection[Any], caller: Caller, push: Push) 
             with connection.cursor() as cursor:
                 cursor.executemany(
                     "INSERT INTO snapshot (team_id, sha256, text) VALUES (%s, %s, %s) ON CONFLICT DO NOTHING",
-                    [(caller.team_id, digest, text) for digest, text in batch.inline.items()],
+                    [(team_id, digest, text) for digest, text in batch.inline.items()],
                 )
-        items.save(connection, caller.team_id, batch.changed.values())
-        connection.execute("UPDATE team SET seq = %s WHERE id = %s", (batch.seq, caller.team_id))
+        items.save(connection, team_id, batch.changed.values())
+        connection.execute("UPDATE team SET seq = %s WHERE id = %s", (batch.seq, team_id))
         response = {"push_id": push.push_id, "results": batch.results, "seq": batch.seq}
         connection.execute(
             "INSERT INTO push (device_id, push_id, response) VALUES (%s, %s, %s)",
@@ -123,36 +144,21 @@ def apply_push(connection: psycopg.Connection[Any], caller: Caller, push: Push) 
     return response
 
 
-def _check_snapshots(connection: psycopg.Connection[Any], team_id: str, push: Push) -> None:
-    named = {
-        link["snapshot"]["sha256"]
-        for record in push.stories
-        for link in record["links"]
-        if "sha256" in link.get("snapshot", {})
-    }
-    if not named:
-        return
-    present = {
-        row[0]
-        for row in connection.execute(
-            "SELECT sha256 FROM snapshot WHERE team_id = %s AND sha256 = ANY(%s)", (team_id, sorted(named))
-        ).fetchall()
-    }
-    missing = sorted(named - present)
-    if missing:
-        raise MissingSnapshots(missing)
-
-
 def _inline_to_hashes(batch: _Batch, record: dict[str, Any]) -> dict[str, Any]:
-    """Snapshot texts sent inline (a fresh fetch on a partial view) are kept by hash like the others."""
+    """Snapshot texts sent inline (a fresh fetch on a partial view) are kept by hash like the others. The
+    record is not changed: the links that change are copied (a push's record is read once, by this)."""
+    if not any("text" in link.get("snapshot", {}) for link in record["links"]):
+        return record
+    links = []
     for link in record["links"]:
         snapshot = link.get("snapshot")
         if snapshot is not None and "text" in snapshot:
-            text = snapshot.pop("text")
+            text = snapshot["text"]
             digest = wire.text_hash(text)
             batch.inline[digest] = text
-            snapshot["sha256"] = digest
-    return record
+            link = {**link, "snapshot": {**{k: v for k, v in snapshot.items() if k != "text"}, "sha256": digest}}
+        links.append(link)
+    return {**record, "links": links}
 
 
 def _held(item: Item | None) -> Held:
@@ -185,7 +191,7 @@ def _story(batch: _Batch, pushed: dict[str, Any]) -> None:
     if item is not None and item.record is not None:
         view = privacy.view_of(batch.caller, item.author_id)
         pushed = privacy.restore(pushed, item.record, view, batch.text_of)
-    record = _inline_to_hashes(batch, copy.deepcopy(pushed))
+    record = _inline_to_hashes(batch, pushed)
     decision = decide_story(wire.bundle_form(record), wire.digests(record), _held(item))
     action = decision.action
     by = batch.caller.email

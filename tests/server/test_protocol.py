@@ -62,6 +62,10 @@ def test_a_laptop_speaking_another_protocol_is_told_in_plain_words(server: Serve
     assert "Update Story Journal" in old.json()["message"]
     newer = httpx.get(f"{server.url}/v1/changes", headers={wire.PROTOCOL_HEADER: str(wire.PROTOCOL + 1)})
     assert newer.status_code == 426 and "Ask your admin to update the server" in newer.json()["message"]
+    hello = httpx.get(f"{server.url}/v1/hello")  # the one /v1 request that needs no protocol: what this server speaks
+    assert hello.status_code == 200 and hello.json()["protocol"] == wire.PROTOCOL
+    # No answer is kept by a proxy or a cache on the way, the refusals included.
+    assert {a.headers.get("Cache-Control") for a in (old, newer, hello)} == {"no-store"}
 
 
 def test_wrong_passwords_are_slowed_down_in_the_database(server: Server) -> None:

@@ -76,6 +76,25 @@ def test_stories_edits_and_deletions_reach_every_laptop(server: Server, laptops:
     assert sql(server.db_url, "SELECT count(*) FROM item WHERE record IS NULL")[0][0] == 1
 
 
+def test_any_text_travels_exactly_through_the_server(server: Server, laptops: dict[str, Laptop]) -> None:
+    """The server reads and writes JSON with orjson (journal/server/encoding.py): accents, other scripts,
+    emoji, quotes, backslashes and line breaks reach the other laptop exactly as written."""
+    anna, ben, _mark = team(server, laptops)
+    text = 'Zoë’s café — 東京の店 😀 said "keep it", a\\b\nsecond line\ttab'
+    story_id = add(anna, "Ünïcode: 東京 😀", situation=text, outcome=text, customer_contact=text)
+    anna.sync()
+    assert ben.sync().pulled == 1
+    got = story(ben, story_id)
+    assert (got.title, got.situation, got.outcome) == ("Ünïcode: 東京 😀", text, text)
+    assert got.customer_contact == ""  # a colleague's private field, still hidden
+    with ben.journal.write() as session:
+        stories.update_story(story_id, {"outcome": text + " ✓"}, session=session)
+    ben.sync()
+    anna.sync()
+    mine = story(anna, story_id)
+    assert (mine.outcome, mine.customer_contact) == (text + " ✓", text)  # the private field kept on the server
+
+
 def test_a_story_missing_from_a_laptop_is_never_taken_as_deleted(server: Server, laptops: dict[str, Laptop]) -> None:
     anna, ben, _mark = team(server, laptops)
     kept = add(anna, "Kept safe")
