@@ -71,7 +71,7 @@ def read_bounded(handle: BinaryIO, limit: int) -> bytes | None:
 
 def not_text(text: str) -> bool:
     """True when `text` holds bytes that were not readable text (lone surrogates from undecodable input)."""
-    return _SURROGATE.search(text) is not None
+    return not text.isascii() and _SURROGATE.search(text) is not None
 
 
 def without_nul(text: str) -> str:
