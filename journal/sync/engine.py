@@ -343,13 +343,12 @@ def _pull(
     stop: Callable[[], bool],
 ) -> None:
     total: int | None = None  # asked for only when there is more than one page (a sync with nothing new asks none)
-    pages = _pages(client, cursor)
+    pages = _pages(journal, client, cursor)
     try:
-        for page in pages:
+        for page, by_hash in pages:
             if stop():
                 result.cancelled = True
                 return
-            by_hash = _snapshot_texts(journal, client, page)
             story_ids = tuple(change.id for change in page.changes if change.kind == STORY)
             study_ids = tuple(change.id for change in page.changes if change.kind == CASE_STUDY)
             before = _live(journal, story_ids)
@@ -375,20 +374,23 @@ def _pull(
         pages.close()
 
 
-def _pages(client: TeamClient, cursor: int) -> Generator[wire.Page, None, None]:
-    """The pages after `cursor`, each checked whole; the next one is asked for (and checked) in a thread while
-    the caller applies this one, so the server's work and the laptop's overlap. The cursor still moves only
-    with an applied page: stopping anywhere loses nothing."""
+def _pages(
+    journal: Journal, client: TeamClient, cursor: int
+) -> Generator[tuple[wire.Page, dict[str, str]], None, None]:
+    """The pages after `cursor`, each checked whole, with the coverage texts they name; the next one is asked for
+    (and checked, and its texts gathered) in a thread while the caller applies this one, so the server's work and
+    the laptop's overlap. The cursor still moves only with an applied page: stopping anywhere loses nothing."""
 
-    def fetch(after: int) -> wire.Page:
-        return wire.check_page(client.changes(after, PULL_PAGE), after)
+    def fetch(after: int) -> tuple[wire.Page, dict[str, str]]:
+        page = wire.check_page(client.changes(after, PULL_PAGE), after)
+        return page, _snapshot_texts(journal, client, page)
 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-pull") as pool:
-        coming: Future[wire.Page] | None = pool.submit(fetch, cursor)
+        coming: Future[tuple[wire.Page, dict[str, str]]] | None = pool.submit(fetch, cursor)
         while coming is not None:
-            page = coming.result()
+            page, by_hash = coming.result()
             coming = pool.submit(fetch, page.next) if page.more else None
-            yield page
+            yield page, by_hash
 
 
 def _live(journal: Journal, story_ids: tuple[str, ...]) -> set[str]:
