@@ -34,7 +34,9 @@ from journal.sync.wire import CASE_STUDY, STORY
 from journal.words import counted
 
 MAX_BATCH_BYTES = 16 * 1024 * 1024
-PULL_PAGE = 500  # changes asked for in one page (two pages at most are in memory: one applied, one coming)
+PULL_PAGE = wire.MAX_PAGE  # changes asked for in one page, as many as the protocol allows (two pages at most are
+# in memory: one applied, one coming; a page is one transaction, and fewer pages cost fewer trigger rebuilds)
+CHECKPOINT_PAGES = 8  # pages applied between two copies of the WAL into the journal file during a pull
 
 
 class NotJoined(SyncError):
@@ -344,8 +346,14 @@ def _pull(
 ) -> None:
     total: int | None = None  # asked for only when there is more than one page (a sync with nothing new asks none)
     pages = _pages(journal, client, cursor)
+    # A page's commit does not copy the WAL into the file each time (a checkpoint: every page's megabytes written
+    # twice over and synced, most of a first sync's waiting); every few pages instead, and at the end.
+    checkpoints = journal.checkpoints_on_commit
+    journal.checkpoints_on_commit = False
     try:
-        for page, by_hash in pages:
+        for number, (page, by_hash) in enumerate(pages, start=1):
+            if checkpoints and number % CHECKPOINT_PAGES == 0:
+                journal.checkpoint()
             if stop():
                 result.cancelled = True
                 return
@@ -372,6 +380,9 @@ def _pull(
             report(Progress("pull", result.pulled, total, message, story_ids, study_ids, came_or_went))
     finally:
         pages.close()
+        journal.checkpoints_on_commit = checkpoints
+        if checkpoints:
+            journal.checkpoint()
 
 
 def _pages(
