@@ -71,7 +71,7 @@ def read_bounded(handle: BinaryIO, limit: int) -> bytes | None:
 
 def not_text(text: str) -> bool:
     """True when `text` holds bytes that were not readable text (lone surrogates from undecodable input)."""
-    return _SURROGATE.search(text) is not None
+    return not text.isascii() and _SURROGATE.search(text) is not None
 
 
 def without_nul(text: str) -> str:
@@ -90,6 +90,8 @@ def storable(text: str) -> str:
 def storable_parameters(parameters: Any) -> Any:
     """SQL parameters (a sequence, a mapping, or a list of those for executemany) with every text storable."""
     if isinstance(parameters, list):
+        if _all_storable(parameters):
+            return parameters
         return [storable_parameters(row) for row in parameters]
     if isinstance(parameters, dict):
         if any(isinstance(value, str) and _unstorable(value) for value in parameters.values()):
@@ -98,6 +100,16 @@ def storable_parameters(parameters: Any) -> Any:
     if isinstance(parameters, tuple) and any(isinstance(value, str) and _unstorable(value) for value in parameters):
         return tuple(storable(value) if isinstance(value, str) else value for value in parameters)
     return parameters
+
+
+def _all_storable(rows: list[Any]) -> bool:
+    """Whether every text in these rows (for executemany) is storable already: one look at all of them joined, not
+    one per value (a first sync writes a million values)."""
+    texts: list[str] = []
+    for row in rows:
+        values = row.values() if isinstance(row, dict) else row if isinstance(row, tuple | list) else (row,)
+        texts += [value for value in values if isinstance(value, str)]
+    return not _unstorable("".join(texts))
 
 
 def _unstorable(text: str) -> bool:

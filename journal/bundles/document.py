@@ -11,6 +11,7 @@ validates it) as soon as it is complete.
 from __future__ import annotations
 
 import functools
+import json
 import re
 import zipfile
 from collections.abc import Callable, Iterator
@@ -169,6 +170,91 @@ def _scalar(kind: str, value: Any) -> Any:
     if kind in ("boolean", "null"):
         return value
     raise BundleError(f"The bundle's document has an unexpected {kind}; it was not imported.")
+
+
+def loads(raw: bytes, what: str, outcome: str) -> Any:
+    """A document already whole in memory (a page of changes, a push: their size is limited before they are
+    read), under the same limits as build(): the C parser (json) builds it, refusing what build() refuses as
+    it goes (a field twice, NaN or infinity, a number out of range), then one walk checks the nesting and the
+    texts' length and drops NUL characters. Ten times faster than the stream of events, for the same value.
+    `what` names the document in messages ("The page"), `outcome` ends them ("Nothing was changed.")."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BundleError(f"{what} is not UTF-8 text (at byte {exc.start}). {outcome}") from None
+    if not text.strip():
+        raise BundleError(f"{what} is empty. {outcome}")
+    try:
+        value = json.loads(
+            text,
+            object_pairs_hook=_unique,
+            parse_int=_whole,
+            parse_float=_fraction,
+            parse_constant=_constant,
+        )
+    except json.JSONDecodeError as exc:
+        raise BundleError(
+            f"{what} is not valid JSON ({exc.msg}, line {exc.lineno} column {exc.colno}). {outcome}"
+        ) from None
+    except RecursionError:
+        raise BundleError(f"{what} is nested too deeply to be what it says. {outcome}") from None
+    except BundleError as exc:
+        raise BundleError(f"{what}: {exc} {outcome}") from None
+    if isinstance(value, str):
+        return _scalar("string", value)
+    if isinstance(value, dict | list):
+        _walk(value, "\\u0000" in text, f"{what} is nested too deeply to be what it says. {outcome}")
+    return value
+
+
+def _walk(root: dict[str, Any] | list[Any], nul: bool, too_deep: str) -> None:
+    """Every container within MAX_DEPTH (the root is at depth 1, as in build()) and every text checked as build()
+    checks it (length, NUL characters dropped, only searched for when the document escapes one)."""
+    level: list[Any] = [root]
+    depth = 1
+    while level:
+        if depth > MAX_DEPTH:
+            raise BundleError(too_deep)
+        below: list[Any] = []
+        for item in level:
+            pairs = item.items() if type(item) is dict else enumerate(item)
+            for key, child in pairs:
+                kind = type(child)
+                if kind is str:
+                    if len(child) > fmt.MAX_STRING or (nul and "\x00" in child):
+                        item[key] = _scalar("string", child)
+                elif kind is dict or kind is list:
+                    below.append(child)
+        level = below
+        depth += 1
+
+
+def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found = dict(pairs)
+    if len(found) != len(pairs):
+        seen: set[str] = set()
+        for key, _value in pairs:
+            if key in seen:
+                raise BundleError(f"it names the field {key[:60]!r} twice in one record.")
+            seen.add(key)
+    return found
+
+
+def _whole(digits: str) -> int:
+    if len(digits.lstrip("-")) > fmt.MAX_NUMBER_DIGITS:
+        raise BundleError(f"it holds a number with {len(digits.lstrip('-')):,} digits.")
+    return int(digits)
+
+
+def _fraction(text: str) -> float:
+    number = Decimal(text)
+    if not number.is_finite() or abs(number.adjusted()) > 2 * fmt.MAX_NUMBER_DIGITS:
+        raise BundleError(f"it holds the number {text[:40]}, which is out of range.")
+    return float(number)
+
+
+def _constant(name: str) -> Any:
+    raise BundleError(f"it holds {name}, which is not a number JSON allows.")
 
 
 def read_document(

@@ -168,7 +168,8 @@ class TagCache:
 
 
 class NewStories:
-    """Stories this journal has never had, inserted many rows per statement."""
+    """Stories this journal has never had, inserted many rows per statement (an import's or a first sync's new
+    stories: the cost per story is what a first sync of a whole team journal is made of)."""
 
     SIZE = 500
 
@@ -176,31 +177,80 @@ class NewStories:
         self.session = session
         self.tags = tags
         self.origin = origin
-        self.rows: dict[sa.Table, list[dict[str, Any]]] = {
-            table: [] for table in (STORY, STORY_TAG, LINK, SNAPSHOT, READING)
-        }
+        dialect = session.connection().dialect
+        # In the order of the foreign keys.
+        self.story = _Rows(STORY, ("id", "created_at", "updated_at", "version"), EDITABLE_FIELDS, dialect)
+        self.story_tag = _Rows(STORY_TAG, ("story_id", "tag_id"), (), dialect)
+        self.link = _Rows(LINK, ("story_id", "origin"), LINK_COLUMNS, dialect)
+        self.snapshot = _Rows(SNAPSHOT, ("link_id", "text"), SNAPSHOT_COLUMNS, dialect)
+        self.reading = _Rows(READING, ("story_id",), READING_COLUMNS, dialect)
+        self.time = _converter(STORY.c.created_at, dialect)
         self.count = 0
 
     def add(self, record: dict[str, Any], texts: dict[str, str]) -> None:
         story_id = record["id"]
-        self.rows[STORY].append({"id": story_id, **_story_row(record)})
+        time = self.time
+        self.story.add(
+            (story_id, time(record["created_at"]), time(record["updated_at"]), versioning.dumps(record["version"])),
+            record["fields"],
+        )
         for tag in record["tags"]:
-            self.rows[STORY_TAG].append({"story_id": story_id, "tag_id": self.tags.id_for(tag)})
+            self.story_tag.add((story_id, self.tags.id_for(tag)))
         for link in record["links"]:
-            self.rows[LINK].append({"story_id": story_id, "origin": self.origin, **_values(LINK, link, LINK_COLUMNS)})
+            self.link.add((story_id, self.origin), link)
             if "snapshot" in link:
-                self.rows[SNAPSHOT].append(_snapshot_row(link, texts))
+                snapshot = link["snapshot"]
+                self.snapshot.add((link["id"], snapshot.get("text", texts.get(link["id"], ""))), snapshot)
         for reading in record["readings"]:
-            self.rows[READING].append({"story_id": story_id, **_values(READING, reading, READING_COLUMNS)})
+            self.reading.add((story_id,), reading)
         self.count += 1
         if self.count % self.SIZE == 0:
             self.flush()
 
     def flush(self) -> None:
-        for table, rows in self.rows.items():  # in the order of the foreign keys
-            if rows:
-                self.session.execute(table.insert(), rows)
-                rows.clear()
+        connection = self.session.connection()
+        for rows in (self.story, self.story_tag, self.link, self.snapshot, self.reading):
+            rows.flush(connection)
+
+
+class _Rows:
+    """One table's new rows, as SQLite takes them: the given values first, then the named columns of a record,
+    each converted once the way SQLAlchemy converts it for this column (its type's bind processor), and written
+    with one executemany (no statement built per batch, no dictionary per row)."""
+
+    def __init__(self, table: sa.Table, given: tuple[str, ...], names: tuple[str, ...], dialect: sa.Dialect) -> None:
+        columns = (*given, *names)
+        self.sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
+        self.steps = [(name, _converter(table.c[name], dialect)) for name in names]
+        self.rows: list[tuple[Any, ...]] = []
+
+    def add(self, given: tuple[Any, ...], record: dict[str, Any] | None = None) -> None:
+        if record is None:
+            self.rows.append(given)
+        else:
+            self.rows.append((*given, *[convert(record[name]) for name, convert in self.steps]))
+
+    def flush(self, connection: sa.Connection) -> None:
+        if self.rows:
+            connection.exec_driver_sql(self.sql, self.rows)
+            self.rows = []
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _converter(column: sa.Column[Any], dialect: sa.Dialect) -> Callable[[Any], Any]:
+    """A bundle's value of `column` (journal/bundles/records.py column_kind) -> what SQLAlchemy would hand SQLite."""
+    kind = column_kind(column)
+    process = column.type.dialect_impl(dialect).bind_processor(dialect) or _same
+    if kind == "datetime":
+        return lambda value: None if value is None else process(_time(value))
+    if kind == "date":
+        return lambda value: None if value is None else process(dt.date.fromisoformat(value))
+    if kind == "bool":
+        return lambda value: None if value is None else process(value)
+    return process
 
 
 # ---------------------------------------------------------------- planning

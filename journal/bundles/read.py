@@ -6,7 +6,7 @@ BundleError with a plain sentence; nothing is written anywhere by this module.""
 from __future__ import annotations
 
 import datetime as dt
-import io
+import functools
 import re
 import stat
 import uuid
@@ -349,7 +349,12 @@ def _text(value: Any, where: _Where, name: str) -> str:
     return value
 
 
+_CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
 def _uuid(value: Any, where: _Where) -> str:
+    if isinstance(value, str) and _CANONICAL_UUID.fullmatch(value):
+        return value  # written as str(uuid.UUID(...)) writes it: what the checks below accept, at once
     text = _text(value, where, "the id")
     try:
         parsed = str(uuid.UUID(text))
@@ -490,8 +495,8 @@ def _link(link: Any, where: _Where) -> str:
         raise where.fail(f"its typed fields name {sorted(unknown)[0][:60]!r}, which is not a field of a link.")
     if "snapshot" in link:
         snapshot = _record(link["snapshot"], where, set(SNAPSHOT_COLUMNS))
-        for name in SNAPSHOT_COLUMNS:
-            _column_value(table_of(LinkSnapshot).columns[name], snapshot[name], where)
+        for column in _columns(table_of(LinkSnapshot), SNAPSHOT_COLUMNS):
+            _column_value(column, snapshot[column[0]], where)
     return link_id
 
 
@@ -500,22 +505,35 @@ def _generic(
 ) -> str:
     """A record with exactly these columns, each of the column's type; returns its id."""
     checked = _record(record, where, set(columns), optional)
-    table_columns = model.__table__.columns
-    for name in columns:
-        _column_value(table_columns[name], checked[name], where)
+    for column in _columns(model.__table__, columns):
+        _column_value(column, checked[column[0]], where)
     return _uuid(checked["id"], where)
 
 
-def _column_value(column: Any, value: Any, where: _Where) -> None:
-    name = column.name
+@functools.cache
+def _columns(table: Any, names: tuple[str, ...]) -> tuple[tuple[str, bool, str], ...]:
+    """(name, nullable, kind) of these columns of `table`, worked out once (a first sync checks millions of
+    values): the kind is "id" for an id, else what column_kind says."""
+    found = []
+    for name in names:
+        column = table.columns[name]
+        found.append(
+            (name, bool(column.nullable), "id" if name == "id" or name.endswith("_id") else column_kind(column))
+        )
+    return tuple(found)
+
+
+def _column_value(column: tuple[str, bool, str], value: Any, where: _Where) -> None:
+    name, nullable, kind = column
     if value is None:
-        if not column.nullable:
+        if not nullable:
             raise where.fail(f"{name} is empty.")
         if name.endswith("_id") and name != "link_id":
             raise where.fail(f"{name} is empty.")
         return
-    kind = column_kind(column)
-    if name == "id" or name.endswith("_id"):
+    if kind == "text":
+        _text(value, where, name)
+    elif kind == "id":
         _uuid(value, where)
     elif kind == "datetime":
         _datetime(value, where, name)
@@ -537,16 +555,9 @@ _REFUSED = "Nothing was changed."
 
 
 def parse_json(raw: bytes) -> Any:
-    """JSON under the bundle's limits (depth, digits, string length, duplicate keys, no NaN, no NUL), read as
-    a stream like a bundle's document (journal.bundles.document)."""
-    stream = document.events(io.BytesIO(raw), len(raw), "document")
-    first = next(stream, None)
-    if first is None:
-        raise BundleError(f"The document is empty. {_REFUSED}")
-    value = document.build(stream, first, len(raw) + 1, "The document")  # each value takes a byte at least
-    if next(stream, None) is not None:
-        raise BundleError(f"The document goes on after its end. {_REFUSED}")
-    return value
+    """JSON under the bundle's limits (depth, digits, string length, duplicate keys, no NaN, no NUL), from a
+    document already whole in memory (journal.bundles.document.loads)."""
+    return document.loads(raw, "The document", _REFUSED)
 
 
 def checked_story(record: Any, what: str, link_ids: set[str], reading_ids: set[str]) -> dict[str, Any]:

@@ -42,6 +42,7 @@ APPLICATION_ID = int.from_bytes(b"SJnl", "big")
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
 LOCK_RETRY_PAUSES = (0.5, 1.0, 2.0)  # seconds between further tries after a busy timeout, for writers
+AUTOCHECKPOINT_PAGES = 1000  # SQLite's own: a commit copies the WAL into the file once it holds this many pages
 # The newest schema revision (journal/store/revision.py), so that opening an up-to-date journal does not import
 # Alembic (a tenth of a second at start-up); tests/store/test_migrations.py checks it against the scripts.
 
@@ -222,8 +223,9 @@ class Journal:
             transaction = session.begin()
             try:
                 connection = session.connection()
-                if not self.checkpoints_on_commit:
-                    connection.exec_driver_sql("PRAGMA wal_autocheckpoint = 0")
+                # Set each time: the connection may have been used while the other setting held.
+                automatic = AUTOCHECKPOINT_PAGES if self.checkpoints_on_commit else 0
+                connection.exec_driver_sql(f"PRAGMA wal_autocheckpoint = {automatic}")
                 return session, transaction
             except sa.exc.OperationalError as exc:
                 session.close()

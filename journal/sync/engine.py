@@ -34,7 +34,9 @@ from journal.sync.wire import CASE_STUDY, STORY
 from journal.words import counted
 
 MAX_BATCH_BYTES = 16 * 1024 * 1024
-PULL_PAGE = 500  # changes asked for in one page (two pages at most are in memory: one applied, one coming)
+PULL_PAGE = wire.MAX_PAGE  # changes asked for in one page, as many as the protocol allows (two pages at most are
+# in memory: one applied, one coming; a page is one transaction, and fewer pages cost fewer trigger rebuilds)
+CHECKPOINT_PAGES = 8  # pages applied between two copies of the WAL into the journal file during a pull
 
 
 class NotJoined(SyncError):
@@ -345,13 +347,18 @@ def _pull(
     stop: Callable[[], bool],
 ) -> None:
     total: int | None = None  # asked for only when there is more than one page (a sync with nothing new asks none)
-    pages = _pages(client, cursor)
+    pages = _pages(journal, client, cursor)
+    # A page's commit does not copy the WAL into the file each time (a checkpoint: every page's megabytes written
+    # twice over and synced, most of a first sync's waiting); every few pages instead, and at the end.
+    checkpoints = journal.checkpoints_on_commit
+    journal.checkpoints_on_commit = False
     try:
-        for page in pages:
+        for number, (page, by_hash) in enumerate(pages, start=1):
+            if checkpoints and number % CHECKPOINT_PAGES == 0:
+                journal.checkpoint()
             if stop():
                 result.cancelled = True
                 return
-            by_hash = _snapshot_texts(journal, client, page)
             story_ids = tuple(change.id for change in page.changes if change.kind == STORY)
             study_ids = tuple(change.id for change in page.changes if change.kind == CASE_STUDY)
             before = _live(journal, story_ids)
@@ -375,22 +382,28 @@ def _pull(
             report(Progress("pull", result.pulled, total, message, story_ids, study_ids, came_or_went))
     finally:
         pages.close()
+        journal.checkpoints_on_commit = checkpoints
+        if checkpoints:
+            journal.checkpoint()
 
 
-def _pages(client: TeamClient, cursor: int) -> Generator[wire.Page, None, None]:
-    """The pages after `cursor`, each checked whole; the next one is asked for (and checked) in a thread while
-    the caller applies this one, so the server's work and the laptop's overlap. The cursor still moves only
-    with an applied page: stopping anywhere loses nothing."""
+def _pages(
+    journal: Journal, client: TeamClient, cursor: int
+) -> Generator[tuple[wire.Page, dict[str, str]], None, None]:
+    """The pages after `cursor`, each checked whole, with the coverage texts they name; the next one is asked for
+    (and checked, and its texts gathered) in a thread while the caller applies this one, so the server's work and
+    the laptop's overlap. The cursor still moves only with an applied page: stopping anywhere loses nothing."""
 
-    def fetch(after: int) -> wire.Page:
-        return wire.check_page(client.changes(after, PULL_PAGE), after)
+    def fetch(after: int) -> tuple[wire.Page, dict[str, str]]:
+        page = wire.check_page(client.changes(after, PULL_PAGE), after)
+        return page, _snapshot_texts(journal, client, page)
 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-pull") as pool:
-        coming: Future[wire.Page] | None = pool.submit(fetch, cursor)
+        coming: Future[tuple[wire.Page, dict[str, str]]] | None = pool.submit(fetch, cursor)
         while coming is not None:
-            page = coming.result()
+            page, by_hash = coming.result()
             coming = pool.submit(fetch, page.next) if page.more else None
-            yield page
+            yield page, by_hash
 
 
 def _live(journal: Journal, story_ids: tuple[str, ...]) -> set[str]:
