@@ -29,6 +29,11 @@ _CHUNK = 1 << 20  # bytes per read; a value spanning many reads is what makes ya
 _LONGEST = 4 * fmt.MAX_STRING + 16  # bytes: a longer run between quotes is a text over MAX_STRING characters
 _QUOTE = re.compile(rb'(?<!\\)"')
 _DIGITS = re.compile(r"has (\d+) digits")
+# A run of digits this long never reaches the parser: yajl's C backend turns a number of more than Python's
+# 4,300 digits into a SystemError and is left broken, so that a later document crashes the process.
+MAX_DIGITS = 4_000
+_DIGIT_RUN = re.compile(rb"[0-9]{%d,}" % MAX_DIGITS)
+_ALL_DIGITS = b"0123456789"
 _CONSTANT = re.compile(r"[:,\[]\s*(-?Infinity|NaN)\b")  # what json.dumps writes for float("nan") and infinities
 
 Events = Iterator[tuple[str, Any]]
@@ -48,6 +53,7 @@ class _Limited:
         self._limit = limit
         self._entry = entry
         self._run = 0  # bytes since the last quote that is not escaped
+        self._digits = 0  # digits at the end of what was read so far
 
     def read(self, size: int = -1) -> bytes:
         want = _CHUNK if size is None or size < 0 else min(size, _CHUNK)
@@ -61,7 +67,18 @@ class _Limited:
                 f"The bundle entry {self._entry!r} is larger than {self._limit // 2**20} MB; it was not imported."
             )
         self._measure(chunk)
+        self._count_digits(chunk)
         return chunk
+
+    def _count_digits(self, chunk: bytes) -> None:
+        leading = len(chunk) - len(chunk.lstrip(_ALL_DIGITS))
+        if self._digits + leading >= MAX_DIGITS or _DIGIT_RUN.search(chunk):
+            raise BundleError(
+                f"The bundle holds a number with more than {MAX_DIGITS:,} digits, more than any field holds; "
+                "it was not imported."
+            )
+        trailing = len(chunk) - len(chunk.rstrip(_ALL_DIGITS))
+        self._digits = self._digits + leading if leading == len(chunk) else trailing
 
     def _measure(self, chunk: bytes) -> None:
         first = _QUOTE.search(chunk)

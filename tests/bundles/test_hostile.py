@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import stat
+import subprocess
+import sys
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -99,7 +101,7 @@ CASES: list[tuple[str, Any, str]] = [
     (
         "5,000 digits",
         lambda d: json.dumps(d).replace('"version": 1', '"version": ' + "9" * 5000, 1).encode(),
-        "5,000 digits",
+        "more than 4,000 digits",
     ),
     (
         "5,000-digit cost",
@@ -136,17 +138,21 @@ def prepared(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, 
     return journal, env, good_document(journal, folder, env)
 
 
+def make_bundle(bundle: Path, make: Any, document: dict[str, Any]) -> None:
+    try:
+        make(bundle)
+    except (TypeError, AttributeError):  # a maker of documents (or of their bytes), not of files
+        made = make(document)
+        zipped(bundle, [(fmt.DOCUMENT, made if isinstance(made, bytes) else json.dumps(made).encode())])
+
+
 @pytest.mark.parametrize(("case", "make", "expected"), CASES, ids=[case for case, _m, _e in CASES])
 def test_a_hostile_bundle_is_refused_with_a_clear_error_and_the_journal_unchanged(
     prepared: tuple[Path, dict[str, str], dict[str, Any]], tmp_path: Path, case: str, make: Any, expected: str
 ) -> None:
     journal, env, document = prepared
     bundle = tmp_path / f"{case.replace(' ', '-')}.sjbundle"
-    try:
-        make(bundle)
-    except (TypeError, AttributeError):  # a maker of documents (or of their bytes), not of files
-        made = make(document)
-        zipped(bundle, [(fmt.DOCUMENT, made if isinstance(made, bytes) else json.dumps(made).encode())])
+    make_bundle(bundle, make, document)
     before = file_hash(journal)
     message = one_line_error(
         run(["--journal", str(journal), "bundle", "import", str(bundle)], env=env, cwd=tmp_path), 1
@@ -168,3 +174,34 @@ def test_the_good_document_itself_imports(
         run(["--journal", str(tmp_path / "new.journal"), "bundle", "import", str(bundle)], env=env, cwd=tmp_path)
     )
     assert "1 new" in out
+
+
+def test_one_session_refusing_many_hostile_bundles_never_crashes(
+    tmp_path: Path, prepared: tuple[Path, dict[str, str], dict[str, Any]]
+) -> None:
+    """The window reads every bundle in its one process: refusing one must leave the JSON parser as sound as
+    before. (A 5,000-digit number once broke yajl's C parser, and a later bundle crashed the process.)"""
+    _journal, _env, document = prepared
+    paths = []
+    for number, (case, make, _expected) in enumerate(CASES * 3):
+        if case in ("symlink", "too many entries", "compression bomb", "huge string"):
+            continue  # refused before any JSON is read, or slow to make; the point is the parser's state
+        path = tmp_path / f"{number}.sjbundle"
+        make_bundle(path, make, document)
+        paths.append(str(path))
+    script = (
+        "import sys\n"
+        "from journal.bundles.format import BundleError\n"
+        "from journal.bundles.read import read_bundle\n"
+        "from pathlib import Path\n"
+        "refused = 0\n"
+        "for name in sys.argv[1:]:\n"
+        "    try:\n"
+        "        read_bundle(Path(name))\n"
+        "    except BundleError:\n"
+        "        refused += 1\n"
+        "print(refused)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script, *paths], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert int(done.stdout) == len(paths)  # each refused with a sentence

@@ -199,7 +199,7 @@ def test_private_fields_reach_only_the_author_and_admins(
     assert [link.url for link in marketer_view.links] == ["https://news.example.com/boots"]
     mark.close()
     everything = b"".join(p.read_bytes() for p in tmp_path.glob("mark.journal*"))
-    for secret in (b"Jane", b"jane@example.com", b"4471", b"jane-doe-thanks"):
+    for secret in (b"Jane", b"jane@example.com", b"Refund code", b"jane-doe-thanks"):  # not "4471": hex ids hold it
         assert secret not in everything
     laptops["mark"] = mark = Laptop(tmp_path, "mark")
     # The marketer edits the rest of the story: nothing private is erased, the name comes back in the text.
