@@ -265,8 +265,9 @@ def _push(
         waiting = outbox.waiting(session.connection())
     total = waiting.count()
     if total == 0:
-        with journal.write() as session:
-            outbox.mark_clean(session.connection(), waiting)  # the next sync with nothing new reads no story
+        if waiting.compared:  # the next sync with nothing new reads no story (and writes nothing either)
+            with journal.write() as session:
+                outbox.mark_clean(session.connection(), waiting)
         return
     sent = 0
     queue: list[tuple[str, Any]] = [

@@ -28,6 +28,7 @@ class Waiting:
     case_studies: list[str] = field(default_factory=list)
     case_study_graves: list[dict[str, Any]] = field(default_factory=list)  # {"id", "deleted_at", "version"}
     at: int = 0  # the change mark's count read before comparing (journal/store/change_mark.py)
+    compared: bool = False  # False: the mark said nothing changed since a comparison found nothing
 
     def count(self) -> int:
         return len(self.stories) + len(self.graves) + len(self.case_studies) + len(self.case_study_graves)
@@ -63,6 +64,7 @@ def waiting(connection: sa.Connection) -> Waiting:
     found = Waiting(at=at)
     if clean:
         return found
+    found.compared = True
     replica = versioning.replica_id(connection)
     for kind, live, graves, key in (
         ("story", found.stories, found.graves, "story_id"),
@@ -80,5 +82,5 @@ def waiting(connection: sa.Connection) -> Waiting:
 
 def mark_clean(connection: sa.Connection, found: Waiting) -> None:
     """`found` (nothing waiting) is still true while the change mark stays where it was read."""
-    if found.count() == 0:
+    if found.compared and found.count() == 0:
         change_mark.mark_clean(connection, found.at)
