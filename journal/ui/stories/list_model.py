@@ -2,6 +2,10 @@
 
 It never loads the whole journal: rowCount() is one COUNT query, data() fills a page of PAGE_SIZE rows
 on first touch, and at most MAX_PAGES pages are kept. Sorting and filtering belong to the SQL.
+
+A page read on first touch is read on the GUI thread (the view needs its rows now), which takes a few
+milliseconds deep in a 100,000-story list. So once the person scrolls into pages not read yet, the pages on
+either side of the one shown are read ahead on a pool thread: the next screenful is there before it is shown.
 """
 
 from __future__ import annotations
@@ -44,6 +48,9 @@ class StoryListModel(FlatTableModel):
         self._snippet_batch: set[int] = set()
         self._count = service.count(self._query)
         self._pages: OrderedDict[int, list[StoryRow]] = OrderedDict()
+        self._generation = 0  # moves whenever the pages are forgotten: a page read ahead for older rows is dropped
+        self._reading_ahead: set[int] = set()  # pages being read on a pool thread
+        self._read_ahead: set[int] = set()  # pages read ahead and not shown yet
         service.stories_changed.connect(self.reload)
         service.story_updated.connect(self.refresh_story)
 
@@ -111,12 +118,54 @@ class StoryListModel(FlatTableModel):
             except sa.exc.DBAPIError as error:  # a damaged page: said once (the window offers a backup)
                 page = []
                 self.search_failed.emit(str(error.orig))
-            self._pages[page_number] = page
-            while len(self._pages) > MAX_PAGES:
-                self._pages.popitem(last=False)
+            self._keep(page_number, page)
+            self._read_around(page_number)
         else:
             self._pages.move_to_end(page_number)
+            if page_number in self._read_ahead:  # the person keeps scrolling that way
+                self._read_ahead.discard(page_number)
+                self._read_around(page_number)
         return page[offset] if offset < len(page) else None
+
+    def _keep(self, page_number: int, page: list[StoryRow]) -> None:
+        self._pages[page_number] = page
+        while len(self._pages) > MAX_PAGES:
+            self._read_ahead.discard(self._pages.popitem(last=False)[0])
+
+    def _forget_pages(self) -> None:
+        self._pages.clear()
+        self._read_ahead.clear()
+        self._drop_reads_in_flight()
+
+    def _drop_reads_in_flight(self) -> None:
+        """Pages being read ahead may hold rows older than what was just saved: they are not kept."""
+        self._generation += 1
+        self._reading_ahead.clear()
+
+    def _read_around(self, page_number: int) -> None:
+        """Read the pages before and after `page_number` on a pool thread, unless they are in or on their way."""
+        for number in (page_number + 1, page_number - 1):
+            wanted = number >= 0 and number * PAGE_SIZE < self._count
+            if wanted and number not in self._pages and number not in self._reading_ahead:
+                self._read_page_ahead(number)
+
+    def _read_page_ahead(self, page_number: int) -> None:
+        self._reading_ahead.add(page_number)
+        generation, query, service = self._generation, self._shown, self._service
+
+        def work() -> list[StoryRow]:
+            return service.rows(page_number * PAGE_SIZE, PAGE_SIZE, query, with_snippets=0)
+
+        def done(page: list[StoryRow] | None, error: BaseException | None) -> None:
+            if generation != self._generation:
+                return  # the rows changed meanwhile (a new search, stories added or removed)
+            self._reading_ahead.discard(page_number)
+            if error is None and page is not None and page_number not in self._pages:
+                self._keep(page_number, page)
+                self._read_ahead.add(page_number)
+            # on an error nothing is kept: the page is read when shown, which says what went wrong
+
+        run_in_background(self, work, done)
 
     def row_on_first_page(self, story_id: str) -> int | None:
         """The story's row if it is among the first PAGE_SIZE (the page the view shows first anyway)."""
@@ -165,7 +214,7 @@ class StoryListModel(FlatTableModel):
             self.beginResetModel()
             self._query, self._shown, self.corrected = query, result.shown, result.corrected
             self._count = result.count
-            self._pages.clear()
+            self._forget_pages()
             self._pages[0] = result.rows
             self._asked_snippets.clear()
             self.endResetModel()
@@ -199,12 +248,13 @@ class StoryListModel(FlatTableModel):
     def reload(self) -> None:
         """Stories were added or removed, or the query changed: count again and forget the cached pages."""
         self.beginResetModel()
-        self._pages.clear()
+        self._forget_pages()
         self._count = self._service.count(self._shown)
         self.endResetModel()
 
     def refresh_story(self, story_id: str) -> None:
         """One story changed: re-read its row in place (it moves to its sorted place on the next reload)."""
+        self._drop_reads_in_flight()
         for page_number, page in self._pages.items():
             for offset, row in enumerate(page):
                 if row.id == story_id:
