@@ -1,19 +1,25 @@
 """What the window tests share: the launch fixture's type, waiting for background reads and saves, typing,
-a window's features."""
+a window's features, a long journal and the pages the window reads on its GUI thread."""
 
 from __future__ import annotations
 
+import datetime as dt
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
+import sqlalchemy as sa
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
+from journal.store import stories
 from journal.store.database import open_journal
 from journal.store.sample import fill_with_sample
+from journal.store.stories import StoryCreate
 from journal.ui.shell.main_window import MainWindow
 
 Launch = Callable[[Path], MainWindow]  # the `launch` fixture: the real window on a journal file
@@ -63,3 +69,35 @@ def titles(window: MainWindow) -> list[str]:
     """The titles the story list shows, once its search has delivered."""
     settle(window)
     return [window.model.index(row, 0).data() for row in range(window.model.rowCount())]
+
+
+def long_journal(path: Path, count: int) -> Path:
+    """A journal of `count` stories titled "Story 0000"…, one a day from 2000-01-01 (so newest first, row r
+    shows "Story {count - 1 - r}"), each with "refund" in its situation."""
+    journal = open_journal(path, create=True)
+    try:
+        with journal.write() as session:
+            for n in range(count):
+                day = dt.date(2000, 1, 1) + dt.timedelta(days=n)
+                story = StoryCreate(title=f"Story {n:04d}", occurred=day, situation=f"A refund, case {n}.")
+                stories.create_story(story, session=session)
+    finally:
+        journal.close()
+    return path
+
+
+@contextmanager
+def pages_read_on_gui_thread(window: MainWindow) -> Iterator[list[str]]:
+    """The story list's pages (LIMIT … OFFSET statements) the window reads on the GUI thread meanwhile."""
+    read: list[str] = []
+
+    def note(_conn: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
+        if threading.current_thread() is threading.main_thread() and "OFFSET" in statement:
+            read.append(statement)
+
+    engine = window.services.stories.journal.engine
+    sa.event.listen(engine, "before_cursor_execute", note)
+    try:
+        yield read
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", note)

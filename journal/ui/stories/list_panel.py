@@ -105,7 +105,8 @@ class StoryListPanel(QWidget):
         self.filters.changed.connect(self.apply)
         self.filter_button.toggled.connect(self.filters.setVisible)
         self.model.modelReset.connect(self._update_results)
-        self.model.query_applied.connect(self.list_view.scrollToTop)  # a new search starts at its best match
+        self.model.query_applied.connect(self._show_new_rows)
+        self._fit_rows()
         self.apply()
 
     def _build_list(self) -> QTableView:
@@ -142,10 +143,20 @@ class StoryListPanel(QWidget):
         query = self.query()
         count = self.filters.active_count()
         self.filter_button.setText(f"Filters ({count})" if count else "Filters")
-        line = self.list_view.fontMetrics().height()
-        searching = match_expression(query.text) is not None
-        self.list_view.verticalHeader().setDefaultSectionSize(2 * line + 12 if searching else line + 10)
         self.model.set_query(query)
+
+    def _fit_rows(self) -> None:
+        """Two lines a row for a search's results (the title, and the extract under it), one otherwise."""
+        line = self.list_view.fontMetrics().height()
+        searching = match_expression(self.model.query.text) is not None
+        self.list_view.verticalHeader().setDefaultSectionSize(2 * line + 12 if searching else line + 10)
+
+    def _show_new_rows(self) -> None:
+        """The rows of a new search or filter are in: their height, and the list starts at its best match. (Not
+        when the search is asked for: the old rows, still shown, would be re-laid out at another height, and
+        the rows now under the scroll position, read for nothing, deep in the list.)"""
+        self._fit_rows()
+        self.list_view.scrollToTop()
 
     def show_query(self, query: StoryQuery) -> None:
         """Set every control from a (saved) query and apply it."""

@@ -1,71 +1,69 @@
-"""Scrolling a long list: the pages beside the one shown are read on a pool thread, not when they are shown."""
+"""A long list in the real window: what is read on the GUI thread while a person scrolls and starts a search."""
 
 from __future__ import annotations
 
-import datetime as dt
-import threading
 from pathlib import Path
-from typing import Any
 
-import sqlalchemy as sa
-from PySide6.QtCore import QThreadPool
+from PySide6.QtCore import Qt, QThreadPool
 from pytestqt.qtbot import QtBot
 
-from journal.store import stories
-from journal.store.database import open_journal
-from journal.store.stories import StoryCreate
+from journal.ui.shell.main_window import MainWindow
 from journal.ui.stories.columns import PAGE_SIZE, TITLE
-from tests.ui.helpers import Launch
+from tests.ui.helpers import Launch, long_journal, pages_read_on_gui_thread, settle
 
 STORIES = PAGE_SIZE * 5 + 20
 
 
-def _fill(path: Path) -> None:
-    journal = open_journal(path, create=True)
-    try:
-        with journal.write() as session:
-            for n in range(STORIES):
-                day = dt.date(2000, 1, 1) + dt.timedelta(days=n)
-                stories.create_story(StoryCreate(title=f"Story {n:04d}", occurred=day), session=session)
-    finally:
-        journal.close()
+def _show(qtbot: QtBot, window: MainWindow, row: int) -> None:
+    """Scroll to the row and paint, as a person scrolling sees it; then let the pages read meanwhile on the
+    pool reach the GUI thread."""
+    window.list_view.scrollTo(window.model.index(row, TITLE))
+    window.list_view.viewport().repaint()
+    QThreadPool.globalInstance().waitForDone()
+    qtbot.wait(20)
 
 
 def test_scrolling_down_shows_pages_read_ahead_off_the_gui_thread(qtbot: QtBot, launch: Launch, tmp_path: Path) -> None:
-    path = tmp_path / "long.journal"
-    _fill(path)
-    window = launch(path)
-    view, model = window.list_view, window.model
+    window = launch(long_journal(tmp_path / "long.journal", STORIES))
+    model = window.model
     qtbot.waitUntil(lambda: model.rowCount() == STORIES)
-    on_gui_thread: list[str] = []
-
-    def note(_conn: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
-        if threading.current_thread() is threading.main_thread() and "FROM story" in statement:
-            on_gui_thread.append(statement)
-
-    engine = window.services.stories.journal.engine
-    sa.event.listen(engine, "before_cursor_execute", note)
-    try:
-
-        def show(row: int) -> None:
-            view.scrollTo(model.index(row, TITLE))
-            view.viewport().repaint()  # paint now, as a person scrolling sees it
-            QThreadPool.globalInstance().waitForDone()  # the pages read meanwhile on the pool
-            qtbot.wait(20)  # ... are handed back to the GUI thread
-
+    with pages_read_on_gui_thread(window) as read:
         # Page by page down to the last row: each page was read ahead while the one before it was shown.
         for row in (PAGE_SIZE + 50, PAGE_SIZE * 2 + 50, PAGE_SIZE * 3 + 50, PAGE_SIZE * 4 + 50, STORIES - 1):
-            on_gui_thread.clear()
-            show(row)
-            assert on_gui_thread == [], f"row {row} was read on the GUI thread, not ahead"
-            # what is shown is the journal's row there: newest first
-            assert model.index(row, TITLE).data() == f"Story {STORIES - 1 - row:04d}"
-        # A jump far away (the scroll bar dragged) reads that page when shown, as before.
-        on_gui_thread.clear()
-        show(PAGE_SIZE // 2)
-        model.reload()  # stories added elsewhere: every page is read again
-        show(PAGE_SIZE * 3)
-        assert on_gui_thread, "a page nobody read ahead is read when shown"
+            read.clear()
+            _show(qtbot, window, row)
+            assert read == [], f"row {row} was read on the GUI thread, not ahead"
+            assert model.index(row, TITLE).data() == f"Story {STORIES - 1 - row:04d}"  # newest first
+        # After the pages are forgotten (stories added elsewhere), a page nobody read ahead is read when shown.
+        _show(qtbot, window, PAGE_SIZE // 2)
+        model.reload()
+        read.clear()
+        _show(qtbot, window, PAGE_SIZE * 3)
+        assert read, "a page nobody read ahead is read when shown"
         assert model.index(PAGE_SIZE * 3, TITLE).data() == f"Story {STORIES - 1 - PAGE_SIZE * 3:04d}"
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", note)
+
+
+def test_a_search_typed_deep_in_the_list_reads_no_old_pages_and_starts_at_the_top(
+    qtbot: QtBot, launch: Launch, tmp_path: Path
+) -> None:
+    count = PAGE_SIZE * 20
+    window = launch(long_journal(tmp_path / "long.journal", count))
+    view, model = window.list_view, window.model
+    qtbot.waitUntil(lambda: model.rowCount() == count)
+    _show(qtbot, window, count - 100)
+    one_line = view.rowHeight(0)
+    window.focus_search()
+    with pages_read_on_gui_thread(window) as read:
+        qtbot.keyClicks(window.list_panel.search_field, "refund")
+        qtbot.waitUntil(lambda: model.query.text == "refund" and not model.searching)
+        settle(window)
+        view.viewport().repaint()
+    # Before: the rows grew to two lines as the search was asked for, so the old rows still shown were laid out
+    # again and those now under the scroll position (~60% up the list) were read, on the GUI thread, for nothing.
+    assert read == []
+    assert view.rowAt(0) == 0, "a search's results start at the best match"
+    assert view.rowHeight(0) > one_line * 1.5, "a result shows its extract under its title"
+    assert model.rowCount() == count
+    qtbot.keyClick(window.list_panel.search_field, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: model.query.text == "" and not model.searching)
+    assert view.rowHeight(0) == one_line
