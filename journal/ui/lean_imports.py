@@ -1,4 +1,5 @@
-"""Keeps PySide6 from holding the source text of every module the app imports.
+"""What the window does so that importing its libraries costs less memory: two libraries do more at import
+than the window needs.
 
 PySide6 (6.11 here; the check came with its change PYSIDE-2029), for its optional `from __feature__ import …`
 switches, inspects each module imported after it to learn whether the module mentions PySide6: it calls
@@ -9,11 +10,18 @@ with a 100,000-story journal: 187 → 154 MB), and ~90 ms of start-up spent read
 `spare_source_reading` answers PySide6's question the same way (does the module's file contain "PySide6"?)
 by reading the file's bytes once and keeping nothing. The answer only matters to modules that switch on a
 feature, which this app never does. If a PySide6 release renames the hook, nothing is replaced and the app
-works as before, only heavier; `tests/ui/shell/test_source_scan.py` then fails and says so.
+works as before, only heavier; `tests/ui/shell/test_lean_imports.py` then fails and says so.
+
+httpx (imported when the first link is fetched or the team server is asked, often in the first second: links
+wait from the last session) imports its command-line client if it can, and that imports click and Pygments,
+which the project's other tools install: ~1.6 MB and 18 modules for nothing. `skip_httpx_cli` marks that
+module as absent (a None in `sys.modules` makes importing it fail, as Python's import system documents), and
+httpx then defines its stub `httpx.main` instead, as when those are not installed.
 """
 
 from __future__ import annotations
 
+import sys
 from types import ModuleType
 
 import shiboken6  # noqa: F401  (loads shibokensupport, where the hook lives; before PySide6.QtCore initialises it)
@@ -37,8 +45,6 @@ def mentions_pyside(module: ModuleType) -> bool:
 
 def spare_source_reading() -> bool:
     """Replace PySide6's source check with `mentions_pyside`; True when the hook was found and replaced."""
-    import sys
-
     feature = sys.modules.get(HOOK_MODULE)
     if feature is None:
         try:
@@ -49,3 +55,8 @@ def spare_source_reading() -> bool:
         return False
     setattr(feature, HOOK, mentions_pyside)
     return True
+
+
+def skip_httpx_cli() -> None:
+    """httpx without its command-line client (unless it was imported already)."""
+    sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
