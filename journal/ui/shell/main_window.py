@@ -254,14 +254,11 @@ class MainWindow(QMainWindow):
         if self.list_view.selectionModel().hasSelection():
             return
         current = self.editor.story_id
-        if current is not None and self.services.stories.row(current) is None:
-            current = None  # deleted (or undone)
-        if current is None:
-            self.select_row(0)
-            return
-        row = self.model.row_on_first_page(current)
+        row = None if current is None else self.model.row_on_first_page(current)
         if row is not None:
-            self.select_row(row)
+            self.select_row(row)  # among the rows just read: it is there, no need to ask the journal
+        elif current is None or self.services.stories.row(current) is None:
+            self.select_row(0)  # no story in the editor, or it was deleted (or undone)
 
     def _update_page(self) -> None:
         empty = self.model.rowCount() == 0 and not self.model.query.is_filtered()
