@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, Qt
+from PySide6.QtCore import QObject, QRect, Qt
 from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
@@ -28,6 +28,11 @@ def extract_runs(snippet: str) -> list[tuple[str, bool]]:
 
 
 class SnippetDelegate(QStyledItemDelegate):
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._faces_for = ""
+        self._faces_cache: dict[bool, tuple[QFont, QFontMetrics]] = {}
+
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         snippet = index.data(SnippetRole)
         if not snippet:
@@ -52,16 +57,13 @@ class SnippetDelegate(QStyledItemDelegate):
         self._draw_extract(painter, option.font, snippet, text_rect.adjusted(0, half, 0, 0))
         painter.restore()
 
-    @staticmethod
-    def _draw_extract(painter: QPainter, font: QFont, snippet: str, rect: QRect) -> None:
+    def _draw_extract(self, painter: QPainter, font: QFont, snippet: str, rect: QRect) -> None:
         """Plain and bold runs side by side, cut with an ellipsis at the cell's edge. (No rich-text engine:
         it is slow to start, and this runs for every visible row.)"""
-        bold = QFont(font)
-        bold.setBold(True)
+        faces = self._faces(font)
         x, right = rect.left(), rect.right()
         for text, matched in extract_runs(snippet):
-            face = bold if matched else font
-            metrics = QFontMetrics(face)
+            face, metrics = faces[matched]
             painter.setFont(face)
             width = metrics.horizontalAdvance(text)
             if x + width > right:
@@ -70,3 +72,14 @@ class SnippetDelegate(QStyledItemDelegate):
                 return
             painter.drawText(QRect(x, rect.top(), width + 1, rect.height()), _FLAGS, text)
             x += width
+
+    def _faces(self, font: QFont) -> dict[bool, tuple[QFont, QFontMetrics]]:
+        """The plain and bold faces of the view's font with their metrics, made once per font, not per run of
+        every row painted (a search repaints a screenful of rows at each keystroke)."""
+        key = font.key()
+        if self._faces_for != key:
+            bold = QFont(font)
+            bold.setBold(True)
+            self._faces_cache = {False: (QFont(font), QFontMetrics(font)), True: (bold, QFontMetrics(bold))}
+            self._faces_for = key
+        return self._faces_cache

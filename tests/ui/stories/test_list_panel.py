@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -30,6 +31,10 @@ def test_ctrl_f_then_typing_narrows_the_list_as_you_type(qtbot: QtBot, launch: L
     runs = extract_runs(snippet)
     assert any(matched and text.lower().startswith("florist") for text, matched in runs)
     assert SNIPPET_START not in "".join(text for text, _matched in runs)
+    # The rows paint their extracts (the delegate's faces follow the view's font when it changes)
+    shown = window.list_view.grab().toImage()
+    window.list_view.setFont(QFont(window.list_view.font().family(), window.list_view.font().pointSize() + 6))
+    assert window.list_view.grab().toImage() != shown
     qtbot.keyClick(field, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: window.model.rowCount() == everything)
 
