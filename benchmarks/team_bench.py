@@ -4,7 +4,7 @@ simulated ones (asyncio HTTP clients in a few processes). Every figure is a rati
 taken in the same run, so a slower or busier machine moves both sides. Prints a table, then one JSON object
 as the last line.
 
-    .venv/bin/python benchmarks/team_bench.py [--stories 100000] [--small 10000] [--laptops 1000]
+    .venv/bin/python benchmarks/team_bench.py [--stories 100000] [--small 10000] [--laptops 1000] [--only push]
     make bench-team
 
 What it measures:
@@ -507,6 +507,9 @@ def main() -> int:
     parser.add_argument("--edits", type=int, default=3, help="stories each simulated laptop pushes (default 3)")
     parser.add_argument("--client-processes", type=int, default=4)
     parser.add_argument("--ramp", type=float, default=10.0, help="the burst's laptops start within this many seconds")
+    parser.add_argument(
+        "--only", choices=["push"], help="measure only this part (push: the push overhead, after seeding)"
+    )
     parser.add_argument("--burst-worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.burst_worker:
@@ -524,107 +527,109 @@ def main() -> int:
     try:
         say(f"Seeding a team journal of {args.stories} stories and one of {args.small} …")
         big = seed(url, TEAM, args.stories)
-        seed(url, SMALL_TEAM, args.small)
+        if args.only != "push":
+            seed(url, SMALL_TEAM, args.small)
 
-        say("Raw baseline: COPY out, executemany into SQLite …")
-        baseline = raw_baseline(url, big["team_id"], folder / "raw.journal")
-        servers = Servers(url, folder, 1)
-        base = servers.urls[0]
+        if args.only != "push":
+            say("Raw baseline: COPY out, executemany into SQLite …")
+            baseline = raw_baseline(url, big["team_id"], folder / "raw.journal")
+            servers = Servers(url, folder, 1)
+            base = servers.urls[0]
 
-        say("First sync onto an empty laptop …")
-        laptop = folder / "reader.journal"
-        join(folder, laptop, base, "reader@bench.example.com")
-        first, laptop_mb, _ = timed_sync(folder, laptop)
-        stored = story_count(laptop)
-        assert stored == (args.stories, args.stories), stored
-        index = index_seconds(folder / "raw.journal")
-        results["first_sync"] = {
-            "seconds": round(first, 2),
-            "baseline_s": round(baseline, 2),
-            "ratio": round(first / baseline, 2),
-            "search_index_s": round(index, 2),
-            "ratio_both_indexed": round(first / (baseline + index), 2),
-            "laptop_peak_mb": laptop_mb,
-            "stories_per_s": round(args.stories / first),
-        }
-        rows.append(
-            ("first sync", f"{first:.1f} s", f"{first / baseline:.2f}× raw COPY+executemany ({baseline:.1f} s)")
-        )
-        rows.append(("  same, raw side indexed too", "", f"{first / (baseline + index):.2f}× (index {index:.1f} s)"))
-        rows.append(("  laptop peak memory", f"{laptop_mb:.0f} MB", f"{args.stories} stories"))
-
-        say("Resume: a first sync killed at a random moment, then run again …")
-        small_laptop = folder / "small.journal"
-        join(folder, small_laptop, base, "reader@small.example.com")
-        # A random moment while pages arrive: after the command's start-up (a sync with nothing to do), within
-        # the time the whole small sync would take at the rate just measured.
-        start_up = timed_sync(folder, laptop)[0]
-        whole = first * args.small / args.stories
-        kill_at = start_up + random.Random().uniform(0.2, 0.8) * whole
-        _s, _m, killed_status = timed_sync(folder, small_laptop, kill_after=kill_at)
-        partial = story_count(small_laptop)[0]
-        timed_sync(folder, small_laptop)
-        after = story_count(small_laptop)
-        assert after == (args.small, args.small), after
-        results["resume"] = {
-            "killed_after_s": round(kill_at, 2),
-            "killed": killed_status != 0,
-            "stories_then": partial,
-            "after": after[0],
-        }
-        when = f"killed at {kill_at:.1f} s" if killed_status != 0 else f"done before the kill at {kill_at:.1f} s"
-        rows.append(("resume after kill", f"{partial} → {after[0]}", f"{when}, none twice"))
-
-        say("No-op syncs …")
-        idle = {}
-        for name, path in (("small", small_laptop), ("big", laptop)):
-            times = [timed_sync(folder, path)[0] for _ in range(3)]
-            idle[name] = min(times)
-        startup = min(
-            _timed(lambda: subprocess.run([sys.executable, "-c", "import journal.cli"], check=True)) for _ in range(3)
-        )
-        results["noop_sync"] = {
-            "small_s": round(idle["small"], 3),
-            "big_s": round(idle["big"], 3),
-            "big_vs_small": round(idle["big"] / idle["small"], 2),
-            "python_start_s": round(startup, 3),
-        }
-        rows.append(
-            (
-                "no-op sync",
-                f"{idle['small']:.2f} s / {idle['big']:.2f} s",
-                f"{args.small} / {args.stories} stories: {idle['big'] / idle['small']:.2f}×",
+            say("First sync onto an empty laptop …")
+            laptop = folder / "reader.journal"
+            join(folder, laptop, base, "reader@bench.example.com")
+            first, laptop_mb, _ = timed_sync(folder, laptop)
+            stored = story_count(laptop)
+            assert stored == (args.stories, args.stories), stored
+            index = index_seconds(folder / "raw.journal")
+            results["first_sync"] = {
+                "seconds": round(first, 2),
+                "baseline_s": round(baseline, 2),
+                "ratio": round(first / baseline, 2),
+                "search_index_s": round(index, 2),
+                "ratio_both_indexed": round(first / (baseline + index), 2),
+                "laptop_peak_mb": laptop_mb,
+                "stories_per_s": round(args.stories / first),
+            }
+            rows.append(
+                ("first sync", f"{first:.1f} s", f"{first / baseline:.2f}× raw COPY+executemany ({baseline:.1f} s)")
             )
-        )
-        servers.stop()
-        servers = None
+            rows.append(("  same, raw side indexed too", "", f"{first / (baseline + index):.2f}× (index {index:.1f} s)"))
+            rows.append(("  laptop peak memory", f"{laptop_mb:.0f} MB", f"{args.stories} stories"))
 
-        bursts = []
-        for count in (1, 2):
-            say(f"Burst: {args.laptops} laptops against {count} server process(es) …")
-            servers = Servers(url, folder, count)
-            laptops = make_laptops(url, big["team_id"], args.laptops)
-            seq0 = team_seq(url, big["team_id"])
-            for item in laptops:
-                item["seq0"] = str(seq0)
-            log = burst(
-                laptops, servers.urls, edits=args.edits, pull=True, processes=args.client_processes, ramp=args.ramp
+            say("Resume: a first sync killed at a random moment, then run again …")
+            small_laptop = folder / "small.journal"
+            join(folder, small_laptop, base, "reader@small.example.com")
+            # A random moment while pages arrive: after the command's start-up (a sync with nothing to do), within
+            # the time the whole small sync would take at the rate just measured.
+            start_up = timed_sync(folder, laptop)[0]
+            whole = first * args.small / args.stories
+            kill_at = start_up + random.Random().uniform(0.2, 0.8) * whole
+            _s, _m, killed_status = timed_sync(folder, small_laptop, kill_after=kill_at)
+            partial = story_count(small_laptop)[0]
+            timed_sync(folder, small_laptop)
+            after = story_count(small_laptop)
+            assert after == (args.small, args.small), after
+            results["resume"] = {
+                "killed_after_s": round(kill_at, 2),
+                "killed": killed_status != 0,
+                "stories_then": partial,
+                "after": after[0],
+            }
+            when = f"killed at {kill_at:.1f} s" if killed_status != 0 else f"done before the kill at {kill_at:.1f} s"
+            rows.append(("resume after kill", f"{partial} → {after[0]}", f"{when}, none twice"))
+
+            say("No-op syncs …")
+            idle = {}
+            for name, path in (("small", small_laptop), ("big", laptop)):
+                times = [timed_sync(folder, path)[0] for _ in range(3)]
+                idle[name] = min(times)
+            startup = min(
+                _timed(lambda: subprocess.run([sys.executable, "-c", "import journal.cli"], check=True)) for _ in range(3)
             )
-            figures = burst_figures(
-                f"{count} server", log, check_burst(url, big["team_id"], seq0, log), servers.peak_memory_mb()
-            )
-            bursts.append(figures)
-            servers.stop()
-            servers = None
+            results["noop_sync"] = {
+                "small_s": round(idle["small"], 3),
+                "big_s": round(idle["big"], 3),
+                "big_vs_small": round(idle["big"] / idle["small"], 2),
+                "python_start_s": round(startup, 3),
+            }
             rows.append(
                 (
-                    f"burst, {count} server",
-                    f"{figures['pushes_per_s']} push/s {figures['pulls_per_s']} pull/s",
-                    f"push p50/p95/p99 {figures['push_p50_ms']}/{figures['push_p95_ms']}/{figures['push_p99_ms']} ms, "
-                    f"errors {figures['errors']}, lost {figures['lost']}, twice {figures['duplicated']}",
+                    "no-op sync",
+                    f"{idle['small']:.2f} s / {idle['big']:.2f} s",
+                    f"{args.small} / {args.stories} stories: {idle['big'] / idle['small']:.2f}×",
                 )
             )
-        results["bursts"] = bursts
+            servers.stop()
+            servers = None
+
+            bursts = []
+            for count in (1, 2):
+                say(f"Burst: {args.laptops} laptops against {count} server process(es) …")
+                servers = Servers(url, folder, count)
+                laptops = make_laptops(url, big["team_id"], args.laptops)
+                seq0 = team_seq(url, big["team_id"])
+                for item in laptops:
+                    item["seq0"] = str(seq0)
+                log = burst(
+                    laptops, servers.urls, edits=args.edits, pull=True, processes=args.client_processes, ramp=args.ramp
+                )
+                figures = burst_figures(
+                    f"{count} server", log, check_burst(url, big["team_id"], seq0, log), servers.peak_memory_mb()
+                )
+                bursts.append(figures)
+                servers.stop()
+                servers = None
+                rows.append(
+                    (
+                        f"burst, {count} server",
+                        f"{figures['pushes_per_s']} push/s {figures['pulls_per_s']} pull/s",
+                        f"push p50/p95/p99 {figures['push_p50_ms']}/{figures['push_p95_ms']}/{figures['push_p99_ms']} ms, "
+                        f"errors {figures['errors']}, lost {figures['lost']}, twice {figures['duplicated']}",
+                    )
+                )
+            results["bursts"] = bursts
 
         say("Push overhead: pushes through one server against the same writes made directly …")
         servers = Servers(url, folder, 1)
