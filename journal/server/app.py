@@ -34,6 +34,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
+import anyio.to_thread
 import psycopg
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
@@ -69,6 +70,9 @@ def create_app(url: str, *, pool_size: int = 8, replica: str | None = None) -> F
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.pool = await run_in_threadpool(database.open_pool, url, size=pool_size)
+        # As many worker threads as pooled connections: a request waiting for a connection waits as a task on
+        # the event loop, not as one of anyio's default 40 threads all contending for the GIL.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = pool_size
         # The replica may be down when the server starts: pages come from the primary until it answers.
         app.state.replica = None if replica is None else database.open_pool(replica, size=pool_size, wait=False)
         log("started", database=database.shown(url), replica=None if replica is None else database.shown(replica))
