@@ -223,23 +223,19 @@ def _verified(stored: str, password: str) -> bool:
 
 def authenticate(connection: psycopg.Connection[Any], token: str | None) -> Caller:
     """Who a request's token belongs to; a revoked or unknown token is refused. The device's last sighting is
-    written in the same round trip (at most once a minute, never for a revoked device)."""
+    written by the same statement (at most once a minute, never for a revoked device): one round trip."""
     if not token:
         raise Unauthorized("Sign in first: `journal team join URL --user EMAIL`.")
-    hashed = token_hash(token)
-    with connection.pipeline():
-        found = connection.execute(
-            """SELECT d.id, d.revoked_at, a.id, a.email, a.role, a.team_id, t.name
-               FROM device d JOIN account a ON a.id = d.account_id JOIN team t ON t.id = a.team_id
-               WHERE d.token_hash = %s""",
-            (hashed,),
-        )
-        connection.execute(
-            "UPDATE device SET last_seen_at = now() WHERE token_hash = %s AND revoked_at IS NULL"
-            " AND (last_seen_at IS NULL OR last_seen_at < now() - interval '1 minute')",
-            (hashed,),
-        )
-        row = found.fetchone()
+    # The UPDATE in WITH runs once whatever the SELECT reads; the SELECT sees the device as it was before it.
+    row = connection.execute(
+        """WITH seen AS (
+             UPDATE device SET last_seen_at = now() WHERE token_hash = %(hash)s AND revoked_at IS NULL
+               AND (last_seen_at IS NULL OR last_seen_at < now() - interval '1 minute'))
+           SELECT d.id, d.revoked_at, a.id, a.email, a.role, a.team_id, t.name
+           FROM device d JOIN account a ON a.id = d.account_id JOIN team t ON t.id = a.team_id
+           WHERE d.token_hash = %(hash)s""",
+        {"hash": token_hash(token)},
+    ).fetchone()
     if row is None:
         raise Unauthorized("The team server does not know this laptop; `journal team join` signs it in again.")
     if row[1] is not None:

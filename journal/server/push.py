@@ -87,9 +87,11 @@ def apply_push(connection: psycopg.Connection[Any], caller: Caller, push: Push) 
     )
     with connection.pipeline(), connection.transaction():
         locked = connection.execute("SELECT seq, replica FROM team WHERE id = %s FOR NO KEY UPDATE", (team_id,))
-        device = connection.execute("SELECT revoked_at FROM device WHERE id = %s", (caller.device_id,))
-        answered = connection.execute(
-            "SELECT response FROM push WHERE device_id = %s AND push_id = %s", (caller.device_id, push.push_id)
+        # The device's revocation and the stored answer for this push id, if any, in one statement.
+        device = connection.execute(
+            """SELECT d.revoked_at, p.response FROM device d
+               LEFT JOIN push p ON p.device_id = d.id AND p.push_id = %s WHERE d.id = %s""",
+            (push.push_id, caller.device_id),
         )
         present = (
             connection.execute("SELECT sha256 FROM snapshot WHERE team_id = %s AND sha256 = ANY(%s)", (team_id, named))
@@ -99,12 +101,11 @@ def apply_push(connection: psycopg.Connection[Any], caller: Caller, push: Push) 
         found_items = items.ask(connection, team_id, keys)
         team = locked.fetchone()  # the one round trip of everything above
         assert team is not None
-        revoked = device.fetchone()
-        if revoked is None or revoked[0] is not None:
+        seen = device.fetchone()
+        if seen is None or seen[0] is not None:
             raise Revoked("An admin signed this laptop out of the team; nothing was sent.")
-        stored = answered.fetchone()
-        if stored is not None:
-            return dict(stored[0])
+        if seen[1] is not None:
+            return dict(seen[1])
         if present is not None:
             missing = sorted(set(named) - {row[0] for row in present.fetchall()})
             if missing:
@@ -134,12 +135,19 @@ def apply_push(connection: psycopg.Connection[Any], caller: Caller, push: Push) 
                     "INSERT INTO snapshot (team_id, sha256, text) VALUES (%s, %s, %s) ON CONFLICT DO NOTHING",
                     [(team_id, digest, text) for digest, text in batch.inline.items()],
                 )
-        items.save(connection, team_id, batch.changed.values())
-        connection.execute("UPDATE team SET seq = %s WHERE id = %s", (batch.seq, team_id))
         response = {"push_id": push.push_id, "results": batch.results, "seq": batch.seq}
+        # Every write in one statement: the changed items, the team's sequence, the answer kept for a retry.
         connection.execute(
-            "INSERT INTO push (device_id, push_id, response) VALUES (%s, %s, %s)",
-            (caller.device_id, push.push_id, Jsonb(response)),
+            f"""WITH saved AS ({items.SAVE}), moved AS (UPDATE team SET seq = %(seq)s WHERE id = %(team)s)
+                INSERT INTO push (device_id, push_id, response) VALUES (%(device)s, %(push_id)s, %(response)s)""",
+            {
+                "team": team_id,
+                "rows": items.rows(batch.changed.values()),
+                "seq": batch.seq,
+                "device": caller.device_id,
+                "push_id": push.push_id,
+                "response": Jsonb(response),
+            },
         )
     return response
 
