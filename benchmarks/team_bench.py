@@ -307,12 +307,25 @@ class Connection:
         self.reader = self.writer = None
 
 
-async def _laptop(base: str, laptop: dict[str, str], edits: int, pull: bool, ramp: float, log: dict[str, Any]) -> None:
+def _prepared(laptop: dict[str, str], edits: int, ramp: float) -> tuple[float, list[dict[str, Any]], bytes]:
+    """A simulated laptop's start delay, its new stories and its push's body, made before the clock starts
+    (as direct_pushes makes its rows before its clock starts): the laptop's own work, not the server's."""
     rng = random.Random(laptop["device_id"])
-    await asyncio.sleep(rng.uniform(0, ramp))
-    connection = Connection(base, {**HEADERS, "Authorization": f"Bearer {laptop['token']}"})
+    delay = rng.uniform(0, ramp)
     records = [story(rng, n, laptop["replica"], snapshot=False)[0] for n in range(edits)]
-    body = json.dumps({"push_id": str(uuid.uuid4()), "stories": records}).encode()
+    return delay, records, json.dumps({"push_id": str(uuid.uuid4()), "stories": records}).encode()
+
+
+async def _laptop(
+    base: str,
+    laptop: dict[str, str],
+    prepared: tuple[float, list[dict[str, Any]], bytes],
+    pull: bool,
+    log: dict[str, Any],
+) -> None:
+    delay, records, body = prepared
+    await asyncio.sleep(delay)
+    connection = Connection(base, {**HEADERS, "Authorization": f"Bearer {laptop['token']}"})
 
     async def call(kind: str, method: str, path: str, content: bytes = b"") -> Any:
         start = time.perf_counter()
@@ -353,12 +366,12 @@ async def _laptop(base: str, laptop: dict[str, str], edits: int, pull: bool, ram
         await connection.close()
 
 
-async def _burst(spec: dict[str, Any]) -> dict[str, Any]:
+async def _burst(spec: dict[str, Any], prepared: list[tuple[float, list[dict[str, Any]], bytes]]) -> dict[str, Any]:
     log: dict[str, Any] = {"push": [], "status": [], "pull": [], "errors": [], "pushed": [], "pulled": 0}
     log["start"] = time.time()  # wall clock, to be compared across the client processes
     await asyncio.gather(
         *(
-            _laptop(spec["bases"][n % len(spec["bases"])], laptop, spec["edits"], spec["pull"], spec["ramp"], log)
+            _laptop(spec["bases"][n % len(spec["bases"])], laptop, prepared[n], spec["pull"], log)
             for n, laptop in enumerate(spec["laptops"])
         )
     )
@@ -367,9 +380,13 @@ async def _burst(spec: dict[str, Any]) -> dict[str, Any]:
 
 
 def burst_worker() -> int:
-    """One client process of a burst: its laptops on stdin (JSON), what happened on stdout (JSON)."""
-    spec = json.loads(sys.stdin.read())
-    print(json.dumps(asyncio.run(_burst(spec))))
+    """One client process of a burst: its laptops on stdin (one JSON line); it prepares them, says "ready" on
+    stdout, waits for "go" on stdin, and then tells what happened on stdout (JSON)."""
+    spec = json.loads(sys.stdin.readline())
+    prepared = [_prepared(laptop, spec["edits"], spec["ramp"]) for laptop in spec["laptops"]]
+    print("ready", flush=True)
+    sys.stdin.readline()
+    print(json.dumps(asyncio.run(_burst(spec, prepared))))
     return 0
 
 
@@ -383,15 +400,23 @@ def burst(
             [sys.executable, __file__, "--burst-worker"], stdin=subprocess.PIPE, stdout=subprocess.PIPE
         )
         assert worker.stdin is not None
-        worker.stdin.write(json.dumps(spec).encode())
-        worker.stdin.close()
+        worker.stdin.write(json.dumps(spec).encode() + b"\n")
+        worker.stdin.flush()
         workers.append(worker)
+    # Every client process started and its laptops prepared before any laptop starts: the processes' own
+    # start-up is not counted, nor left running beside the server while it is measured.
+    for worker in workers:
+        assert worker.stdout is not None and worker.stdout.readline() == b"ready\n"
+    for worker in workers:
+        assert worker.stdin is not None
+        worker.stdin.write(b"go\n")
+        worker.stdin.close()
     logs = []
     for worker in workers:
         assert worker.stdout is not None
         logs.append(json.loads(worker.stdout.read()))
         worker.wait()
-    # From the first laptop's start to the last one's end (the client processes' own start-up is not counted).
+    # From the first laptop's start to the last one's end.
     seconds = max(log["end"] for log in logs) - min(log["start"] for log in logs)
     merged: dict[str, Any] = {
         key: [v for log in logs for v in log[key]] for key in ("push", "status", "pull", "errors", "pushed")
@@ -555,7 +580,9 @@ def main() -> int:
             rows.append(
                 ("first sync", f"{first:.1f} s", f"{first / baseline:.2f}× raw COPY+executemany ({baseline:.1f} s)")
             )
-            rows.append(("  same, raw side indexed too", "", f"{first / (baseline + index):.2f}× (index {index:.1f} s)"))
+            rows.append(
+                ("  same, raw side indexed too", "", f"{first / (baseline + index):.2f}× (index {index:.1f} s)")
+            )
             rows.append(("  laptop peak memory", f"{laptop_mb:.0f} MB", f"{args.stories} stories"))
 
             say("Resume: a first sync killed at a random moment, then run again …")
@@ -586,7 +613,8 @@ def main() -> int:
                 times = [timed_sync(folder, path)[0] for _ in range(3)]
                 idle[name] = min(times)
             startup = min(
-                _timed(lambda: subprocess.run([sys.executable, "-c", "import journal.cli"], check=True)) for _ in range(3)
+                _timed(lambda: subprocess.run([sys.executable, "-c", "import journal.cli"], check=True))
+                for _ in range(3)
             )
             results["noop_sync"] = {
                 "small_s": round(idle["small"], 3),
@@ -625,7 +653,8 @@ def main() -> int:
                     (
                         f"burst, {count} server",
                         f"{figures['pushes_per_s']} push/s {figures['pulls_per_s']} pull/s",
-                        f"push p50/p95/p99 {figures['push_p50_ms']}/{figures['push_p95_ms']}/{figures['push_p99_ms']} ms, "
+                        f"push p50/p95/p99 {figures['push_p50_ms']}/{figures['push_p95_ms']}/"
+                        f"{figures['push_p99_ms']} ms, "
                         f"errors {figures['errors']}, lost {figures['lost']}, twice {figures['duplicated']}",
                     )
                 )
