@@ -96,9 +96,14 @@ def create_app(url: str, *, pool_size: int = 8, replica: str | None = None) -> F
         return problem(exc.status, exc.error, exc.message, **exc.extra)
 
     def work(
-        request: Request, job: Callable[[psycopg.Connection[Any], Caller | None], Any], *, signed_in: bool = True
+        request: Request,
+        job: Callable[[psycopg.Connection[Any], Caller | None], Any],
+        *,
+        signed_in: bool = True,
+        seen: bool = True,
     ) -> Any:
-        """Run `job` on a pooled connection (in a worker thread), with the caller when the request needs one."""
+        """Run `job` on a pooled connection (in a worker thread), with the caller when the request needs one;
+        `seen=False` when the job writes the device's last sighting itself (a push, in its transaction)."""
         pool: ConnectionPool = request.app.state.pool
         try:
             with pool.connection() as connection:
@@ -106,7 +111,7 @@ def create_app(url: str, *, pool_size: int = 8, replica: str | None = None) -> F
                 if signed_in:
                     header = request.headers.get("Authorization", "")
                     token = header.removeprefix("Bearer ").strip() if header.startswith("Bearer ") else None
-                    caller = accounts.authenticate(connection, token)
+                    caller = accounts.authenticate(connection, token, seen=seen)
                     request.state.device = caller.device_id
                 return job(connection, caller)
         except accounts.Revoked as error:
@@ -334,7 +339,7 @@ def create_app(url: str, *, pool_size: int = 8, replica: str | None = None) -> F
             except BundleError as error:
                 return problem(422, "refused", f"The team server refused the push: {error}")
 
-        result: Response = await run_in_threadpool(work, request, job)
+        result: Response = await run_in_threadpool(work, request, job, seen=False)
         return result
 
     @app.get("/v1/changes")

@@ -189,27 +189,38 @@ def test_hostile_pushes_are_refused_whole_with_a_clear_message(server: Server, b
     assert sql(server.db_url, "SELECT seq FROM team") == [(0,)]
 
 
-def test_last_seen_is_written_at_most_once_a_minute_and_never_for_a_revoked_device(server: Server) -> None:
+def test_last_seen_is_written_at_most_once_a_minute_and_never_for_a_revoked_device(
+    server: Server, tmp_path: Any
+) -> None:
+    """By any request (the sign-in check writes it), and by a push (in the push's own transaction)."""
     from journal.server import accounts, database
 
     add_user(server.db_url, "anna@example.com")
     headers = token_of(server, "anna@example.com")
 
-    def seen_ago(seconds: int) -> float:
+    def status() -> httpx.Response:
+        return httpx.get(f"{server.url}/v1/status", headers=headers)
+
+    def a_push() -> httpx.Response:
+        return push(server, headers, {"push_id": str(uuid.uuid4()), "stories": [a_story(tmp_path)]})
+
+    def seen_ago(seconds: int, request: Any, status_code: int = 200) -> float:
         """Sets the device's last sighting `seconds` ago, makes a request, and says how long ago it is now."""
         with database.connect(server.db_url) as connection:
             connection.execute("UPDATE device SET last_seen_at = now() - make_interval(secs => %s)", (seconds,))
-        httpx.get(f"{server.url}/v1/status", headers=headers)
+        assert request().status_code == status_code
         ((ago,),) = sql(server.db_url, "SELECT extract(epoch FROM now() - last_seen_at)::float FROM device")
         assert isinstance(ago, float)
         return ago
 
-    assert seen_ago(3600) < 60  # an hour ago: written again
-    assert 25 < seen_ago(30) < 60  # half a minute ago: left as it was
+    for request in (status, a_push):
+        assert seen_ago(3600, request) < 60  # an hour ago: written again
+        assert 25 < seen_ago(30, request) < 60  # half a minute ago: left as it was
     (device,) = sql(server.db_url, "SELECT id::text FROM device")
     with database.connect(server.db_url) as connection:
         accounts.revoke_device(connection, str(device[0])[:8])
-    assert seen_ago(3600) > 3000  # revoked: refused, and its last sighting is not touched
+    for request in (status, a_push):
+        assert seen_ago(3600, request, 401) > 3000  # revoked: refused, and its last sighting is not touched
 
 
 def test_connections_that_postgresql_ended_are_replaced_before_a_request_uses_them(
