@@ -41,6 +41,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from psycopg_pool import ConnectionPool, PoolTimeout
 from starlette.concurrency import run_in_threadpool
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from journal import __version__
 from journal.bundles.format import BundleError
@@ -89,7 +90,8 @@ def create_app(url: str, *, pool_size: int = 8, replica: str | None = None) -> F
     )
     app.state.metrics = metrics
 
-    app.add_middleware(FrontDoor, metrics=metrics)
+    direct: dict[tuple[str, str], ASGIApp] = {}  # filled below: the push
+    app.add_middleware(FrontDoor, metrics=metrics, direct=direct)
 
     @app.exception_handler(HTTPProblem)
     async def on_problem(_request: Request, exc: HTTPProblem) -> Response:
@@ -341,6 +343,21 @@ def create_app(url: str, *, pool_size: int = 8, replica: str | None = None) -> F
 
         result: Response = await run_in_threadpool(work, request, job, seen=False)
         return result
+
+    push_route = next(route for route in app.routes if getattr(route, "path", None) == "/v1/push")
+
+    async def push_directly(scope: Scope, receive: Receive, send: Send) -> None:
+        """POST /v1/push as a plain ASGI app, which the front door calls without FastAPI's routing, dependency
+        solving and exception middlewares (a third of the event loop's CPU per push): the same route, the same
+        answers, a problem answered as on_problem does."""
+        scope["app"], scope["route"] = app, push_route
+        try:
+            response = await do_push(Request(scope, receive))
+        except HTTPProblem as exc:
+            response = problem(exc.status, exc.error, exc.message, **exc.extra)
+        await response(scope, receive, send)
+
+    direct[("POST", "/v1/push")] = push_directly
 
     @app.get("/v1/changes")
     async def get_changes(request: Request, after: int = 0, limit: int = wire.PAGE_SIZE, seen: int = 0) -> Response:
