@@ -4,7 +4,7 @@ simulated ones (asyncio HTTP clients in a few processes). Every figure is a rati
 taken in the same run, so a slower or busier machine moves both sides. Prints a table, then one JSON object
 as the last line.
 
-    .venv/bin/python benchmarks/team_bench.py [--stories 100000] [--small 10000] [--laptops 1000]
+    .venv/bin/python benchmarks/team_bench.py [--stories 100000] [--small 10000] [--laptops 1000] [--only push]
     make bench-team
 
 What it measures:
@@ -307,12 +307,25 @@ class Connection:
         self.reader = self.writer = None
 
 
-async def _laptop(base: str, laptop: dict[str, str], edits: int, pull: bool, ramp: float, log: dict[str, Any]) -> None:
+def _prepared(laptop: dict[str, str], edits: int, ramp: float) -> tuple[float, list[dict[str, Any]], bytes]:
+    """A simulated laptop's start delay, its new stories and its push's body, made before the clock starts
+    (as direct_pushes makes its rows before its clock starts): the laptop's own work, not the server's."""
     rng = random.Random(laptop["device_id"])
-    await asyncio.sleep(rng.uniform(0, ramp))
-    connection = Connection(base, {**HEADERS, "Authorization": f"Bearer {laptop['token']}"})
+    delay = rng.uniform(0, ramp)
     records = [story(rng, n, laptop["replica"], snapshot=False)[0] for n in range(edits)]
-    body = json.dumps({"push_id": str(uuid.uuid4()), "stories": records}).encode()
+    return delay, records, json.dumps({"push_id": str(uuid.uuid4()), "stories": records}).encode()
+
+
+async def _laptop(
+    base: str,
+    laptop: dict[str, str],
+    prepared: tuple[float, list[dict[str, Any]], bytes],
+    pull: bool,
+    log: dict[str, Any],
+) -> None:
+    delay, records, body = prepared
+    await asyncio.sleep(delay)
+    connection = Connection(base, {**HEADERS, "Authorization": f"Bearer {laptop['token']}"})
 
     async def call(kind: str, method: str, path: str, content: bytes = b"") -> Any:
         start = time.perf_counter()
@@ -353,23 +366,34 @@ async def _laptop(base: str, laptop: dict[str, str], edits: int, pull: bool, ram
         await connection.close()
 
 
-async def _burst(spec: dict[str, Any]) -> dict[str, Any]:
+async def _burst(spec: dict[str, Any], prepared: list[tuple[float, list[dict[str, Any]], bytes]]) -> dict[str, Any]:
     log: dict[str, Any] = {"push": [], "status": [], "pull": [], "errors": [], "pushed": [], "pulled": 0}
     log["start"] = time.time()  # wall clock, to be compared across the client processes
+    cpu = time.process_time()
     await asyncio.gather(
         *(
-            _laptop(spec["bases"][n % len(spec["bases"])], laptop, spec["edits"], spec["pull"], spec["ramp"], log)
+            _laptop(spec["bases"][n % len(spec["bases"])], laptop, prepared[n], spec["pull"], log)
             for n, laptop in enumerate(spec["laptops"])
         )
     )
     log["end"] = time.time()
+    log["cpu"] = time.process_time() - cpu  # what simulating the laptops cost, on the cores the server uses
     return log
 
 
 def burst_worker() -> int:
-    """One client process of a burst: its laptops on stdin (JSON), what happened on stdout (JSON)."""
-    spec = json.loads(sys.stdin.read())
-    print(json.dumps(asyncio.run(_burst(spec))))
+    """One client process of a burst: its laptops on stdin (one JSON line); it prepares them, says "ready" on
+    stdout, waits for "go" on stdin, and then writes what happened (JSON) into the file the line names."""
+    spec = json.loads(sys.stdin.readline())
+    prepared = [_prepared(laptop, spec["edits"], spec["ramp"]) for laptop in spec["laptops"]]
+    print("ready", flush=True)
+    sys.stdin.readline()
+    try:  # the event loop the server runs on too (pyproject's server extra): cheaper per connection
+        from uvloop import run
+    except ImportError:
+        from asyncio import run
+    # Into a file, not the pipe: libuv makes standard output non-blocking, and a long log was cut at 64 KiB.
+    Path(spec["log"]).write_text(json.dumps(run(_burst(spec, prepared))))
     return 0
 
 
@@ -377,26 +401,36 @@ def burst(
     laptops: list[dict[str, str]], bases: list[str], *, edits: int, pull: bool, processes: int, ramp: float
 ) -> dict[str, Any]:
     workers = []
+    folder = Path(tempfile.mkdtemp(prefix="sj-burst-"))
     for n in range(processes):
         spec = {"laptops": laptops[n::processes], "bases": bases, "edits": edits, "pull": pull, "ramp": ramp}
+        spec["log"] = str(folder / f"worker-{n}.json")
         worker = subprocess.Popen(
             [sys.executable, __file__, "--burst-worker"], stdin=subprocess.PIPE, stdout=subprocess.PIPE
         )
         assert worker.stdin is not None
-        worker.stdin.write(json.dumps(spec).encode())
-        worker.stdin.close()
+        worker.stdin.write(json.dumps(spec).encode() + b"\n")
+        worker.stdin.flush()
         workers.append(worker)
-    logs = []
+    # Every client process started and its laptops prepared before any laptop starts: the processes' own
+    # start-up is not counted, nor left running beside the server while it is measured.
     for worker in workers:
-        assert worker.stdout is not None
-        logs.append(json.loads(worker.stdout.read()))
+        assert worker.stdout is not None and worker.stdout.readline() == b"ready\n"
+    for worker in workers:
+        assert worker.stdin is not None
+        worker.stdin.write(b"go\n")
+        worker.stdin.close()
+    for worker in workers:
         worker.wait()
-    # From the first laptop's start to the last one's end (the client processes' own start-up is not counted).
+    logs = [json.loads((folder / f"worker-{n}.json").read_text()) for n in range(processes)]
+    shutil.rmtree(folder)
+    # From the first laptop's start to the last one's end.
     seconds = max(log["end"] for log in logs) - min(log["start"] for log in logs)
     merged: dict[str, Any] = {
         key: [v for log in logs for v in log[key]] for key in ("push", "status", "pull", "errors", "pushed")
     }
     merged["pulled"] = sum(log["pulled"] for log in logs)
+    merged["client_cpu_s"] = sum(log["cpu"] for log in logs)
     merged["seconds"] = seconds
     return merged
 
@@ -507,6 +541,9 @@ def main() -> int:
     parser.add_argument("--edits", type=int, default=3, help="stories each simulated laptop pushes (default 3)")
     parser.add_argument("--client-processes", type=int, default=4)
     parser.add_argument("--ramp", type=float, default=10.0, help="the burst's laptops start within this many seconds")
+    parser.add_argument(
+        "--only", choices=["push"], help="measure only this part (push: the push overhead, after seeding)"
+    )
     parser.add_argument("--burst-worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.burst_worker:
@@ -524,107 +561,113 @@ def main() -> int:
     try:
         say(f"Seeding a team journal of {args.stories} stories and one of {args.small} …")
         big = seed(url, TEAM, args.stories)
-        seed(url, SMALL_TEAM, args.small)
+        if args.only != "push":
+            seed(url, SMALL_TEAM, args.small)
 
-        say("Raw baseline: COPY out, executemany into SQLite …")
-        baseline = raw_baseline(url, big["team_id"], folder / "raw.journal")
-        servers = Servers(url, folder, 1)
-        base = servers.urls[0]
+        if args.only != "push":
+            say("Raw baseline: COPY out, executemany into SQLite …")
+            baseline = raw_baseline(url, big["team_id"], folder / "raw.journal")
+            servers = Servers(url, folder, 1)
+            base = servers.urls[0]
 
-        say("First sync onto an empty laptop …")
-        laptop = folder / "reader.journal"
-        join(folder, laptop, base, "reader@bench.example.com")
-        first, laptop_mb, _ = timed_sync(folder, laptop)
-        stored = story_count(laptop)
-        assert stored == (args.stories, args.stories), stored
-        index = index_seconds(folder / "raw.journal")
-        results["first_sync"] = {
-            "seconds": round(first, 2),
-            "baseline_s": round(baseline, 2),
-            "ratio": round(first / baseline, 2),
-            "search_index_s": round(index, 2),
-            "ratio_both_indexed": round(first / (baseline + index), 2),
-            "laptop_peak_mb": laptop_mb,
-            "stories_per_s": round(args.stories / first),
-        }
-        rows.append(
-            ("first sync", f"{first:.1f} s", f"{first / baseline:.2f}× raw COPY+executemany ({baseline:.1f} s)")
-        )
-        rows.append(("  same, raw side indexed too", "", f"{first / (baseline + index):.2f}× (index {index:.1f} s)"))
-        rows.append(("  laptop peak memory", f"{laptop_mb:.0f} MB", f"{args.stories} stories"))
-
-        say("Resume: a first sync killed at a random moment, then run again …")
-        small_laptop = folder / "small.journal"
-        join(folder, small_laptop, base, "reader@small.example.com")
-        # A random moment while pages arrive: after the command's start-up (a sync with nothing to do), within
-        # the time the whole small sync would take at the rate just measured.
-        start_up = timed_sync(folder, laptop)[0]
-        whole = first * args.small / args.stories
-        kill_at = start_up + random.Random().uniform(0.2, 0.8) * whole
-        _s, _m, killed_status = timed_sync(folder, small_laptop, kill_after=kill_at)
-        partial = story_count(small_laptop)[0]
-        timed_sync(folder, small_laptop)
-        after = story_count(small_laptop)
-        assert after == (args.small, args.small), after
-        results["resume"] = {
-            "killed_after_s": round(kill_at, 2),
-            "killed": killed_status != 0,
-            "stories_then": partial,
-            "after": after[0],
-        }
-        when = f"killed at {kill_at:.1f} s" if killed_status != 0 else f"done before the kill at {kill_at:.1f} s"
-        rows.append(("resume after kill", f"{partial} → {after[0]}", f"{when}, none twice"))
-
-        say("No-op syncs …")
-        idle = {}
-        for name, path in (("small", small_laptop), ("big", laptop)):
-            times = [timed_sync(folder, path)[0] for _ in range(3)]
-            idle[name] = min(times)
-        startup = min(
-            _timed(lambda: subprocess.run([sys.executable, "-c", "import journal.cli"], check=True)) for _ in range(3)
-        )
-        results["noop_sync"] = {
-            "small_s": round(idle["small"], 3),
-            "big_s": round(idle["big"], 3),
-            "big_vs_small": round(idle["big"] / idle["small"], 2),
-            "python_start_s": round(startup, 3),
-        }
-        rows.append(
-            (
-                "no-op sync",
-                f"{idle['small']:.2f} s / {idle['big']:.2f} s",
-                f"{args.small} / {args.stories} stories: {idle['big'] / idle['small']:.2f}×",
+            say("First sync onto an empty laptop …")
+            laptop = folder / "reader.journal"
+            join(folder, laptop, base, "reader@bench.example.com")
+            first, laptop_mb, _ = timed_sync(folder, laptop)
+            stored = story_count(laptop)
+            assert stored == (args.stories, args.stories), stored
+            index = index_seconds(folder / "raw.journal")
+            results["first_sync"] = {
+                "seconds": round(first, 2),
+                "baseline_s": round(baseline, 2),
+                "ratio": round(first / baseline, 2),
+                "search_index_s": round(index, 2),
+                "ratio_both_indexed": round(first / (baseline + index), 2),
+                "laptop_peak_mb": laptop_mb,
+                "stories_per_s": round(args.stories / first),
+            }
+            rows.append(
+                ("first sync", f"{first:.1f} s", f"{first / baseline:.2f}× raw COPY+executemany ({baseline:.1f} s)")
             )
-        )
-        servers.stop()
-        servers = None
+            rows.append(
+                ("  same, raw side indexed too", "", f"{first / (baseline + index):.2f}× (index {index:.1f} s)")
+            )
+            rows.append(("  laptop peak memory", f"{laptop_mb:.0f} MB", f"{args.stories} stories"))
 
-        bursts = []
-        for count in (1, 2):
-            say(f"Burst: {args.laptops} laptops against {count} server process(es) …")
-            servers = Servers(url, folder, count)
-            laptops = make_laptops(url, big["team_id"], args.laptops)
-            seq0 = team_seq(url, big["team_id"])
-            for item in laptops:
-                item["seq0"] = str(seq0)
-            log = burst(
-                laptops, servers.urls, edits=args.edits, pull=True, processes=args.client_processes, ramp=args.ramp
+            say("Resume: a first sync killed at a random moment, then run again …")
+            small_laptop = folder / "small.journal"
+            join(folder, small_laptop, base, "reader@small.example.com")
+            # A random moment while pages arrive: after the command's start-up (a sync with nothing to do), within
+            # the time the whole small sync would take at the rate just measured.
+            start_up = timed_sync(folder, laptop)[0]
+            whole = first * args.small / args.stories
+            kill_at = start_up + random.Random().uniform(0.2, 0.8) * whole
+            _s, _m, killed_status = timed_sync(folder, small_laptop, kill_after=kill_at)
+            partial = story_count(small_laptop)[0]
+            timed_sync(folder, small_laptop)
+            after = story_count(small_laptop)
+            assert after == (args.small, args.small), after
+            results["resume"] = {
+                "killed_after_s": round(kill_at, 2),
+                "killed": killed_status != 0,
+                "stories_then": partial,
+                "after": after[0],
+            }
+            when = f"killed at {kill_at:.1f} s" if killed_status != 0 else f"done before the kill at {kill_at:.1f} s"
+            rows.append(("resume after kill", f"{partial} → {after[0]}", f"{when}, none twice"))
+
+            say("No-op syncs …")
+            idle = {}
+            for name, path in (("small", small_laptop), ("big", laptop)):
+                times = [timed_sync(folder, path)[0] for _ in range(3)]
+                idle[name] = min(times)
+            startup = min(
+                _timed(lambda: subprocess.run([sys.executable, "-c", "import journal.cli"], check=True))
+                for _ in range(3)
             )
-            figures = burst_figures(
-                f"{count} server", log, check_burst(url, big["team_id"], seq0, log), servers.peak_memory_mb()
-            )
-            bursts.append(figures)
-            servers.stop()
-            servers = None
+            results["noop_sync"] = {
+                "small_s": round(idle["small"], 3),
+                "big_s": round(idle["big"], 3),
+                "big_vs_small": round(idle["big"] / idle["small"], 2),
+                "python_start_s": round(startup, 3),
+            }
             rows.append(
                 (
-                    f"burst, {count} server",
-                    f"{figures['pushes_per_s']} push/s {figures['pulls_per_s']} pull/s",
-                    f"push p50/p95/p99 {figures['push_p50_ms']}/{figures['push_p95_ms']}/{figures['push_p99_ms']} ms, "
-                    f"errors {figures['errors']}, lost {figures['lost']}, twice {figures['duplicated']}",
+                    "no-op sync",
+                    f"{idle['small']:.2f} s / {idle['big']:.2f} s",
+                    f"{args.small} / {args.stories} stories: {idle['big'] / idle['small']:.2f}×",
                 )
             )
-        results["bursts"] = bursts
+            servers.stop()
+            servers = None
+
+            bursts = []
+            for count in (1, 2):
+                say(f"Burst: {args.laptops} laptops against {count} server process(es) …")
+                servers = Servers(url, folder, count)
+                laptops = make_laptops(url, big["team_id"], args.laptops)
+                seq0 = team_seq(url, big["team_id"])
+                for item in laptops:
+                    item["seq0"] = str(seq0)
+                log = burst(
+                    laptops, servers.urls, edits=args.edits, pull=True, processes=args.client_processes, ramp=args.ramp
+                )
+                figures = burst_figures(
+                    f"{count} server", log, check_burst(url, big["team_id"], seq0, log), servers.peak_memory_mb()
+                )
+                bursts.append(figures)
+                servers.stop()
+                servers = None
+                rows.append(
+                    (
+                        f"burst, {count} server",
+                        f"{figures['pushes_per_s']} push/s {figures['pulls_per_s']} pull/s",
+                        f"push p50/p95/p99 {figures['push_p50_ms']}/{figures['push_p95_ms']}/"
+                        f"{figures['push_p99_ms']} ms, "
+                        f"errors {figures['errors']}, lost {figures['lost']}, twice {figures['duplicated']}",
+                    )
+                )
+            results["bursts"] = bursts
 
         say("Push overhead: pushes through one server against the same writes made directly …")
         servers = Servers(url, folder, 1)
@@ -642,6 +685,7 @@ def main() -> int:
             "server_ms_per_story": round(log["seconds"] * 1000 / stories, 3),
             "direct_ms_per_story": round(direct * 1000 / stories, 3),
             "ratio": round(log["seconds"] / direct, 2),
+            "client_cpu_ms_per_story": round(log["client_cpu_s"] * 1000 / stories, 3),
             "errors": len(log["errors"]),
             **checked,
         }

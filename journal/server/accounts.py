@@ -221,25 +221,27 @@ def _verified(stored: str, password: str) -> bool:
         return False
 
 
-def authenticate(connection: psycopg.Connection[Any], token: str | None) -> Caller:
+# A device's last sighting, written at most once a minute and never for a revoked device ({device}: which one).
+_SEEN = (
+    "UPDATE device SET last_seen_at = now() WHERE {device} AND revoked_at IS NULL"
+    " AND (last_seen_at IS NULL OR last_seen_at < now() - interval '1 minute')"
+)
+# The same for the device `%(device)s`, in a statement of a request's own transaction (journal/server/push.py).
+SEEN = _SEEN.format(device="id = %(device)s")
+_WHO = """SELECT d.id, d.revoked_at, a.id, a.email, a.role, a.team_id, t.name
+          FROM device d JOIN account a ON a.id = d.account_id JOIN team t ON t.id = a.team_id
+          WHERE d.token_hash = %(hash)s"""
+# The UPDATE in WITH runs once whatever the SELECT reads; the SELECT sees the device as it was before it.
+_SEEN_WHO = f"WITH seen AS ({_SEEN.format(device='token_hash = %(hash)s')}) {_WHO}"
+
+
+def authenticate(connection: psycopg.Connection[Any], token: str | None, *, seen: bool = True) -> Caller:
     """Who a request's token belongs to; a revoked or unknown token is refused. The device's last sighting is
-    written in the same round trip (at most once a minute, never for a revoked device)."""
+    written by the same statement (at most once a minute, never for a revoked device): one round trip. With
+    `seen=False` it is not: the request writes it in its own transaction (a push: SEEN, one commit, not two)."""
     if not token:
         raise Unauthorized("Sign in first: `journal team join URL --user EMAIL`.")
-    hashed = token_hash(token)
-    with connection.pipeline():
-        found = connection.execute(
-            """SELECT d.id, d.revoked_at, a.id, a.email, a.role, a.team_id, t.name
-               FROM device d JOIN account a ON a.id = d.account_id JOIN team t ON t.id = a.team_id
-               WHERE d.token_hash = %s""",
-            (hashed,),
-        )
-        connection.execute(
-            "UPDATE device SET last_seen_at = now() WHERE token_hash = %s AND revoked_at IS NULL"
-            " AND (last_seen_at IS NULL OR last_seen_at < now() - interval '1 minute')",
-            (hashed,),
-        )
-        row = found.fetchone()
+    row = connection.execute(_SEEN_WHO if seen else _WHO, {"hash": token_hash(token)}).fetchone()
     if row is None:
         raise Unauthorized("The team server does not know this laptop; `journal team join` signs it in again.")
     if row[1] is not None:

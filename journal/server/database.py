@@ -4,7 +4,9 @@ and a pool of connections for each server process."""
 from __future__ import annotations
 
 import os
+import select
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
@@ -147,6 +149,20 @@ def shown(url: str) -> str:
     return urlunsplit((parts.scheme, f"{where}:{parts.port}" if parts.port else where, parts.path, "", ""))
 
 
+def check_connection(connection: psycopg.Connection[Any]) -> None:
+    """Raises when a pooled connection no longer works, before a request uses it. An idle connection has
+    nothing to read: PostgreSQL, stopping or restarting, sends a last message and closes it, which makes it
+    readable. Only then (or when psycopg already knows it broken) is the database asked (psycopg_pool's own
+    check, a round trip), so a request on a healthy connection costs no round trip for the check."""
+    if connection.closed or connection.broken:
+        ConnectionPool.check_connection(connection)
+        return
+    readable = select.poll()  # not select.select: a server with a thousand laptops connected has fds past 1024
+    readable.register(connection.fileno(), select.POLLIN)
+    if readable.poll(0):
+        ConnectionPool.check_connection(connection)
+
+
 def open_pool(url: str, *, size: int = 8, wait: bool = True) -> ConnectionPool:
     from journal.server import encoding  # orjson, only where a server runs
 
@@ -159,7 +175,7 @@ def open_pool(url: str, *, size: int = 8, wait: bool = True) -> ConnectionPool:
         # well inside the laptop's 30 s read timeout, so the laptop hears why instead of timing out.
         timeout=10,
         kwargs={"connect_timeout": 10, "autocommit": True},
-        check=ConnectionPool.check_connection,  # a connection broken by a database restart is replaced
+        check=check_connection,  # a connection broken by a database restart is replaced
         configure=encoding.configure,
     )
     pool.open(wait=wait, timeout=30)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Mapping
 from typing import Any
 
 from starlette.responses import JSONResponse
@@ -52,9 +53,12 @@ class FrontDoor:
     """Wraps the app: checks the protocol of every /v1 request (but /v1/hello), marks every answer
     "Cache-Control: no-store", and counts, times and logs every request (the protocol refusals too)."""
 
-    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+    def __init__(self, app: ASGIApp, metrics: Metrics, direct: Mapping[tuple[str, str], ASGIApp] | None = None) -> None:
         self.app = app
         self.metrics = metrics
+        # (method, path) -> a plain ASGI app that answers it without the framework's routing and dependency
+        # solving (journal/server/app.py: the push, the busiest request); it sets scope["route"] itself.
+        self.direct = direct if direct is not None else {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -79,7 +83,7 @@ class FrontDoor:
             if refusal is not None:
                 await refusal(scope, receive, answer)
             else:
-                await self.app(scope, receive, answer)
+                await self.direct.get((scope["method"], path), self.app)(scope, receive, answer)
         finally:
             metrics.in_flight.dec()
             seconds = time.perf_counter() - start

@@ -80,37 +80,39 @@ def page(connection: psycopg.Connection[Any], team_id: str, after: int, limit: i
     return [_item(row) for row in rows]
 
 
-def save(connection: psycopg.Connection[Any], team_id: str, changed: Iterable[Item]) -> None:
-    """Write the changed items in one go (psycopg sends the statements pipelined: one round trip, not one per
-    item, which matters while the team's lock is held)."""
-    rows = [
-        (
-            team_id,
-            item.kind,
-            item.id,
-            item.seq,
-            Jsonb(item.version),
-            None if item.record is None else Jsonb(item.record),
-            item.deleted_at,
-            item.by,
-            Jsonb(item.conflicts),
-            item.author_id,
-        )
-        for item in changed
-    ]
-    if not rows:
-        return
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            """INSERT INTO item
-                 (team_id, kind, id, seq, version, record, deleted_at, by, conflicts, author_id, changed_at)
-               VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, now())
-               ON CONFLICT (team_id, kind, id) DO UPDATE SET
-                 seq = EXCLUDED.seq, version = EXCLUDED.version, record = EXCLUDED.record,
-                 deleted_at = EXCLUDED.deleted_at, by = EXCLUDED.by, conflicts = EXCLUDED.conflicts,
-                 author_id = EXCLUDED.author_id, changed_at = now()""",
-            rows,
-        )
+# The changed items written by ONE statement (one message to PostgreSQL, whatever their number), from one JSON
+# parameter (`rows`: what `rows` below returns); `%(team)s` is the team's id. journal/server/push.py sends it
+# together with the rest of a push's writes.
+SAVE = """INSERT INTO item
+       (team_id, kind, id, seq, version, record, deleted_at, by, conflicts, author_id, changed_at)
+     SELECT %(team)s, r.kind, r.id, r.seq, r.version, r.record, r.deleted_at, r."by", r.conflicts, r.author_id, now()
+     FROM jsonb_to_recordset(%(rows)s) AS r(kind text, id uuid, seq bigint, version jsonb, record jsonb,
+                                            deleted_at timestamptz, "by" text, conflicts jsonb, author_id uuid)
+     ON CONFLICT (team_id, kind, id) DO UPDATE SET
+       seq = EXCLUDED.seq, version = EXCLUDED.version, record = EXCLUDED.record,
+       deleted_at = EXCLUDED.deleted_at, by = EXCLUDED.by, conflicts = EXCLUDED.conflicts,
+       author_id = EXCLUDED.author_id, changed_at = now()"""
+
+
+def rows(changed: Iterable[Item]) -> Jsonb:
+    """The `rows` parameter of SAVE. A deletion's record, None, is JSON null here and SQL NULL in the table
+    (jsonb_to_recordset makes every JSON null an SQL NULL)."""
+    return Jsonb(
+        [
+            {
+                "kind": item.kind,
+                "id": item.id,
+                "seq": item.seq,
+                "version": item.version,
+                "record": item.record,
+                "deleted_at": item.deleted_at,
+                "by": item.by,
+                "conflicts": item.conflicts,
+                "author_id": item.author_id,
+            }
+            for item in changed
+        ]
+    )
 
 
 def texts(connection: psycopg.Connection[Any], team_id: str, digests: Iterable[str]) -> dict[str, str]:

@@ -17,6 +17,7 @@ what that view was not shown. Case studies have no conflict view: a concurrent e
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime as dt
 import uuid
@@ -24,10 +25,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import psycopg
+from psycopg.pq import TransactionStatus
 from psycopg.types.json import Jsonb
 
 from journal.bundles.decide import Action, Held, covered, decide_grave, decide_story
-from journal.server import items, privacy
+from journal.server import accounts, items, privacy
 from journal.server.accounts import Caller, Revoked
 from journal.server.items import Item
 from journal.store import versioning
@@ -71,9 +73,28 @@ class _Batch:
 
 def apply_push(connection: psycopg.Connection[Any], caller: Caller, push: Push) -> dict[str, Any]:
     """The push decided and stored in one transaction, in two round trips to PostgreSQL when no story pushed is
-    already held with coverage texts (three then): the statements that only read are sent together behind the
-    lock (PostgreSQL runs them in order, each after the one before, so each sees what the lock's previous
-    holder committed), then every write together with the commit."""
+    already held with coverage texts (three then): BEGIN and the statements that only read are sent together
+    behind the lock (PostgreSQL runs them in order, each after the one before, so each sees what the lock's
+    previous holder committed), then every write together with COMMIT.
+
+    BEGIN and COMMIT are statements of the pipeline, not psycopg's transaction(): inside a pipeline, that one
+    waits for BEGIN's answer and syncs again before COMMIT, two more round trips (one with the lock held)."""
+    try:
+        with connection.pipeline():
+            connection.execute("BEGIN")
+            response = _decided(connection, caller, push)
+            connection.execute("COMMIT")
+        return response
+    finally:
+        # Refused (revoked, snapshots missing) or failed before COMMIT: nothing it wrote is kept.
+        if not connection.closed and connection.info.transaction_status != TransactionStatus.IDLE:
+            with contextlib.suppress(psycopg.OperationalError):
+                connection.rollback()
+
+
+def _decided(connection: psycopg.Connection[Any], caller: Caller, push: Push) -> dict[str, Any]:
+    """apply_push's work inside its transaction: the answer, after sending the writes (or the stored answer of
+    a push id already answered, writing nothing)."""
     team_id = caller.team_id
     keys = [(STORY, r["id"]) for r in push.stories] + [(STORY, g["story_id"]) for g in push.graves]
     keys += [(CASE_STUDY, r["id"]) for r in push.case_studies] + [(CASE_STUDY, g["id"]) for g in push.case_study_graves]
@@ -85,62 +106,71 @@ def apply_push(connection: psycopg.Connection[Any], caller: Caller, push: Push) 
             if "sha256" in link.get("snapshot", {})
         }
     )
-    with connection.pipeline(), connection.transaction():
-        locked = connection.execute("SELECT seq, replica FROM team WHERE id = %s FOR NO KEY UPDATE", (team_id,))
-        device = connection.execute("SELECT revoked_at FROM device WHERE id = %s", (caller.device_id,))
-        answered = connection.execute(
-            "SELECT response FROM push WHERE device_id = %s AND push_id = %s", (caller.device_id, push.push_id)
-        )
-        present = (
-            connection.execute("SELECT sha256 FROM snapshot WHERE team_id = %s AND sha256 = ANY(%s)", (team_id, named))
-            if named
-            else None
-        )
-        found_items = items.ask(connection, team_id, keys)
-        team = locked.fetchone()  # the one round trip of everything above
-        assert team is not None
-        revoked = device.fetchone()
-        if revoked is None or revoked[0] is not None:
-            raise Revoked("An admin signed this laptop out of the team; nothing was sent.")
-        stored = answered.fetchone()
-        if stored is not None:
-            return dict(stored[0])
-        if present is not None:
-            missing = sorted(set(named) - {row[0] for row in present.fetchall()})
-            if missing:
-                raise MissingSnapshots(missing)
-        found = found_items()
-        digests = [
-            link["snapshot"]["sha256"]
-            for item in found.values()
-            for record in [item.record, *(c.get("record") for c in item.conflicts)]
-            if record is not None and item.kind == STORY
-            for link in record["links"]
-            if "sha256" in link.get("snapshot", {})
-        ]
-        texts = items.texts(connection, team_id, digests)
-        batch = _Batch(caller, team_id, str(team[1]), int(team[0]), found, lambda digest: texts.get(digest, ""))
-        for record in push.stories:
-            _story(batch, record)
-        for grave in push.graves:
-            _story_grave(batch, grave)
-        for record in push.case_studies:
-            _case_study(batch, record)
-        for grave in push.case_study_graves:
-            _case_study_grave(batch, grave)
-        if batch.inline:
-            with connection.cursor() as cursor:
-                cursor.executemany(
-                    "INSERT INTO snapshot (team_id, sha256, text) VALUES (%s, %s, %s) ON CONFLICT DO NOTHING",
-                    [(team_id, digest, text) for digest, text in batch.inline.items()],
-                )
-        items.save(connection, team_id, batch.changed.values())
-        connection.execute("UPDATE team SET seq = %s WHERE id = %s", (batch.seq, team_id))
-        response = {"push_id": push.push_id, "results": batch.results, "seq": batch.seq}
-        connection.execute(
-            "INSERT INTO push (device_id, push_id, response) VALUES (%s, %s, %s)",
-            (caller.device_id, push.push_id, Jsonb(response)),
-        )
+    locked = connection.execute("SELECT seq, replica FROM team WHERE id = %s FOR NO KEY UPDATE", (team_id,))
+    # The device's revocation and the stored answer for this push id, if any, in one statement.
+    device = connection.execute(
+        """SELECT d.revoked_at, p.response FROM device d
+           LEFT JOIN push p ON p.device_id = d.id AND p.push_id = %s WHERE d.id = %s""",
+        (push.push_id, caller.device_id),
+    )
+    present = (
+        connection.execute("SELECT sha256 FROM snapshot WHERE team_id = %s AND sha256 = ANY(%s)", (team_id, named))
+        if named
+        else None
+    )
+    found_items = items.ask(connection, team_id, keys)
+    team = locked.fetchone()  # the one round trip of everything above
+    assert team is not None
+    seen = device.fetchone()
+    if seen is None or seen[0] is not None:
+        raise Revoked("An admin signed this laptop out of the team; nothing was sent.")
+    if seen[1] is not None:
+        return dict(seen[1])
+    if present is not None:
+        missing = sorted(set(named) - {row[0] for row in present.fetchall()})
+        if missing:
+            raise MissingSnapshots(missing)
+    found = found_items()
+    digests = [
+        link["snapshot"]["sha256"]
+        for item in found.values()
+        for record in [item.record, *(c.get("record") for c in item.conflicts)]
+        if record is not None and item.kind == STORY
+        for link in record["links"]
+        if "sha256" in link.get("snapshot", {})
+    ]
+    texts = items.texts(connection, team_id, digests)
+    batch = _Batch(caller, team_id, str(team[1]), int(team[0]), found, lambda digest: texts.get(digest, ""))
+    for record in push.stories:
+        _story(batch, record)
+    for grave in push.graves:
+        _story_grave(batch, grave)
+    for record in push.case_studies:
+        _case_study(batch, record)
+    for grave in push.case_study_graves:
+        _case_study_grave(batch, grave)
+    if batch.inline:
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                "INSERT INTO snapshot (team_id, sha256, text) VALUES (%s, %s, %s) ON CONFLICT DO NOTHING",
+                [(team_id, digest, text) for digest, text in batch.inline.items()],
+            )
+    response = {"push_id": push.push_id, "results": batch.results, "seq": batch.seq}
+    # Every write in one statement: the changed items, the team's sequence, the device's last sighting (the
+    # sign-in check left it to this transaction: one commit, not two), the answer kept for a retry.
+    connection.execute(
+        f"""WITH saved AS ({items.SAVE}), moved AS (UPDATE team SET seq = %(seq)s WHERE id = %(team)s),
+                 seen AS ({accounts.SEEN})
+            INSERT INTO push (device_id, push_id, response) VALUES (%(device)s, %(push_id)s, %(response)s)""",
+        {
+            "team": team_id,
+            "rows": items.rows(batch.changed.values()),
+            "seq": batch.seq,
+            "device": caller.device_id,
+            "push_id": push.push_id,
+            "response": Jsonb(response),
+        },
+    )
     return response
 
 

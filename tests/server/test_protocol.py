@@ -5,6 +5,7 @@ team's data, and hostile pushes (the bundle corpus of tests/bundles/test_hostile
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -186,3 +187,64 @@ def test_hostile_pushes_are_refused_whole_with_a_clear_message(server: Server, b
     assert too_big.status_code == 413
     assert sql(server.db_url, "SELECT count(*) FROM item") == [(0,)]
     assert sql(server.db_url, "SELECT seq FROM team") == [(0,)]
+
+
+def test_last_seen_is_written_at_most_once_a_minute_and_never_for_a_revoked_device(
+    server: Server, tmp_path: Any
+) -> None:
+    """By any request (the sign-in check writes it), and by a push (in the push's own transaction)."""
+    from journal.server import accounts, database
+
+    add_user(server.db_url, "anna@example.com")
+    headers = token_of(server, "anna@example.com")
+
+    def status() -> httpx.Response:
+        return httpx.get(f"{server.url}/v1/status", headers=headers)
+
+    def a_push() -> httpx.Response:
+        return push(server, headers, {"push_id": str(uuid.uuid4()), "stories": [a_story(tmp_path)]})
+
+    def seen_ago(seconds: int, request: Any, status_code: int = 200) -> float:
+        """Sets the device's last sighting `seconds` ago, makes a request, and says how long ago it is now."""
+        with database.connect(server.db_url) as connection:
+            connection.execute("UPDATE device SET last_seen_at = now() - make_interval(secs => %s)", (seconds,))
+        assert request().status_code == status_code
+        ((ago,),) = sql(server.db_url, "SELECT extract(epoch FROM now() - last_seen_at)::float FROM device")
+        assert isinstance(ago, float)
+        return ago
+
+    for request in (status, a_push):
+        assert seen_ago(3600, request) < 60  # an hour ago: written again
+        assert 25 < seen_ago(30, request) < 60  # half a minute ago: left as it was
+    (device,) = sql(server.db_url, "SELECT id::text FROM device")
+    with database.connect(server.db_url) as connection:
+        accounts.revoke_device(connection, str(device[0])[:8])
+    for request in (status, a_push):
+        assert seen_ago(3600, request, 401) > 3000  # revoked: refused, and its last sighting is not touched
+
+
+def test_connections_that_postgresql_ended_are_replaced_before_a_request_uses_them(
+    server: Server, tmp_path: Any
+) -> None:
+    """What a database restart does to a server's pooled connections: each is ended by PostgreSQL. The next
+    requests are answered as usual (the pool's check sees the ended connection and replaces it)."""
+    add_user(server.db_url, "anna@example.com")
+    headers = token_of(server, "anna@example.com")
+    assert httpx.get(f"{server.url}/v1/status", headers=headers).status_code == 200
+    ended = sql(
+        server.db_url,
+        "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        " AND backend_type = 'client backend'",
+    )
+    assert ended, "the server holds pooled connections"
+    sql(server.db_url, "SELECT pg_terminate_backend(pid) FROM unnest(%s::int[]) AS pid", [row[0] for row in ended])
+    deadline = time.monotonic() + 30
+    while sql(server.db_url, "SELECT 1 FROM pg_stat_activity WHERE pid = ANY(%s)", [row[0] for row in ended]):
+        assert time.monotonic() < deadline, "PostgreSQL did not end the connections"
+        time.sleep(0.05)
+    for _ in range(3):
+        answer = httpx.get(f"{server.url}/v1/status", headers=headers)
+        assert answer.status_code == 200, answer.text
+    pushed = push(server, headers, {"push_id": str(uuid.uuid4()), "stories": [a_story(tmp_path)]})
+    assert pushed.status_code == 200, pushed.text
+    assert sql(server.db_url, "SELECT seq FROM team") == [(1,)]
