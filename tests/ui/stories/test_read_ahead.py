@@ -28,8 +28,11 @@ def test_scrolling_down_shows_pages_read_ahead_off_the_gui_thread(qtbot: QtBot, 
     model = window.model
     qtbot.waitUntil(lambda: model.rowCount() == STORIES)
     with pages_read_on_gui_thread(window) as read:
-        # Page by page down to the last row: each page was read ahead while the one before it was shown.
-        for row in (PAGE_SIZE + 50, PAGE_SIZE * 2 + 50, PAGE_SIZE * 3 + 50, PAGE_SIZE * 4 + 50, STORIES - 1):
+        # The second page: read when shown, or ahead if the first page was itself read when shown (that depends
+        # on how the first page arrived: with the start's query, or painted before it).
+        _show(qtbot, window, PAGE_SIZE + 50)
+        # Then page by page down to the last row: each page was read ahead while the one before it was shown.
+        for row in (PAGE_SIZE * 2 + 50, PAGE_SIZE * 3 + 50, PAGE_SIZE * 4 + 50, STORIES - 1):
             read.clear()
             _show(qtbot, window, row)
             assert read == [], f"row {row} was read on the GUI thread, not ahead"
