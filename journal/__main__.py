@@ -44,6 +44,9 @@ def main(argv: list[str] | None = None) -> int:
     if is_default:
         path.parent.mkdir(parents=True, exist_ok=True)  # the user's data folder, made on first use
     if window:
+        from journal.malloc_arenas import fewer_malloc_arenas
+
+        fewer_malloc_arenas()  # before Qt starts its threads
         from journal.ui.shell.first_paint import paint_first
 
         first = paint_first(path, is_default=is_default, argv=[sys.argv[0]])  # rows on screen, then the rest
