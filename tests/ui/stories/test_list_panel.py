@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter
+from PySide6.QtWidgets import QApplication, QStyleOptionViewItem
 from pytestqt.qtbot import QtBot
 
 from journal.store.search import SNIPPET_START
+from journal.ui.shell.main_window import MainWindow
 from journal.ui.stories.list_model import SnippetRole
 from journal.ui.stories.snippet_delegate import extract_runs
 from tests.ui.helpers import Launch, sample_window, titles
@@ -31,10 +32,10 @@ def test_ctrl_f_then_typing_narrows_the_list_as_you_type(qtbot: QtBot, launch: L
     runs = extract_runs(snippet)
     assert any(matched and text.lower().startswith("florist") for text, matched in runs)
     assert SNIPPET_START not in "".join(text for text, _matched in runs)
-    # The rows paint their extracts (the delegate's faces follow the view's font when it changes)
-    shown = window.list_view.grab().toImage()
-    window.list_view.setFont(QFont(window.list_view.font().family(), window.list_view.font().pointSize() + 6))
-    assert window.list_view.grab().toImage() != shown
+    # The extract under the title is painted in the view's font, also after the font changes (the delegate
+    # keeps its plain and bold faces per font): a bigger font draws the same extract wider.
+    small = _extract_width(window, QFont(window.list_view.font().family(), 6))
+    assert 0 < small < _extract_width(window, QFont(window.list_view.font().family(), 12))
     qtbot.keyClick(field, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: window.model.rowCount() == everything)
 
@@ -92,3 +93,21 @@ def test_typing_a_search_keeps_the_focus_in_the_search_field(qtbot: QtBot, launc
     assert field.text() == "courier"
     qtbot.keyClick(field, Qt.Key.Key_Down)
     assert QApplication.focusWidget() is window.list_view
+
+
+def _extract_width(window: MainWindow, font: QFont) -> int:
+    """How far right the first row's extract (the lower half of its cell) is painted, in a wide cell."""
+    delegate = window.list_view.itemDelegateForColumn(0)
+    index = window.model.index(0, 0)
+    image = QImage(4000, 80, QImage.Format.Format_RGB32)
+    image.fill(Qt.GlobalColor.white)
+    option = QStyleOptionViewItem()
+    option.initFrom(window.list_view)
+    option.font = font
+    option.fontMetrics = QFontMetrics(font)
+    option.rect = QRect(0, 0, 4000, 80)
+    painter = QPainter(image)
+    delegate.paint(painter, option, index)
+    painter.end()
+    dark = [x for x in range(4000) for y in range(44, 78) if QColor(image.pixel(x, y)).lightness() < 128]
+    return max(dark, default=0)
